@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { entitySchema } from './entity-config.js';
+import { identifierSchema } from './identifier.js';
+import { pipelineSchema } from './pipeline-config.js';
+import { sourceSchema } from './source-config.js';
+
+/**
+ * The whole config file: upstream sources, unified entities, and pipelines that tie them to a
+ * schedule. Names used in references are checked against each other, with the valid names listed.
+ *
+ * ```yaml
+ * version: 1
+ * sources:
+ *   crm: { type: rest, baseUrl: https://crm.example.com, streams: { contacts: { path: /v1/contacts, primaryKey: id } } }
+ * entities:
+ *   customer: { fields: { email: { type: string } }, matchOn: [email], sources: { crm.contacts: { fields: { email: $.email } } } }
+ * pipelines:
+ *   main: { schedule: { every: 15m }, sources: [crm] }
+ * ```
+ */
+export const tributaryConfigSchema = z
+  .strictObject({
+    /** Config format version. */
+    version: z.literal(1),
+    /** Upstream APIs by name. */
+    sources: z.record(identifierSchema, sourceSchema),
+    /** Unified entities by name. */
+    entities: z.record(identifierSchema, entitySchema),
+    /** Pipelines by name. */
+    pipelines: z.record(identifierSchema, pipelineSchema),
+  })
+  .superRefine((config, ctx) => {
+    const sourceNames = Object.keys(config.sources);
+    for (const [name, pipeline] of Object.entries(config.pipelines)) {
+      pipeline.sources.forEach((source, i) => {
+        if (!config.sources[source]) {
+          ctx.addIssue({ code: 'custom', path: ['pipelines', name, 'sources', i], message: `unknown source "${source}"; valid: ${sourceNames.join(', ') || '(none)'}` });
+        }
+      });
+    }
+    for (const [name, entity] of Object.entries(config.entities)) {
+      const fieldNames = Object.keys(entity.fields);
+      entity.matchOn.forEach((field, i) => {
+        if (!entity.fields[field]) {
+          ctx.addIssue({ code: 'custom', path: ['entities', name, 'matchOn', i], message: `unknown field "${field}"; valid: ${fieldNames.join(', ')}` });
+        }
+      });
+      for (const [ref, mapping] of Object.entries(entity.sources)) {
+        const [sourceName = '', streamName = ''] = ref.split('.');
+        const source = config.sources[sourceName];
+        if (!source) {
+          ctx.addIssue({ code: 'custom', path: ['entities', name, 'sources', ref], message: `unknown source "${sourceName}"; valid: ${sourceNames.join(', ') || '(none)'}` });
+        } else if (!source.streams[streamName]) {
+          ctx.addIssue({ code: 'custom', path: ['entities', name, 'sources', ref], message: `source "${sourceName}" has no stream "${streamName}"; valid: ${Object.keys(source.streams).join(', ')}` });
+        }
+        for (const field of Object.keys(mapping.fields)) {
+          if (!entity.fields[field]) {
+            ctx.addIssue({ code: 'custom', path: ['entities', name, 'sources', ref, 'fields', field], message: `unknown field "${field}"; valid: ${fieldNames.join(', ')}` });
+          }
+        }
+      }
+      const precedence = [...entity.priority, ...Object.values(entity.fields).flatMap((f) => f.priority ?? [])];
+      for (const source of new Set(precedence)) {
+        if (!config.sources[source]) {
+          ctx.addIssue({ code: 'custom', path: ['entities', name, 'priority'], message: `unknown source "${source}" in priority; valid: ${sourceNames.join(', ')}` });
+        }
+      }
+    }
+  });
+
+/** The validated config file. */
+export type TributaryConfig = z.infer<typeof tributaryConfigSchema>;

@@ -1,0 +1,63 @@
+/** Stable codes of connector errors. */
+export type ConnectorErrorCode =
+  | 'HTTP_STATUS'
+  | 'HTTP_NETWORK'
+  | 'HTTP_TIMEOUT'
+  | 'RESPONSE_FORMAT'
+  | 'AUTH_FAILED'
+  | 'CROSS_ORIGIN'
+  | 'SECRET_UNRESOLVED'
+  | 'GRAPHQL_ERRORS';
+
+/**
+ * Base of every error a connector throws. `retryable` says whether trying again later may
+ * succeed; `retryAfterMs` carries the server's wish (Retry-After) when it gave one.
+ */
+export class ConnectorError extends Error {
+  /** Stable error code. */
+  readonly code: ConnectorErrorCode;
+  /** Whether a later attempt may succeed. */
+  readonly retryable: boolean;
+  /** How long the server asked us to wait, if it said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: ConnectorErrorCode, message: string, opts: { retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ConnectorError';
+    this.code = code;
+    this.retryable = opts.retryable;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+}
+
+/** A response with a status that is not 2xx. 408/429/5xx are retryable; other 4xx are not. */
+export class HttpStatusError extends ConnectorError {
+  /** The HTTP status. */
+  readonly status: number;
+
+  constructor(status: number, url: string, bodyExcerpt: string, retryAfterMs?: number) {
+    const retryable = status === 408 || status === 429 || status >= 500;
+    super(status === 401 || status === 403 ? 'AUTH_FAILED' : 'HTTP_STATUS', `HTTP ${status} from ${url}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, {
+      retryable,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+    this.name = 'HttpStatusError';
+    this.status = status;
+  }
+}
+
+/** The body was not what the stream expects (malformed JSON, an HTML error page, a wrong content type, no records array). */
+export class ResponseFormatError extends ConnectorError {
+  constructor(url: string, reason: string) {
+    super('RESPONSE_FORMAT', `unexpected response from ${url}: ${reason}`, { retryable: false });
+    this.name = 'ResponseFormatError';
+  }
+}
+
+/** A next-page link pointed at another origin, which is refused unless the config allows it. */
+export class CrossOriginError extends ConnectorError {
+  constructor(from: string, to: string) {
+    super('CROSS_ORIGIN', `next page link leaves the configured origin (${from} -> ${to}); set allowCrossOrigin: true to follow it (auth headers are never sent there)`, { retryable: false });
+    this.name = 'CrossOriginError';
+  }
+}

@@ -1,0 +1,106 @@
+import got, { RequestError, TimeoutError } from 'got';
+import { ConnectorError, HttpStatusError, ResponseFormatError } from '../connector-error.js';
+import type { SecretMasker } from '../secrets/secret-masker.js';
+import { redactUrl } from './redact-url.js';
+import { retryAfterMs } from './retry-after.js';
+
+/** One HTTP request as the connectors describe it. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly query?: Readonly<Record<string, string | number | boolean>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as JSON. */
+  readonly json?: unknown;
+  /** Sent as `application/x-www-form-urlencoded`. */
+  readonly form?: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+/** A 2xx response whose body parsed as JSON. */
+export interface JsonResponse {
+  readonly status: number;
+  /** The final URL (after query parameters). */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: unknown;
+}
+
+/** Sends requests and returns parsed JSON, or throws a typed `ConnectorError`. */
+export interface HttpClient {
+  requestJson(request: HttpRequest): Promise<JsonResponse>;
+}
+
+/**
+ * An HTTP client over got. got's own retries are limited to one quick retry of idempotent
+ * network failures, so they do not multiply Temporal's activity retries; every status and
+ * body problem becomes a typed error whose message carries a redacted URL and a masked
+ * body excerpt.
+ */
+export function createHttpClient(opts: { masker: SecretMasker; userAgent?: string }): HttpClient {
+  const client = got.extend({
+    throwHttpErrors: false,
+    followRedirect: true,
+    responseType: 'text',
+    retry: { limit: 1, methods: ['GET'], statusCodes: [], errorCodes: ['ECONNRESET', 'EPIPE', 'EAI_AGAIN'] },
+    headers: { 'user-agent': opts.userAgent ?? 'tributary/0.1', accept: 'application/json' },
+  });
+  const mask = (text: string) => opts.masker.mask(text);
+
+  return {
+    async requestJson(request) {
+      const shownUrl = redactUrl(withQuery(request.url, request.query));
+      let response;
+      try {
+        response = await client(request.url, {
+          method: request.method,
+          searchParams: request.query ? stringifyQuery(request.query) : undefined,
+          headers: { ...request.headers },
+          ...(request.json !== undefined ? { json: request.json } : {}),
+          ...(request.form !== undefined ? { form: { ...request.form } } : {}),
+          timeout: { request: request.timeoutMs },
+        });
+      } catch (err) {
+        if (err instanceof TimeoutError) {
+          throw new ConnectorError('HTTP_TIMEOUT', `request to ${shownUrl} timed out after ${request.timeoutMs} ms`, { retryable: true, cause: err });
+        }
+        const code = err instanceof RequestError ? err.code : 'UNKNOWN';
+        throw new ConnectorError('HTTP_NETWORK', `request to ${shownUrl} failed: ${code} ${mask((err as Error).message)}`, { retryable: true, cause: err });
+      }
+      const body = response.body;
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        throw new HttpStatusError(response.statusCode, shownUrl, mask(excerpt(body)), retryAfterMs(response.headers));
+      }
+      const contentType = String(response.headers['content-type'] ?? '');
+      if (contentType && !/json/i.test(contentType)) {
+        throw new ResponseFormatError(shownUrl, `content type ${contentType} is not JSON: ${mask(excerpt(body))}`);
+      }
+      try {
+        return { status: response.statusCode, url: response.url, headers: response.headers, body: JSON.parse(body) as unknown };
+      } catch {
+        throw new ResponseFormatError(shownUrl, `body is not valid JSON (${body.length} bytes): ${mask(excerpt(body))}`);
+      }
+    },
+  };
+}
+
+function stringifyQuery(query: Readonly<Record<string, string | number | boolean>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]));
+}
+
+function withQuery(url: string, query?: Readonly<Record<string, string | number | boolean>>): string {
+  if (!query) return url;
+  try {
+    const u = new URL(url);
+    for (const [k, v] of Object.entries(query)) u.searchParams.set(k, String(v));
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** The first 300 characters of a body, whitespace folded. */
+function excerpt(body: string): string {
+  const folded = body.replace(/\s+/g, ' ').trim();
+  return folded.length > 300 ? `${folded.slice(0, 300)}…` : folded;
+}

@@ -1,0 +1,43 @@
+/** Where pagination stands: a small JSON value, saved with every staged page so a fetch can resume. */
+export type PaginationState = Readonly<Record<string, string | number | boolean | null>>;
+
+/** How a paginator changes the request for a page. */
+export interface PageRequestPatch {
+  /** Query parameters to add. */
+  readonly query?: Readonly<Record<string, string | number>>;
+  /** JSON body fields to add (POST-paginated endpoints, GraphQL variables). */
+  readonly body?: Readonly<Record<string, unknown>>;
+  /** A full URL replacing the stream's URL (next links). */
+  readonly url?: string;
+}
+
+/** What a paginator sees of a fetched page. */
+export interface PageOutcome {
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The URL the page came from. */
+  readonly url: string;
+  /** How many records the page held. */
+  readonly recordCount: number;
+}
+
+/** What follows a page. */
+export interface PageStep {
+  /** The next page's state, or null when this was the last page. */
+  readonly next: PaginationState | null;
+  /** The total number of records the API says exist, when it says (for truncation checks). */
+  readonly reportedTotal?: number;
+}
+
+/**
+ * A pagination scheme: a pure function pair over a serializable state, so it can be unit
+ * tested without HTTP and resumed from a checkpoint after a crash.
+ */
+export interface Paginator {
+  /** The scheme's name, as reported in run summaries. */
+  readonly type: string;
+  /** The request changes for the page at `state` (null: the first page). */
+  request(state: PaginationState | null): PageRequestPatch;
+  /** The step after a page. */
+  next(state: PaginationState | null, page: PageOutcome): PageStep;
+}

@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { ConnectorError } from '../connector-error.js';
+import type { SecretMasker } from './secret-masker.js';
+
+/** Resolves secret references to values; each resolved value is registered with the masker. */
+export interface SecretResolver {
+  /** Resolves `env:NAME` / `file:PATH`; any other string is returned as is (a plain value). */
+  resolve(ref: string): Promise<string>;
+}
+
+/** A resolver reading `env` (default `process.env`) and files. */
+export function createSecretResolver(masker: SecretMasker, env: NodeJS.ProcessEnv = process.env): SecretResolver {
+  return {
+    async resolve(ref) {
+      let value: string;
+      if (ref.startsWith('env:')) {
+        const name = ref.slice(4);
+        const v = env[name];
+        if (v === undefined || v === '') {
+          throw new ConnectorError('SECRET_UNRESOLVED', `secret ${ref} is not set: export ${name} in the worker's environment`, { retryable: false });
+        }
+        value = v;
+      } else if (ref.startsWith('file:')) {
+        const path = ref.slice(5);
+        try {
+          value = (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
+        } catch (err) {
+          throw new ConnectorError('SECRET_UNRESOLVED', `secret ${ref} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { retryable: false });
+        }
+      } else {
+        return ref;
+      }
+      masker.add(value);
+      return value;
+    },
+  };
+}

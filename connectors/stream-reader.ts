@@ -1,0 +1,21 @@
+import type { PaginationState } from './pagination/paginator.js';
+
+/** One fetched page of a stream. */
+export interface StreamPage {
+  /** The page's records, as the API returned them. */
+  readonly records: readonly unknown[];
+  /** State of the next page, or null after the last. */
+  readonly next: PaginationState | null;
+  /** The total the API reported, when it did. */
+  readonly reportedTotal?: number;
+  /** The page's URL, redacted. */
+  readonly url: string;
+}
+
+/** Reads a stream page by page from a saved pagination state. */
+export interface StreamReader {
+  /** The pagination scheme in use. */
+  readonly paginationType: string;
+  /** Reads the page at `state` (null: the first page). */
+  readPage(state: PaginationState | null): Promise<StreamPage>;
+}
