@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { SourceConfig } from '../config/source-config.js';
+import { sourceKeyOf } from '../core/source-key.js';
+import { ResponseFormatError } from '../connectors/connector-error.js';
+import type { StreamReader } from '../connectors/stream-reader.js';
+import type { Database } from '../store/database-schema.js';
+import { type FetchCheckpoint, type StagedRecordInput, type StreamRunKey, readCheckpoint, stagePage } from '../store/staging-store.js';
+
+/** Progress of a stream's fetch, small enough for heartbeats and workflow history. */
+export interface FetchProgress {
+  readonly pages: number;
+  readonly records: number;
+  readonly done: boolean;
+  readonly paginationType: string;
+  /** The total the API reported, when it did. */
+  readonly reportedTotal: number | null;
+  /** Set when the API reported a total and fewer records arrived: silent truncation, said out loud. */
+  readonly truncation?: string;
+  /** Set when a page/record cap stopped the fetch early. */
+  readonly cappedBy?: 'maxPages' | 'maxRecords';
+}
+
+/**
+ * Fetches up to `maxPages` pages of a stream, continuing from its checkpoint, and stages each
+ * page with the advanced checkpoint in one transaction before reading the next. Called again
+ * after a crash, it resumes after the last staged page: no record is lost or staged twice.
+ */
+export async function fetchStreamChunk(
+  db: Kysely<Database>,
+  key: StreamRunKey,
+  source: SourceConfig,
+  reader: StreamReader,
+  opts: { maxPages: number; onPage?: (progress: FetchProgress) => void },
+): Promise<FetchProgress> {
+  const stream = source.streams[key.stream]!;
+  let checkpoint: FetchCheckpoint = (await readCheckpoint(db, key)) ?? { pages: 0, records: 0, state: null, done: false, reportedTotal: null, paginationType: reader.paginationType };
+  for (let i = 0; i < opts.maxPages && !checkpoint.done; i++) {
+    const page = await reader.readPage(checkpoint.state as never);
+    const fetchedAt = new Date();
+    const records: StagedRecordInput[] = page.records.map((record, index) => {
+      const sourceKey = sourceKeyOf(record, stream.primaryKey);
+      if (sourceKey === undefined) {
+        throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1} has no primary key at ${stream.primaryKey}`);
+      }
+      const payloadJson = JSON.stringify(record);
+      return { sourceKey, payloadJson, hash: createHash('sha256').update(payloadJson).digest('hex').slice(0, 32) };
+    });
+    const pages = checkpoint.pages + 1;
+    const total = checkpoint.records + records.length;
+    const cappedBy = stream.maxPages !== undefined && pages >= stream.maxPages ? 'maxPages' : stream.maxRecords !== undefined && total >= stream.maxRecords ? 'maxRecords' : undefined;
+    checkpoint = {
+      pages,
+      records: total,
+      state: page.next,
+      done: page.next === null || cappedBy !== undefined,
+      reportedTotal: page.reportedTotal ?? checkpoint.reportedTotal,
+      paginationType: reader.paginationType,
+    };
+    await stagePage(db, key, { seq: pages, records, fetchedAt, checkpoint });
+    opts.onPage?.(progressOf(checkpoint, cappedBy));
+    if (cappedBy) return progressOf(checkpoint, cappedBy);
+  }
+  return progressOf(checkpoint);
+}
+
+function progressOf(cp: FetchCheckpoint, cappedBy?: 'maxPages' | 'maxRecords'): FetchProgress {
+  const truncated = cp.done && !cappedBy && cp.reportedTotal !== null && cp.records < cp.reportedTotal;
+  return {
+    pages: cp.pages,
+    records: cp.records,
+    done: cp.done,
+    paginationType: cp.paginationType,
+    reportedTotal: cp.reportedTotal,
+    ...(truncated ? { truncation: `the API reported ${cp.reportedTotal} records but ${cp.records} arrived` } : {}),
+    ...(cappedBy ? { cappedBy } : {}),
+  };
+}

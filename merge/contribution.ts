@@ -1,0 +1,40 @@
+/** What one source record says about one entity, after mapping and type coercion. */
+export interface Contribution {
+  readonly source: string;
+  readonly stream: string;
+  readonly sourceKey: string;
+  /** Field values, JSON-compatible: timestamps as ISO strings, decimals as strings. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** The source's own last-update time (epoch ms), when the mapping names one. */
+  readonly updatedAt: number | null;
+  /** When Tributary fetched the record (epoch ms). */
+  readonly fetchedAt: number;
+}
+
+/** Which source record supplied a value, and as of when. */
+export interface ProvenanceEntry {
+  readonly source: string;
+  readonly stream: string;
+  readonly key: string;
+  /** ISO time of the supplying record (its updated-at, else its fetch time). */
+  readonly at: string;
+}
+
+/** When a contribution is as of: its updated-at, else its fetch time. */
+export function asOf(c: Contribution): number {
+  return c.updatedAt ?? c.fetchedAt;
+}
+
+/** Provenance of a value taken from `c`. */
+export function provenanceOf(c: Contribution): ProvenanceEntry {
+  return { source: c.source, stream: c.stream, key: c.sourceKey, at: new Date(asOf(c)).toISOString() };
+}
+
+/** A total order on contributions that does not depend on the order they arrived in. */
+export function compareContributions(a: Contribution, b: Contribution): number {
+  return cmp(a.source, b.source) || cmp(a.stream, b.stream) || cmp(a.sourceKey, b.sourceKey);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,88 @@
+import type { EntityFieldConfig, StrategyName } from '../config/entity-config.js';
+import { type Contribution, type ProvenanceEntry, asOf, compareContributions, provenanceOf } from './contribution.js';
+
+/** A field's resolved value and where it came from. */
+export interface ResolvedField {
+  readonly value: unknown;
+  /** One entry for a value taken from one record; several for `union`/`sum`; null when no source had a value. */
+  readonly provenance: ProvenanceEntry | readonly ProvenanceEntry[] | null;
+}
+
+/** What a strategy gets besides the contributions. */
+export interface StrategyContext {
+  readonly field: string;
+  readonly config: EntityFieldConfig;
+  /** Source precedence, most trusted first (field's own, else the entity's). */
+  readonly priority: readonly string[];
+  /** Source order as the entity's mappings list them (used by `first_non_null`). */
+  readonly mappingOrder: readonly string[];
+}
+
+type Strategy = (candidates: readonly Contribution[], ctx: StrategyContext) => ResolvedField;
+
+const none: ResolvedField = { value: null, provenance: null };
+
+/**
+ * Resolves one field from every contribution to an entity. Contributions whose value is null or
+ * missing never take part, so a null never overwrites a value. Every strategy breaks ties by a
+ * total order on (source, stream, key), so the result does not depend on arrival order.
+ */
+export function resolveField(strategy: StrategyName, contributions: readonly Contribution[], ctx: StrategyContext): ResolvedField {
+  const candidates = contributions.filter((c) => c.values[ctx.field] !== null && c.values[ctx.field] !== undefined).sort(compareContributions);
+  if (candidates.length === 0) return none;
+  return strategies[strategy](candidates, ctx);
+}
+
+const pick = (c: Contribution | undefined, field: string): ResolvedField => (c ? { value: c.values[field], provenance: provenanceOf(c) } : none);
+
+const rankBy = (order: readonly string[]) => (c: Contribution) => {
+  const i = order.indexOf(c.source);
+  return i === -1 ? order.length : i;
+};
+
+const strategies: Record<StrategyName, Strategy> = {
+  latest: (cs, ctx) => pick(best(cs, (a, b) => asOf(a) > asOf(b)), ctx.field),
+  earliest: (cs, ctx) => pick(best(cs, (a, b) => asOf(a) < asOf(b)), ctx.field),
+  priority: (cs, ctx) => {
+    const rank = rankBy(ctx.priority);
+    return pick(best(cs, (a, b) => rank(a) < rank(b)), ctx.field);
+  },
+  first_non_null: (cs, ctx) => {
+    const rank = rankBy(ctx.mappingOrder);
+    return pick(best(cs, (a, b) => rank(a) < rank(b)), ctx.field);
+  },
+  max: (cs, ctx) => pick(best(cs, (a, b) => compareValues(a.values[ctx.field], b.values[ctx.field], ctx.config.type) > 0), ctx.field),
+  min: (cs, ctx) => pick(best(cs, (a, b) => compareValues(a.values[ctx.field], b.values[ctx.field], ctx.config.type) < 0), ctx.field),
+  union: (cs, ctx) => {
+    const seen = new Map<string, unknown>();
+    for (const c of cs) {
+      const v = c.values[ctx.field];
+      for (const item of Array.isArray(v) ? v : [v]) seen.set(JSON.stringify(item), item);
+    }
+    // Sorted by serialized form so the array is the same whatever the arrival order.
+    const value = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    return { value, provenance: cs.map(provenanceOf) };
+  },
+  sum: (cs, ctx) => {
+    const total = cs.reduce((acc, c) => acc + Number(c.values[ctx.field]), 0);
+    const value = ctx.config.type === 'decimal' ? String(Number(total.toPrecision(15))) : total;
+    return { value, provenance: cs.map(provenanceOf) };
+  },
+};
+
+/** The first candidate `better` prefers over all others; candidates arrive in the total order, so ties keep the earlier one. */
+function best(cs: readonly Contribution[], better: (a: Contribution, b: Contribution) => boolean): Contribution | undefined {
+  let winner = cs[0];
+  for (const c of cs.slice(1)) if (winner && better(c, winner)) winner = c;
+  return winner;
+}
+
+/** Orders two values of a field type (numbers numerically, timestamps by time, others as strings). */
+export function compareValues(a: unknown, b: unknown, type: EntityFieldConfig['type']): number {
+  if (type === 'integer' || type === 'decimal') return Math.sign(Number(a) - Number(b));
+  if (type === 'timestamp' || type === 'date') return Math.sign(Date.parse(String(a)) - Date.parse(String(b)));
+  if (type === 'boolean') return Number(a) - Number(b);
+  const x = typeof a === 'string' ? a : JSON.stringify(a);
+  const y = typeof b === 'string' ? b : JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

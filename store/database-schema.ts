@@ -1,0 +1,89 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+/** Timestamps are written as Date or ISO string and read as Date. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** One pipeline run and its summary (`tributary.run`). */
+export interface RunTable {
+  run_id: string;
+  pipeline: string;
+  status: 'running' | 'succeeded' | 'failed' | 'degraded';
+  window_end: Timestamp;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  summary: JSONColumnType<Record<string, unknown>, string, string> | null;
+  error: string | null;
+}
+
+/** A raw record as fetched, kept per run (`tributary.staged_record`). */
+export interface StagedRecordTable {
+  id: Generated<string>;
+  run_id: string;
+  source: string;
+  stream: string;
+  page_seq: number;
+  source_key: string;
+  payload: JSONColumnType<object, string, string>;
+  hash: string;
+  fetched_at: Timestamp;
+}
+
+/** Where a stream's fetch stands in a run (`tributary.fetch_checkpoint`), written with each staged page. */
+export interface FetchCheckpointTable {
+  run_id: string;
+  source: string;
+  stream: string;
+  pages: number;
+  records: number;
+  state: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  done: boolean;
+  reported_total: number | null;
+  pagination_type: string;
+  updated_at: Timestamp;
+}
+
+/** A source record's current mapped contribution to an entity (`tributary.source_record`). */
+export interface SourceRecordTable {
+  entity: string;
+  source: string;
+  stream: string;
+  source_key: string;
+  entity_key: string;
+  values: JSONColumnType<Record<string, unknown>, string, string>;
+  source_updated_at: Timestamp | null;
+  fetched_at: Timestamp;
+  run_id: string;
+  hash: string;
+  first_seen: Timestamp;
+}
+
+/** A normalized match-key value linked to an entity key (`tributary.identity_link`). */
+export interface IdentityLinkTable {
+  entity: string;
+  match_field: string;
+  match_value: string;
+  entity_key: string;
+}
+
+/** A record that could not be merged, with the reason (`tributary.quarantine`). */
+export interface QuarantineTable {
+  id: Generated<string>;
+  run_id: string;
+  entity: string;
+  source: string;
+  stream: string;
+  source_key: string | null;
+  reason: string;
+  payload: JSONColumnType<object, string, string>;
+  created_at: Generated<Date>;
+}
+
+/** The internal tables, by qualified name. Entity tables are created from config and queried untyped. */
+export interface Database {
+  'tributary.run': RunTable;
+  'tributary.staged_record': StagedRecordTable;
+  'tributary.fetch_checkpoint': FetchCheckpointTable;
+  'tributary.source_record': SourceRecordTable;
+  'tributary.identity_link': IdentityLinkTable;
+  'tributary.quarantine': QuarantineTable;
+}
