@@ -1,21 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, problemsFromZod } from './config-error.js';
+import { ConfigError, type ConfigProblem, problemsFromZod } from './config-error.js';
+import { interpolateEnv } from './interpolate-env.js';
 import { type TributaryConfig, tributaryConfigSchema } from './tributary-config.js';
 
 /**
- * Validates an already-parsed config object. Throws `ConfigError` listing every problem with
+ * Fills in `${VAR}` references and validates an already-parsed config object. Throws `ConfigError` listing every problem with
  * its path; `origin` names the file in the message.
  */
-export function parseConfig(raw: unknown, origin = 'config'): TributaryConfig {
-  const result = tributaryConfigSchema.safeParse(raw);
+export function parseConfig(raw: unknown, origin = 'config', env: NodeJS.ProcessEnv = process.env): TributaryConfig {
+  const problems: ConfigProblem[] = [];
+  const interpolated = interpolateEnv(raw, env, problems);
+  if (problems.length > 0) throw new ConfigError(origin, problems);
+  const result = tributaryConfigSchema.safeParse(interpolated);
   if (!result.success) throw new ConfigError(origin, problemsFromZod(result.error));
   return deepFreeze(result.data);
 }
 
-/** Reads a YAML or JSON config file and validates it. */
-export async function loadConfigFile(path: string): Promise<TributaryConfig> {
+/** Reads a YAML or JSON config file, fills in `${VAR}` references from `env`, and validates it. */
+export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<TributaryConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -28,7 +32,7 @@ export async function loadConfigFile(path: string): Promise<TributaryConfig> {
   } catch (err) {
     throw new ConfigError(path, [{ path: '', message: `not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}` }]);
   }
-  return parseConfig(raw, path);
+  return parseConfig(raw, path, env);
 }
 
 function deepFreeze<T>(value: T): T {

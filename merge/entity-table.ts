@@ -42,7 +42,7 @@ export class SchemaEvolutionError extends Error {
  * refused with a message naming the field and the options. Removed fields keep their columns.
  * Names are validated identifiers from config and are still quoted.
  */
-export async function ensureEntityTable(db: Kysely<unknown>, name: string, entity: EntityConfig): Promise<void> {
+export async function ensureEntityTable<DB>(db: Kysely<DB>, name: string, entity: EntityConfig): Promise<void> {
   const table = entityTableName(name, entity);
   await sql`create schema if not exists ${sql.id(ENTITY_SCHEMA)}`.execute(db);
   const existing = await sql<{ column_name: string; type: string }>`

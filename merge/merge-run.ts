@@ -42,7 +42,7 @@ export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, in
   const staged = new Set(input.streams.map((s) => `${s.source}.${s.stream}`));
   const entities = Object.entries(config.entities).filter(([, e]) => Object.keys(e.sources).some((ref) => staged.has(ref)));
   // DDL runs before the data transaction so a concurrent reader never waits on a table lock for long.
-  for (const [name, entity] of entities) await ensureEntityTable(db as Kysely<unknown>, name, entity);
+  for (const [name, entity] of entities) await ensureEntityTable(db, name, entity);
 
   return db.transaction().execute(async (trx) => {
     const summaries: EntityMergeSummary[] = [];

@@ -1,0 +1,2 @@
+export { createActivities, type Activities, type ActivityDeps } from './create-activities.js';
+export type * from './activity-types.js';

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createAccessApp, serveAccessApi } from '../../access/index.js';
+import { loadConfigFile } from '../../config/index.js';
+import { SEARCH_ATTRIBUTES } from '../../core/search-attributes.js';
+import { projectRoot, startPostgres, startTemporal } from '../../infra/index.js';
+import { createDatabase } from '../../store/create-database.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { DEFAULT_TASK_QUEUE } from '../../workflows/definitions.js';
+import { startWorker } from '../../worker/create-worker.js';
+import { DEMO_CONFIG_PATH, startDemo } from '../demo.js';
+import { installQuietRuntime } from '../runtime-logging.js';
+import { applySchedules, scheduleIdOf } from '../schedules.js';
+
+/** Options of `tributary start`. */
+export interface StartOptions {
+  /** A config file; without one the bundled demo runs. */
+  readonly configPath?: string;
+  /** Port of the access API. */
+  readonly apiPort: number;
+  /** Trigger a run of every pipeline right away. */
+  readonly runNow: boolean;
+}
+
+/**
+ * The main job: brings up Postgres and Temporal (embedded unless DATABASE_URL /
+ * TEMPORAL_ADDRESS point elsewhere), migrates, starts the demo APIs when no config is given,
+ * the worker and the access API, applies the schedules, triggers a first run, and stops
+ * everything it started on Ctrl-C. Data lives under `.data/`, so a second start resumes.
+ */
+export async function startCommand(opts: StartOptions): Promise<void> {
+  installQuietRuntime();
+  const dataDir = process.env.TRIBUTARY_DATA_DIR ?? join(projectRoot(), '.data');
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(`shutdown: ${(err as Error).message}`));
+  };
+  let stopping: Promise<void> | undefined;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    console.log(`\n${signal} received: stopping (in-flight activities finish first)...`);
+    stopping = stopAll().then(() => process.exit(0));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const say = (msg: string) => console.log(`[tributary] ${msg}`);
+    const env = process.env;
+    if (!opts.configPath) {
+      const demo = await startDemo(env, { crm: port('DEMO_CRM_PORT', 4101), billing: port('DEMO_BILLING_PORT', 4102), support: port('DEMO_SUPPORT_PORT', 4103) });
+      cleanups.push(() => demo.stop());
+      say(`demo APIs: CRM ${demo.crm.url}, billing ${demo.billing.url}, support ${demo.support.url}`);
+    }
+    const config = await loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH, env);
+
+    const postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), log: say });
+    cleanups.push(() => postgres.stop());
+    const db = createDatabase(postgres.url);
+    cleanups.push(() => db.destroy());
+    await migrateToLatest(db);
+
+    const temporal = await startTemporal({ dataDir, searchAttributes: { ...SEARCH_ATTRIBUTES }, log: say });
+    cleanups.push(() => temporal.stop());
+
+    const taskQueue = env.TRIBUTARY_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+    const worker = await startWorker({ address: temporal.address, namespace: temporal.namespace, taskQueue, config, db, ...(env.TRIBUTARY_WORKFLOW_BUNDLE ? { workflowBundlePath: env.TRIBUTARY_WORKFLOW_BUNDLE } : {}) });
+    cleanups.push(() => worker.shutdown());
+
+    const api = await serveAccessApi(createAccessApp({ db, config }), { host: env.TRIBUTARY_API_HOST ?? '127.0.0.1', port: opts.apiPort });
+    cleanups.push(() => api.close());
+
+    const connection = await Connection.connect({ address: temporal.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: temporal.namespace });
+    const applied = await applySchedules(client, config, { taskQueue, searchAttributes: true });
+    for (const a of applied) say(`schedule ${a.scheduleId} ${a.action}`);
+    if (opts.runNow) {
+      for (const pipeline of Object.keys(config.pipelines)) await client.schedule.getHandle(scheduleIdOf(pipeline)).trigger();
+      say(`triggered a first run of ${Object.keys(config.pipelines).join(', ')}`);
+    }
+
+    const entity = Object.keys(config.entities)[0];
+    console.log(
+      [
+        '',
+        'Tributary is running. Where to look:',
+        `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its UI)'}`,
+        `  Access API     ${api.url}/v1/entities/${entity ?? '<entity>'}    (runs: ${api.url}/v1/runs)`,
+        `  Database       ${redactPassword(postgres.url)}    (entity tables in schema "unified")`,
+        '',
+        'Press Ctrl-C to stop; data under .data/ survives a restart.',
+      ].join('\n'),
+    );
+    await worker.done;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function port(name: string, fallback: number): number {
+  const v = process.env[name];
+  return v ? Number(v) : fallback;
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]+@/, '//$1:***@');
+}

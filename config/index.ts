@@ -1,0 +1,7 @@
+export { loadConfigFile, parseConfig } from './load-config.js';
+export { ConfigError, type ConfigProblem } from './config-error.js';
+export { tributaryConfigSchema, type TributaryConfig } from './tributary-config.js';
+export type { SourceConfig, RestSourceConfig, GraphqlSourceConfig } from './source-config.js';
+export type { EntityConfig } from './entity-config.js';
+export type { PipelineConfig, ScheduleConfig } from './pipeline-config.js';
+export type { AuthConfig } from './auth-config.js';

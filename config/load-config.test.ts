@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from './config-error.js';
+import { loadConfigFile, parseConfig } from './load-config.js';
+
+const demo = fileURLToPath(new URL('../examples/demo/pipeline.yaml', import.meta.url));
+
+test('the demo config is valid', async () => {
+  const config = await loadConfigFile(demo, {});
+  assert.deepEqual(Object.keys(config.sources), ['crm', 'billing', 'support']);
+  assert.equal(config.sources.crm?.type, 'rest');
+});
+
+test('problems name the config path and the valid values', () => {
+  const bad = {
+    version: 1,
+    sources: { crm: { type: 'rset', baseUrl: 'http://x' }, b: { type: 'rest', baseUrl: 'http://x', auth: { type: 'api_key', name: 'K', value: 'literal-secret' }, streams: { s: { path: '/a', primaryKey: 'id', extra: 1 } } } },
+    entities: {},
+    pipelines: {},
+  };
+  const err = (() => {
+    try {
+      parseConfig(bad, 'bad.yaml', {});
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(err instanceof ConfigError);
+  const byPath = Object.fromEntries(err.problems.map((p) => [p.path, p.message]));
+  assert.match(byPath['sources.crm.type']!, /rest.*graphql/);
+  assert.match(byPath['sources.b.auth.value']!, /env:NAME or file:PATH/);
+  assert.match(byPath['sources.b.streams.s']!, /unknown key "extra"/);
+  assert.ok(!err.message.includes('literal-secret'), 'the rejected secret is not echoed');
+});
+
+test('cross references are checked with the valid names', () => {
+  assert.throws(
+    () => parseConfig({ version: 1, sources: {}, entities: {}, pipelines: { p: { schedule: { every: '5m' }, sources: ['nope'] } } }, 'x', {}),
+    (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.path === 'pipelines.p.sources[0]' && /unknown source "nope"/.test(p.message)),
+  );
+});
+
+test('${VAR} and ${VAR:-default} are filled from the environment; a missing one is a problem', () => {
+  const raw = { version: 1, sources: { a: { type: 'rest', baseUrl: '${BASE:-http://localhost:1}', streams: { s: { path: '/x', primaryKey: 'id' } } } }, entities: {}, pipelines: {} };
+  assert.equal(parseConfig(raw, 'x', {}).sources.a?.type === 'rest' && parseConfig(raw, 'x', {}).sources.a.baseUrl, 'http://localhost:1');
+  assert.equal((parseConfig(raw, 'x', { BASE: 'http://h:2' }).sources.a as { baseUrl: string }).baseUrl, 'http://h:2');
+  const missing = { ...raw, sources: { a: { ...raw.sources.a, baseUrl: '${NOPE}' } } };
+  assert.throws(() => parseConfig(missing, 'x', {}), /sources\.a\.baseUrl: environment variable NOPE is not set/);
+});

@@ -1,0 +1,67 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createActivities } from '../activities/index.js';
+import type { TributaryConfig } from '../config/tributary-config.js';
+import { createTokenCache } from '../connectors/auth/token-cache.js';
+import { createHttpClient } from '../connectors/http/http-client.js';
+import { createSecretResolver } from '../connectors/secrets/resolve-secret.js';
+import { createSecretMasker } from '../connectors/secrets/secret-masker.js';
+import type { Database } from '../store/database-schema.js';
+import { DEFAULT_TASK_QUEUE } from '../workflows/definitions.js';
+
+/** Where and how the worker runs. */
+export interface WorkerOptions {
+  readonly address: string;
+  readonly namespace: string;
+  readonly taskQueue?: string;
+  readonly config: TributaryConfig;
+  readonly db: Kysely<Database>;
+  /** Environment that secret references resolve against (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Max concurrent activities (default 20). */
+  readonly maxConcurrentActivities?: number;
+  /** A pre-built workflow bundle (`npm run build`); without it, workflows are bundled at start. */
+  readonly workflowBundlePath?: string;
+}
+
+/** The running worker and how to stop it. */
+export interface RunningWorker {
+  readonly worker: Worker;
+  /** Resolves when the worker has stopped. */
+  readonly done: Promise<void>;
+  /** Stops polling, lets in-flight activities finish, and closes the connection. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The one place that wires engines into activities and starts a worker: connection, HTTP
+ * client, secrets, token cache, activities and workflows.
+ */
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const masker = createSecretMasker();
+  const secrets = createSecretResolver(masker, opts.env);
+  const http = createHttpClient({ masker });
+  const activities = createActivities({ db: opts.db, config: opts.config, http, secrets, masker, tokens: createTokenCache() });
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
+    activities,
+    ...(opts.workflowBundlePath
+      ? { workflowBundle: { codePath: opts.workflowBundlePath } }
+      : { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) }),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 20,
+    shutdownGraceTime: '20 seconds',
+  });
+  const done = worker.run().finally(() => connection.close());
+  return {
+    worker,
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

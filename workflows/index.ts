@@ -1,0 +1,2 @@
+export { syncPipeline, type SyncPipelineInput } from './sync-pipeline.js';
+export { syncStream, type SyncStreamInput } from './sync-stream.js';
