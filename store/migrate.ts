@@ -10,9 +10,9 @@ const provider: MigrationProvider = { getMigrations: async () => migrations as R
  * Brings the internal tables up to date. Safe to call from several processes at once: Kysely
  * serializes migrators with a lock table.
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<void> {
   await sql`create schema if not exists ${sql.id(INTERNAL_SCHEMA)}`.execute(db);
-  const migrator = new Migrator({ db, provider, migrationTableSchema: INTERNAL_SCHEMA });
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider, migrationTableSchema: INTERNAL_SCHEMA });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
