@@ -38,7 +38,7 @@ export function createCrmApi(ctx: DemoApiContext): (req: IncomingMessage, res: S
     if (typeof key !== 'string' || !secretsEqual(key, ctx.credentials.crmApiKey)) return sendJson(res, 401, { error: 'invalid_api_key' });
 
     if (single) {
-      const id = decodeURIComponent(single[1]!);
+      const id = safeDecode(single[1]!);
       const contact = ctx.dataset.crm.contacts.find((c) => c.id === id);
       return contact ? sendJson(res, 200, contact) : sendJson(res, 404, { error: 'contact_not_found', id });
     }
@@ -75,4 +75,13 @@ function listContacts(ctx: DemoApiContext, params: URLSearchParams, res: ServerR
   const last = data[data.length - 1];
   const page: CrmContactsPage = { data, next_cursor: matching.length > limit && last ? encodeCursor('crm.contacts', last.id) : null };
   sendJson(res, 200, page);
+}
+
+/** A decoded path segment; malformed escapes are kept verbatim (and then match nothing) rather than failing the request. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
