@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/index.js';
-import { startCommand } from './commands/start.js';
-import { validateCommand } from './commands/validate.js';
 
 const usage = `Usage: tributary <command> [options]
 
@@ -35,11 +33,16 @@ async function run(argv: string[]): Promise<number> {
   }
   const configPath = values.config ?? process.env.TRIBUTARY_CONFIG;
   switch (command) {
-    case 'start':
+    case 'start': {
+      // Commands load lazily, so `validate` never loads the Temporal SDK or the infrastructure code.
+      const { startCommand } = await import('./commands/start.js');
       await startCommand({ ...(configPath ? { configPath } : {}), apiPort: Number(values.port ?? process.env.TRIBUTARY_API_PORT ?? 3000), runNow: !values['no-run'] });
       return 0;
-    case 'validate':
+    }
+    case 'validate': {
+      const { validateCommand } = await import('./commands/validate.js');
       return validateCommand(configPath);
+    }
     default:
       console.error(`unknown command "${command}"\n\n${usage}`);
       return 2;
