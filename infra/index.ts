@@ -2,7 +2,7 @@
  * Infrastructure layer: local Temporal and PostgreSQL servers for development
  * and tests, or the external ones named by TEMPORAL_ADDRESS / DATABASE_URL.
  */
-export { InfraError, isInfraError, type InfraErrorCode } from './errors.js';
+export { describeError, InfraError, isInfraError, type InfraErrorCode } from './errors.js';
 export { freePort, isPortFree, LOOPBACK } from './free-port.js';
 export { projectRoot } from './project-root.js';
 export { TRIBUTARY_SEARCH_ATTRIBUTES, type SearchAttributeType, type TributarySearchAttribute } from './search-attributes.js';
@@ -17,6 +17,6 @@ export {
   type PostgresHandle,
   type StartPostgresOptions,
 } from './postgres-server.js';
-export { assertPostgresReachable } from './postgres-check.js';
+export { assertPostgresReachable, withPgClient } from './postgres-check.js';
 export { databaseOf, postgresUrl, redactUrl, withDatabase } from './postgres-url.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';

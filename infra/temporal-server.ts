@@ -87,20 +87,22 @@ async function startDevServer(opts: StartTemporalOptions, log: (msg: string) => 
   const namespace = opts.namespace ?? 'default';
   const requestedPort = opts.port ?? DEFAULT_TEMPORAL_PORT;
   const pickPorts = requestedPort === 0;
+  const pickUiPort = opts.uiPort === 0 || (opts.uiPort === undefined && pickPorts);
+  // Fixed ports are checked before locating (or installing) the CLI so a
+  // conflict is reported at once.
+  if (!pickPorts) await assertGrpcPortFree(requestedPort);
+  if (!pickUiPort) await assertUiPortFree(opts.uiPort ?? requestedPort + 1000, opts.uiPort !== undefined);
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const cli = await ensureTemporalCli({ log });
 
   for (let attempt = 1; ; attempt++) {
     const port = pickPorts ? await freePort() : requestedPort;
-    const pickUiPort = opts.uiPort === 0 || (opts.uiPort === undefined && pickPorts);
     const uiPort = pickUiPort ? await freePort() : (opts.uiPort ?? port + 1000);
-    if (!pickPorts) await assertGrpcPortFree(port);
-    if (!pickUiPort) await assertUiPortFree(uiPort, opts.uiPort !== undefined);
     try {
       return await launch({ cli, port, uiPort, namespace, opts, log });
     } catch (err) {
       const portRace = err instanceof InfraError && /address already in use/i.test(err.message);
-      if (!pickPorts || !portRace || attempt >= MAX_START_ATTEMPTS) throw err;
+      if ((!pickPorts && !pickUiPort) || !portRace || attempt >= MAX_START_ATTEMPTS) throw err;
       log(`Picked port was taken before Temporal could bind it; retrying (${attempt}/${MAX_START_ATTEMPTS})`);
     }
   }
