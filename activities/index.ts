@@ -1,2 +1,3 @@
-export { createActivities, type Activities, type ActivityDeps } from './create-activities.js';
+export { createActivities, type Activities } from './create-activities.js';
+export type { ActivityDeps } from './activity-deps.js';
 export type * from './activity-types.js';

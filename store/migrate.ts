@@ -12,7 +12,8 @@ const provider: MigrationProvider = { getMigrations: async () => migrations as R
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<void> {
   await sql`create schema if not exists ${sql.id(INTERNAL_SCHEMA)}`.execute(db);
-  const migrator = new Migrator({ db: db as Kysely<unknown>, provider, migrationTableSchema: INTERNAL_SCHEMA });
+  // Features are developed in parallel, so a later-numbered migration may land first.
+  const migrator = new Migrator({ db: db as Kysely<unknown>, provider, migrationTableSchema: INTERNAL_SCHEMA, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

@@ -1,0 +1,23 @@
+import { ConfigError } from '../config/config-error.js';
+import { recordRunStart } from '../store/run-store.js';
+import type { PlanRunInput, RunPlan } from './activity-types.js';
+import type { ActivityDeps } from './activity-deps.js';
+
+/** Records the run's start and returns its plan (the streams to fetch), from config. */
+export function planRunActivity({ db, config }: ActivityDeps) {
+  return async (input: PlanRunInput): Promise<RunPlan> => {
+    const pipeline = config.pipelines[input.pipeline];
+    if (!pipeline) {
+      throw new ConfigError('config', [{ path: 'pipelines', message: `unknown pipeline "${input.pipeline}"; valid: ${Object.keys(config.pipelines).join(', ')}` }]);
+    }
+    const sources = input.sources ?? pipeline.sources;
+    for (const s of sources) {
+      if (!pipeline.sources.includes(s)) {
+        throw new ConfigError('config', [{ path: `pipelines.${input.pipeline}.sources`, message: `pipeline has no source "${s}"; valid: ${pipeline.sources.join(', ')}` }]);
+      }
+    }
+    await recordRunStart(db, { runId: input.runId, pipeline: input.pipeline, windowEnd: new Date(input.windowEnd) });
+    const streams = sources.flatMap((source) => Object.keys(config.sources[source]!.streams).map((stream) => ({ source, stream })));
+    return { streams, failurePolicy: pipeline.failurePolicy };
+  };
+}
