@@ -1,62 +1,41 @@
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/index.js';
+import { UsageError } from './commands/common-options.js';
+import { commands } from './commands/index.js';
 
 const usage = `Usage: tributary <command> [options]
 
 Commands:
-  start      Run everything: Postgres, Temporal, worker, schedules, access API (the demo without --config)
-  validate   Check a config file offline and list every problem with its path
+${commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
 
-Options:
+Options every command takes:
   --config PATH   Pipeline config (YAML or JSON); default: $TRIBUTARY_CONFIG, else the bundled demo
-  --port N        Access API port (default: $TRIBUTARY_API_PORT or 3000)
-  --no-run        Do not trigger a first run on start
-  -h, --help      Show this help
+  --json          Machine-readable output
+  -h, --help      Show help
 `;
 
 /** Exit codes: 0 ok, 1 failure, 2 usage or config error. */
-async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      port: { type: 'string' },
-      'no-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command] = positionals;
-  if (values.help || !command) {
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '-h' || name === '--help' || name === 'help') {
     console.log(usage);
-    return command || values.help ? 0 : 2;
+    return name ? 0 : 2;
   }
-  const configPath = values.config ?? process.env.TRIBUTARY_CONFIG;
-  switch (command) {
-    case 'start': {
-      // Commands load lazily, so `validate` never loads the Temporal SDK or the infrastructure code.
-      const { startCommand } = await import('./commands/start.js');
-      await startCommand({ ...(configPath ? { configPath } : {}), apiPort: Number(values.port ?? process.env.TRIBUTARY_API_PORT ?? 3000), runNow: !values['no-run'] });
-      return 0;
-    }
-    case 'validate': {
-      const { validateCommand } = await import('./commands/validate.js');
-      return validateCommand(configPath);
-    }
-    default:
-      console.error(`unknown command "${command}"\n\n${usage}`);
-      return 2;
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`unknown command "${name}"; valid: ${commands.map((c) => c.name).join(', ')}\n\n${usage}`);
+    return 2;
   }
+  return (await command.load()).run(rest);
 }
 
-run(process.argv.slice(2)).then(
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
       console.error(err.message);
       process.exit(2);
     }
-    console.error(err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   },
 );

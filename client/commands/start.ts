@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createAccessApp, serveAccessApi } from '../../access/index.js';
 import { loadConfigFile } from '../../config/index.js';
-import { SEARCH_ATTRIBUTES } from '../../core/search-attributes.js';
-import { projectRoot, startPostgres, startTemporal } from '../../infra/index.js';
+import { TRIBUTARY_SEARCH_ATTRIBUTES, projectRoot, startPostgres, startTemporal } from '../../infra/index.js';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/definitions.js';
@@ -11,6 +10,7 @@ import { startWorker } from '../../worker/create-worker.js';
 import { DEMO_CONFIG_PATH, startDemo } from '../demo.js';
 import { installQuietRuntime } from '../runtime-logging.js';
 import { applySchedules, scheduleIdOf } from '../schedules.js';
+import { commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
 
 /** Options of `tributary start`. */
 export interface StartOptions {
@@ -54,13 +54,13 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     }
     const config = await loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH, env);
 
-    const postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), log: say });
+    const postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: port('TRIBUTARY_POSTGRES_PORT', 54329), log: say });
     cleanups.push(() => postgres.stop());
     const db = createDatabase(postgres.url);
     cleanups.push(() => db.destroy());
     await migrateToLatest(db);
 
-    const temporal = await startTemporal({ dataDir, searchAttributes: { ...SEARCH_ATTRIBUTES }, log: say });
+    const temporal = await startTemporal({ dataDir, port: port('TEMPORAL_PORT', 7233), uiPort: port('TEMPORAL_UI_PORT', 8233), searchAttributes: { ...TRIBUTARY_SEARCH_ATTRIBUTES }, log: say });
     cleanups.push(() => temporal.stop());
 
     const taskQueue = env.TRIBUTARY_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
@@ -106,4 +106,13 @@ function port(name: string, fallback: number): number {
 
 function redactPassword(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]+@/, '//$1:***@');
+}
+
+/** `tributary start [--config PATH] [--port N] [--no-run]`. */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, { ...commonOptions, port: { type: 'string' }, 'no-run': { type: 'boolean', default: false } });
+  const configPath = configPathFrom(values);
+  const apiPort = Number(values.port ?? process.env.TRIBUTARY_API_PORT ?? 3000);
+  await startCommand({ ...(configPath ? { configPath } : {}), apiPort, runNow: !values['no-run'] });
+  return 0;
 }
