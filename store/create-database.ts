@@ -2,7 +2,12 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database-schema.js';
 
-// Return int8 (bigserial ids, counts) as strings only where they may exceed 2^53; counts are parsed by callers.
+// bigint columns (entity integer fields, counts, ids) read as numbers while they fit a double
+// exactly, and as strings beyond 2^53 so no digit is ever lost; numeric stays a string (exact decimals).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => v);
 
 /** A Kysely instance over a pg pool for `url`. Call `destroy()` when done. */

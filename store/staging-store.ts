@@ -130,7 +130,7 @@ export async function* readStagedRecords(db: Kysely<Database>, key: StreamRunKey
       .limit(batchSize)
       .execute();
     if (rows.length === 0) return;
-    yield rows.map((r) => ({ id: r.id, sourceKey: r.source_key, payload: r.payload, hash: r.hash, fetchedAt: r.fetched_at }));
-    after = rows[rows.length - 1]!.id;
+    yield rows.map((r) => ({ id: String(r.id), sourceKey: r.source_key, payload: r.payload, hash: r.hash, fetchedAt: r.fetched_at }));
+    after = String(rows[rows.length - 1]!.id);
   }
 }
