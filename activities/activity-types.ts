@@ -13,6 +13,10 @@ export interface PlanRunInput {
   readonly runId: string;
   /** ISO end of the run's data window (the scheduled time). */
   readonly windowEnd: string;
+  /** ISO start of the window; default: one schedule interval (or the previous cron fire) before the end. */
+  readonly windowStart?: string;
+  /** How the run started (recorded with the run). */
+  readonly trigger?: 'scheduled' | 'manual' | 'backfill';
   /** Only these sources (default: all of the pipeline's). */
   readonly sources?: readonly string[];
 }
@@ -21,6 +25,8 @@ export interface PlanRunInput {
 export interface RunPlan {
   readonly streams: readonly StreamRef[];
   readonly failurePolicy: 'all_or_nothing' | 'partial';
+  /** ISO start of the run's data window (exclusive). */
+  readonly windowStart?: string;
 }
 
 /** Input of `fetchStreamChunk`. */
@@ -33,6 +39,27 @@ export interface FetchChunkInput extends StreamRef {
 /** Input of `mergeRun`. */
 export interface MergeRunActivityInput {
   readonly runId: string;
+  readonly streams: readonly StreamRef[];
+  /** The run whose staged records to merge, when not `runId` (a rerun merges a past run's records). */
+  readonly stagedRunId?: string;
+}
+
+/** Input of `planRerun`. */
+export interface PlanRerunInput {
+  /** The new run's id. */
+  readonly runId: string;
+  /** The past run whose staged records are merged again. */
+  readonly rerunOf: string;
+}
+
+/** What a rerun merges: small and secret-free. */
+export interface RerunPlan {
+  readonly pipeline: string;
+  /** The run that staged the records (a rerun of a rerun reaches back to the original fetch). */
+  readonly stagedRunId: string;
+  readonly windowStart?: string;
+  readonly windowEnd: string;
+  /** Streams the past run fetched completely that the config still maps. */
   readonly streams: readonly StreamRef[];
 }
 
@@ -58,7 +85,10 @@ export interface StreamSummary extends StreamRef {
 export interface RunSummary {
   readonly pipeline: string;
   readonly runId: string;
+  readonly windowStart?: string;
   readonly windowEnd: string;
+  /** For a rerun: the run whose staged records were merged again. */
+  readonly rerunOf?: string;
   readonly streams: readonly StreamSummary[];
   readonly entities: readonly EntityMergeSummary[];
 }

@@ -1,7 +1,9 @@
 import type { ActivityDeps } from './activity-deps.js';
 import { fetchStreamChunkActivity } from './fetch-stream-chunk.js';
 import { finishRunActivity } from './finish-run.js';
+import { withKeepAlive } from './keep-alive.js';
 import { mergeRunActivity } from './merge-run.js';
+import { planRerunActivity } from './plan-rerun.js';
 import { planRunActivity } from './plan-run.js';
 import { withFailureMapping } from './to-application-failure.js';
 
@@ -15,10 +17,16 @@ export function createActivities(deps: ActivityDeps) {
     <I, O>(activity: (input: I) => Promise<O>) =>
     (input: I): Promise<O> =>
       withFailureMapping(deps.masker, () => activity(input));
+  // Long activities heartbeat on a timer too, so a dead worker is noticed within seconds.
+  const long =
+    <I, O>(activity: (input: I) => Promise<O>) =>
+    (input: I): Promise<O> =>
+      withKeepAlive(() => activity(input));
   return {
     planRun: wrap(planRunActivity(deps)),
-    fetchStreamChunk: wrap(fetchStreamChunkActivity(deps)),
-    mergeRun: wrap(mergeRunActivity(deps)),
+    fetchStreamChunk: wrap(long(fetchStreamChunkActivity(deps))),
+    mergeRun: wrap(long(mergeRunActivity(deps))),
+    planRerun: wrap(planRerunActivity(deps)),
     finishRun: wrap(finishRunActivity(deps)),
   };
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/config-error.js';
+import { windowEndingAt } from '../core/schedule-window.js';
 import { recordRunStart } from '../store/run-store.js';
 import type { PlanRunInput, RunPlan } from './activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -16,8 +17,10 @@ export function planRunActivity({ db, config }: ActivityDeps) {
         throw new ConfigError('config', [{ path: `pipelines.${input.pipeline}.sources`, message: `pipeline has no source "${s}"; valid: ${pipeline.sources.join(', ')}` }]);
       }
     }
-    await recordRunStart(db, { runId: input.runId, pipeline: input.pipeline, windowEnd: new Date(input.windowEnd) });
+    // The window is derived from the schedule here, not in the workflow: config may change, history may not.
+    const windowStart = input.windowStart ?? windowEndingAt(pipeline.schedule, new Date(input.windowEnd)).start;
+    await recordRunStart(db, { runId: input.runId, pipeline: input.pipeline, windowEnd: new Date(input.windowEnd), windowStart: new Date(windowStart), trigger: input.trigger ?? 'scheduled' });
     const streams = sources.flatMap((source) => Object.keys(config.sources[source]!.streams).map((stream) => ({ source, stream })));
-    return { streams, failurePolicy: pipeline.failurePolicy };
+    return { streams, failurePolicy: pipeline.failurePolicy, windowStart };
   };
 }

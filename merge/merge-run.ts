@@ -13,6 +13,8 @@ import { compileRecordMapper } from './map-record.js';
 export interface MergeRunInput {
   readonly runId: string;
   readonly streams: ReadonlyArray<{ readonly source: string; readonly stream: string }>;
+  /** The run whose staged records to read, when not `runId` (a rerun re-merges a past run's records). */
+  readonly stagedRunId?: string;
 }
 
 /** What a merge did to one entity. */
@@ -57,7 +59,7 @@ export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, in
         if (!staged.has(ref)) continue;
         const [source, stream] = ref.split('.') as [string, string];
         const mapper = compileRecordMapper(entity, mapping);
-        for await (const batch of readStagedRecords(trx, { runId: input.runId, source, stream })) {
+        for await (const batch of readStagedRecords(trx, { runId: input.stagedRunId ?? input.runId, source, stream })) {
           summary.recordsRead += batch.length;
           const good: Array<{ sourceKey: string; values: Record<string, unknown>; updatedAt: number | null; fetchedAt: Date; pairs: MatchPairs }> = [];
           const bad: Array<{ source_key: string; reason: string; payload: unknown }> = [];

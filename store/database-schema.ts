@@ -13,6 +13,12 @@ export interface RunTable {
   finished_at: Timestamp | null;
   summary: JSONColumnType<Record<string, unknown>, string, string> | null;
   error: string | null;
+  /** Start of the data window (exclusive); null for runs recorded before windows had a start. */
+  window_start: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** How the run started: `scheduled`, `manual`, `backfill` or `rerun`. */
+  trigger: ColumnType<string | null, string | null | undefined, string | null>;
+  /** For a rerun: the run whose staged records it merged again. */
+  rerun_of: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A raw record as fetched, kept per run (`tributary.staged_record`). */

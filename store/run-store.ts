@@ -1,14 +1,41 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database, RunTable } from './database-schema.js';
 
 /** A run's status. */
 export type RunStatus = RunTable['status'];
 
-/** Records that a run started (idempotent: a retried activity or a rerun of the same id keeps the first start time). */
-export async function recordRunStart(db: Kysely<Database>, run: { runId: string; pipeline: string; windowEnd: Date }): Promise<void> {
+/** How a run was started. */
+export type RunTrigger = 'scheduled' | 'manual' | 'backfill' | 'rerun';
+
+/** What `recordRunStart` stores. */
+export interface RunStart {
+  readonly runId: string;
+  readonly pipeline: string;
+  readonly windowEnd: Date;
+  readonly windowStart?: Date;
+  readonly trigger?: RunTrigger;
+  /** For a rerun: the run whose staged records are merged again. */
+  readonly rerunOf?: string;
+}
+
+/**
+ * Records that a run started. Idempotent: a retried activity keeps the first start time, and
+ * a failed run started again under the same id (a backfill retrying its window) becomes
+ * `running` again.
+ */
+export async function recordRunStart(db: Kysely<Database>, run: RunStart): Promise<void> {
   await db
     .insertInto('tributary.run')
-    .values({ run_id: run.runId, pipeline: run.pipeline, status: 'running', window_end: run.windowEnd, started_at: new Date() })
+    .values({
+      run_id: run.runId,
+      pipeline: run.pipeline,
+      status: 'running',
+      window_end: run.windowEnd,
+      window_start: run.windowStart ?? null,
+      trigger: run.trigger ?? null,
+      rerun_of: run.rerunOf ?? null,
+      started_at: new Date(),
+    })
     .onConflict((oc) => oc.column('run_id').doUpdateSet({ status: 'running', finished_at: null, error: null }))
     .execute();
 }
@@ -22,12 +49,15 @@ export async function recordRunEnd(db: Kysely<Database>, run: { runId: string; s
     .execute();
 }
 
-/** A run as listed by the access layer. */
+/** A run as listed by the access layer and the CLI. */
 export interface RunRow {
   readonly runId: string;
   readonly pipeline: string;
   readonly status: RunStatus;
+  readonly windowStart: Date | null;
   readonly windowEnd: Date;
+  readonly trigger: string | null;
+  readonly rerunOf: string | null;
   readonly startedAt: Date;
   readonly finishedAt: Date | null;
   readonly summary: Record<string, unknown> | null;
@@ -38,15 +68,58 @@ export interface RunRow {
 export async function listRuns(db: Kysely<Database>, opts: { pipeline?: string; limit: number }): Promise<RunRow[]> {
   let q = db.selectFrom('tributary.run').selectAll().orderBy('started_at', 'desc').limit(opts.limit);
   if (opts.pipeline) q = q.where('pipeline', '=', opts.pipeline);
-  const rows = await q.execute();
-  return rows.map((r) => ({
+  return (await q.execute()).map(toRunRow);
+}
+
+/** One run by id, or undefined. */
+export async function getRun(db: Kysely<Database>, runId: string): Promise<RunRow | undefined> {
+  const row = await db.selectFrom('tributary.run').selectAll().where('run_id', '=', runId).executeTakeFirst();
+  return row && toRunRow(row);
+}
+
+/** When each stream of a pipeline last fetched successfully in a run whose merge committed. */
+export interface StreamLastSuccess {
+  readonly pipeline: string;
+  readonly source: string;
+  readonly stream: string;
+  readonly runId: string;
+  readonly finishedAt: Date;
+}
+
+/**
+ * The last successful fetch per source stream, from the summaries of succeeded and degraded
+ * runs (a degraded run merged the streams that succeeded).
+ *
+ * ```sql
+ * select distinct on (pipeline, s->>'source', s->>'stream') ...
+ * from tributary.run, jsonb_array_elements(summary->'streams') s
+ * where status in ('succeeded', 'degraded') and s->>'status' = 'succeeded'
+ * order by pipeline, s->>'source', s->>'stream', finished_at desc
+ * ```
+ */
+export async function lastSuccessPerStream(db: Kysely<Database>, pipeline?: string): Promise<StreamLastSuccess[]> {
+  const { rows } = await sql<{ pipeline: string; source: string; stream: string; run_id: string; finished_at: Date }>`
+    select distinct on (r.pipeline, s->>'source', s->>'stream')
+      r.pipeline, s->>'source' as source, s->>'stream' as stream, r.run_id, r.finished_at
+    from tributary.run r, jsonb_array_elements(r.summary->'streams') s
+    where r.status in ('succeeded', 'degraded') and s->>'status' = 'succeeded' and r.finished_at is not null
+      ${pipeline === undefined ? sql`` : sql`and r.pipeline = ${pipeline}`}
+    order by r.pipeline, s->>'source', s->>'stream', r.finished_at desc`.execute(db);
+  return rows.map((r) => ({ pipeline: r.pipeline, source: r.source, stream: r.stream, runId: r.run_id, finishedAt: r.finished_at }));
+}
+
+function toRunRow(r: Selectable<RunTable>): RunRow {
+  return {
     runId: r.run_id,
     pipeline: r.pipeline,
     status: r.status,
+    windowStart: r.window_start,
     windowEnd: r.window_end,
+    trigger: r.trigger,
+    rerunOf: r.rerun_of,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     summary: r.summary,
     error: r.error,
-  }));
+  };
 }
