@@ -59,8 +59,8 @@ export interface RerunPlan {
   readonly stagedRunId: string;
   readonly windowStart?: string;
   readonly windowEnd: string;
-  /** Streams the past run fetched completely that the config still maps. */
-  readonly streams: readonly StreamRef[];
+  /** Streams the past run fetched completely that the config still maps, with their counts. */
+  readonly streams: readonly StreamSummary[];
 }
 
 /** Input of `finishRun`. */

@@ -21,14 +21,14 @@ export function planRerunActivity({ db, config }: ActivityDeps) {
     const stagedRunId = past.rerunOf ?? past.runId;
     const done = await db
       .selectFrom('tributary.fetch_checkpoint')
-      .select(['source', 'stream'])
+      .select(['source', 'stream', 'pages', 'records'])
       .where('run_id', '=', stagedRunId)
       .where('done', '=', true)
       .orderBy('source')
       .orderBy('stream')
       .execute();
     // A stream since removed from config has no mapping to merge it with.
-    const streams = done.filter((s) => config.sources[s.source]?.streams[s.stream]).map((s) => ({ source: s.source, stream: s.stream }));
+    const streams = done.filter((s) => config.sources[s.source]?.streams[s.stream]).map((s) => ({ source: s.source, stream: s.stream, status: 'succeeded' as const, pages: s.pages, records: s.records }));
     if (streams.length === 0) {
       throw ApplicationFailure.nonRetryable(`run "${stagedRunId}" has no completely fetched stream that the config still has; nothing to merge`, 'NOTHING_STAGED');
     }

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities } from '../activities/index.js';
@@ -9,6 +8,7 @@ import { createSecretResolver } from '../connectors/secrets/resolve-secret.js';
 import { createSecretMasker } from '../connectors/secrets/secret-masker.js';
 import type { Database } from '../store/database-schema.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions.js';
+import { WORKFLOWS_PATH } from './workflow-bundle.js';
 
 /** Where and how the worker runs. */
 export interface WorkerOptions {
@@ -19,9 +19,15 @@ export interface WorkerOptions {
   readonly db: Kysely<Database>;
   /** Environment that secret references resolve against (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Max concurrent activities (default 20). */
+  /** Max concurrent activities: fetches and merges in flight (default 20). */
   readonly maxConcurrentActivities?: number;
-  /** A pre-built workflow bundle (`npm run build`); without it, workflows are bundled at start. */
+  /** Max concurrent workflow tasks (default 40). */
+  readonly maxConcurrentWorkflowTasks?: number;
+  /** How long in-flight activities may run on after shutdown starts before they are cancelled (default 20 s). */
+  readonly shutdownGraceTime?: string;
+  /** Worker identity in the Temporal UI (default: pid@host). */
+  readonly identity?: string;
+  /** A pre-built workflow bundle (`npm run build`, see `chooseWorkflowBundle`); without it, workflows are bundled at start. */
   readonly workflowBundlePath?: string;
 }
 
@@ -51,9 +57,13 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     activities,
     ...(opts.workflowBundlePath
       ? { workflowBundle: { codePath: opts.workflowBundlePath } }
-      : { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) }),
+      : { workflowsPath: WORKFLOWS_PATH }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 20,
-    shutdownGraceTime: '20 seconds',
+    maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTasks ?? 40,
+    // Long activities heartbeat every 2 s against 10 s timeouts: send them on promptly.
+    maxHeartbeatThrottleInterval: '3 seconds',
+    shutdownGraceTime: (opts.shutdownGraceTime ?? '20 seconds') as '20 seconds',
+    ...(opts.identity ? { identity: opts.identity } : {}),
   });
   const done = worker.run().finally(() => connection.close());
   return {

@@ -1,2 +1,3 @@
+export { rerunMerge, type RerunMergeInput } from './rerun-merge.js';
 export { syncPipeline, type SyncPipelineInput } from './sync-pipeline.js';
 export { syncStream, type SyncStreamInput } from './sync-stream.js';

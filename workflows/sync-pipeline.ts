@@ -1,17 +1,20 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   ParentClosePolicy,
   log,
-  proxyActivities,
   setHandler,
   startChild,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, EntityMergeSummary, FetchProgress, RunSummary, StreamSummary } from '../activities/index.js';
+import type { EntityMergeSummary, FetchProgress, RunSummary, StreamSummary } from '../activities/index.js';
 import { PIPELINE_KEY, SCHEDULED_START_KEY, STATUS_KEY } from '../core/search-attributes.js';
 import { type StreamProgress, progressQuery, streamProgressSignal } from './definitions.js';
+import { rootMessage } from './failure-message.js';
+import { finishRun, mergeRun, planRun } from './run-activities.js';
+import { describeRun } from './run-summary.js';
 import { syncStream } from './sync-stream.js';
 
 /** Input of the `syncPipeline` workflow: names only, never secrets or records. */
@@ -19,27 +22,19 @@ export interface SyncPipelineInput {
   readonly pipeline: string;
   /** ISO end of the data window; defaults to the scheduled time (or the start time). */
   readonly windowEnd?: string;
+  /** ISO start of the data window; defaults to one schedule interval before the end. */
+  readonly windowStart?: string;
   /** Only these sources. */
   readonly sources?: readonly string[];
+  /** How the run was started (default: `scheduled`). */
+  readonly trigger?: 'scheduled' | 'manual' | 'backfill';
 }
-
-// Planning and bookkeeping are quick database calls; a config error fails them for good.
-const { planRun, finishRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
-
-// The merge is one transaction over the run's staged records: long for big runs, and safe to
-// retry because a failed attempt leaves nothing behind and a repeated one changes nothing.
-const { mergeRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
-});
 
 /**
  * One pipeline run: plan from config, fetch every stream in its own child workflow (in
  * parallel), merge what was staged, and record the summary. The run id is the workflow id, so
- * staged records, the run row and Temporal history all share it.
+ * staged records, the run row and Temporal history all share it. Under `all_or_nothing` the
+ * first failed stream cancels the others, so a bad credential fails the run in seconds.
  */
 export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary> {
   const info = workflowInfo();
@@ -51,6 +46,7 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
     // Only where the starter set our attributes: the cluster has them registered.
     if (tracked) upsertSearchAttributes([{ key: STATUS_KEY, value: status }]);
   };
+  const meta = { runId, pipeline: input.pipeline };
 
   let phase: 'planning' | 'fetching' | 'merging' | 'done' = 'planning';
   const progress = new Map<string, StreamProgress>();
@@ -58,44 +54,82 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   setHandler(streamProgressSignal, (p) => void progress.set(`${p.source}.${p.stream}`, p));
   setStatus('running');
 
-  const plan = await planRun({ pipeline: input.pipeline, runId, windowEnd, ...(input.sources ? { sources: input.sources } : {}) });
+  const plan = await planRun({
+    pipeline: input.pipeline,
+    runId,
+    windowEnd,
+    ...(input.windowStart ? { windowStart: input.windowStart } : {}),
+    ...(input.sources ? { sources: input.sources } : {}),
+    ...(input.trigger ? { trigger: input.trigger } : {}),
+  });
   for (const s of plan.streams) progress.set(`${s.source}.${s.stream}`, { ...s, pages: 0, records: 0, status: 'pending' });
+  log.info('run planned', { ...meta, windowStart: plan.windowStart, windowEnd, streams: plan.streams.length, failurePolicy: plan.failurePolicy });
 
   phase = 'fetching';
+  const fetching = new CancellationScope();
   const outcomes = await Promise.allSettled(
-    plan.streams.map(async (s) => {
-      const child = await startChild(syncStream, {
-        workflowId: `${runId}/${s.source}.${s.stream}`,
-        args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId }],
-        parentClosePolicy: ParentClosePolicy.TERMINATE,
-      });
-      return child.result();
-    }),
+    plan.streams.map((s) =>
+      fetching
+        .run(async () => {
+          const child = await startChild(syncStream, {
+            workflowId: `${runId}/${s.source}.${s.stream}`,
+            args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId }],
+            parentClosePolicy: ParentClosePolicy.TERMINATE,
+          });
+          return child.result();
+        })
+        .catch((err: unknown) => {
+          // A failure no retry can fix: the run is lost under all_or_nothing, so stop fetching now.
+          if (plan.failurePolicy === 'all_or_nothing' && !fetching.consideredCancelled) {
+            log.warn('stream failed; cancelling the other streams', { ...meta, stream: `${s.source}.${s.stream}`, error: rootMessage(err) });
+            fetching.cancel();
+          }
+          throw err;
+        }),
+    ),
   );
   const streams: StreamSummary[] = plan.streams.map((s, i) => summarizeStream(s, outcomes[i]!, progress.get(`${s.source}.${s.stream}`)));
   for (const s of streams) progress.set(`${s.source}.${s.stream}`, { source: s.source, stream: s.stream, pages: s.pages, records: s.records, status: s.status });
   const failed = streams.filter((s) => s.status === 'failed');
   const succeeded = streams.filter((s) => s.status === 'succeeded');
 
-  const summaryOf = (entities: readonly EntityMergeSummary[]): RunSummary => ({ pipeline: input.pipeline, runId, windowEnd, streams, entities });
-  if (failed.length > 0 && (plan.failurePolicy === 'all_or_nothing' || succeeded.length === 0)) {
-    const error = failed.map((s) => `${s.source}.${s.stream}: ${s.error}`).join('; ');
-    await finishRun({ runId, status: 'failed', summary: summaryOf([]), error });
+  const summaryOf = (entities: readonly EntityMergeSummary[]): RunSummary => ({
+    pipeline: input.pipeline,
+    runId,
+    ...(plan.windowStart ? { windowStart: plan.windowStart } : {}),
+    windowEnd,
+    streams,
+    entities,
+  });
+  const fail = async (error: string, entities: readonly EntityMergeSummary[]): Promise<never> => {
+    await finishRun({ runId, status: 'failed', summary: summaryOf(entities), error });
     phase = 'done';
     setStatus('failed');
     upsertMemo({ summary: `failed: ${error}`.slice(0, 500) });
+    log.error('run failed', { ...meta, error });
     throw ApplicationFailure.create({ type: 'RUN_FAILED', message: `run ${runId} failed: ${error}`, nonRetryable: true });
+  };
+  // Under all_or_nothing the first real failure is the reason; streams it cancelled are not.
+  const reasons = failed.filter((s, _, all) => all.length === 1 || !s.error?.startsWith('cancelled before'));
+  if (failed.length > 0 && (plan.failurePolicy === 'all_or_nothing' || succeeded.length === 0)) {
+    return fail(reasons.map((s) => `${s.source}.${s.stream}: ${s.error}`).join('; '), []);
   }
 
   phase = 'merging';
-  const entities = await mergeRun({ runId, streams: succeeded.map(({ source, stream }) => ({ source, stream })) });
+  let entities: EntityMergeSummary[];
+  try {
+    entities = await mergeRun({ runId, streams: succeeded.map(({ source, stream }) => ({ source, stream })) });
+  } catch (err) {
+    return fail(`merge: ${rootMessage(err)}`, []);
+  }
   const status = failed.length > 0 ? 'degraded' : 'succeeded';
   const summary = summaryOf(entities);
   await finishRun({ runId, status, summary, ...(failed.length > 0 ? { error: failed.map((s) => `${s.source}.${s.stream}: ${s.error}`).join('; ') } : {}) });
   phase = 'done';
   setStatus(status);
   upsertMemo({ summary: describeRun(status, streams, entities) });
-  if (status === 'degraded') log.warn('run degraded', { runId, failed: failed.map((s) => `${s.source}.${s.stream}`) });
+  if (status === 'degraded') log.warn('run degraded: merged the streams that succeeded', { ...meta, failed: failed.map((s) => `${s.source}.${s.stream}`) });
+  else log.info('run succeeded', meta);
   return summary;
 }
 
@@ -105,17 +139,4 @@ function summarizeStream(s: { source: string; stream: string }, outcome: Promise
     return { ...s, status: 'succeeded', pages: p.pages, records: p.records, paginationType: p.paginationType, ...(p.truncation ? { truncation: p.truncation } : {}) };
   }
   return { ...s, status: 'failed', pages: live?.pages ?? 0, records: live?.records ?? 0, error: rootMessage(outcome.reason) };
-}
-
-/** The innermost failure message (child -> activity -> application failure). */
-function rootMessage(err: unknown): string {
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e?.cause) e = e.cause as typeof e;
-  return e?.message ?? String(err);
-}
-
-function describeRun(status: string, streams: readonly StreamSummary[], entities: readonly EntityMergeSummary[]): string {
-  const fetched = streams.map((s) => `${s.source}.${s.stream} ${s.records} rec/${s.pages} pg${s.status === 'failed' ? ' FAILED' : ''}`).join(', ');
-  const merged = entities.map((e) => `${e.entity}: ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined`).join('; ');
-  return `${status} | fetched ${fetched} | merged ${merged}`;
 }

@@ -11,12 +11,14 @@ export interface SyncStreamInput extends StreamRef {
   readonly pagesPerChunk?: number;
 }
 
-// Fetching may page for a long time: each attempt heartbeats per page, so a dead worker is
-// noticed within the heartbeat timeout and the retry resumes from the last staged page.
+// A chunk may page for minutes: each attempt heartbeats every few seconds, so a killed worker
+// is noticed within 10 s and the retry resumes after the last staged page. Transient upstream
+// trouble (5xx, 429, timeouts) is ridden out for about six minutes of backoff per chunk;
+// config and auth failures are non-retryable and fail the stream on the first attempt.
 const { fetchStreamChunk } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
 });
 
 /**
@@ -29,7 +31,8 @@ export async function syncStream(input: SyncStreamInput): Promise<FetchProgress>
     const progress = await fetchStreamChunk({ runId: input.runId, source: input.source, stream: input.stream, maxPages: input.pagesPerChunk ?? 50 });
     await parent.signal(streamProgressSignal, { source: input.source, stream: input.stream, pages: progress.pages, records: progress.records, status: progress.done ? 'succeeded' : 'fetching' });
     if (progress.done) {
-      if (progress.truncation) log.warn('possible silent truncation', { source: input.source, stream: input.stream, detail: progress.truncation });
+      if (progress.truncation) log.warn('possible silent truncation', { runId: input.runId, source: input.source, stream: input.stream, detail: progress.truncation });
+      log.info('stream fetched', { runId: input.runId, source: input.source, stream: input.stream, pages: progress.pages, records: progress.records });
       return progress;
     }
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof syncStream>(input);
