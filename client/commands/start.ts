@@ -7,6 +7,7 @@ import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/definitions.js';
 import { startWorker } from '../../worker/create-worker.js';
+import { chooseWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { DEMO_CONFIG_PATH, startDemo } from '../demo.js';
 import { installQuietRuntime } from '../runtime-logging.js';
 import { applySchedules, scheduleIdOf } from '../schedules.js';
@@ -64,7 +65,9 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     cleanups.push(() => temporal.stop());
 
     const taskQueue = env.TRIBUTARY_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-    const worker = await startWorker({ address: temporal.address, namespace: temporal.namespace, taskQueue, config, db, ...(env.TRIBUTARY_WORKFLOW_BUNDLE ? { workflowBundlePath: env.TRIBUTARY_WORKFLOW_BUNDLE } : {}) });
+    const bundle = chooseWorkflowBundle(env);
+    say(`worker: ${bundle.reason}`);
+    const worker = await startWorker({ address: temporal.address, namespace: temporal.namespace, taskQueue, config, db, ...(bundle.path ? { workflowBundlePath: bundle.path } : {}) });
     cleanups.push(() => worker.shutdown());
 
     const api = await serveAccessApi(createAccessApp({ db, config }), { host: env.TRIBUTARY_API_HOST ?? '127.0.0.1', port: opts.apiPort });

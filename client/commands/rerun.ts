@@ -1,0 +1,42 @@
+import { getRun } from '../../store/run-store.js';
+import { connectTemporal, openDatabase } from '../connection.js';
+import { failureMessage, startRerun } from '../start-run.js';
+import type { RunSummary } from '../../activities/index.js';
+import { UsageError, commonOptions, parseCommandArgs } from './common-options.js';
+
+/**
+ * `tributary rerun --run ID [--json]`: recomputes the merge of a past run from its staged raw
+ * records, without fetching, as a new run recorded with `rerun_of`; waits for it and exits 1
+ * if it failed.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, { ...commonOptions, run: { type: 'string' } });
+  if (!values.run) throw new UsageError('--run ID is required (see `tributary status` for run ids)');
+  const db = openDatabase();
+  let pipeline: string;
+  try {
+    const past = await getRun(db, values.run);
+    if (!past) throw new UsageError(`no run "${values.run}" in tributary.run (see \`tributary status\`)`);
+    pipeline = past.pipeline;
+  } finally {
+    await db.destroy();
+  }
+  const temporal = await connectTemporal();
+  try {
+    const handle = await startRerun(temporal.client, { taskQueue: temporal.taskQueue, rerunOf: values.run, pipeline, now: new Date() });
+    if (!values.json) console.log(`started rerun ${handle.workflowId} of ${values.run}`);
+    try {
+      const summary = (await handle.result()) as RunSummary;
+      if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status: 'succeeded', summary }));
+      else for (const e of summary.entities) console.log(`  ${e.entity}: ${e.recordsRead} read, ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined`);
+      return 0;
+    } catch (err) {
+      const error = failureMessage(err);
+      if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status: 'failed', error }));
+      else console.error(`rerun ${handle.workflowId} failed: ${error}`);
+      return 1;
+    }
+  } finally {
+    await temporal.close();
+  }
+}

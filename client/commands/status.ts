@@ -1,0 +1,92 @@
+import type { Client } from '@temporalio/client';
+import { loadConfigFile } from '../../config/index.js';
+import { PIPELINE_KEY, STATUS_KEY } from '../../core/search-attributes.js';
+import { lastSuccessPerStream, listRuns } from '../../store/run-store.js';
+import { connectTemporal, openDatabase, printTable } from '../connection.js';
+import { DEMO_CONFIG_PATH } from '../demo.js';
+import { describeSchedules } from '../schedules.js';
+import { commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+
+/**
+ * `tributary status [--pipeline P] [--limit N] [--json]`: the schedules (paused, next run), the
+ * last runs with status and counts (from Postgres), the last successful fetch per source, and
+ * the runs Temporal's visibility lists by their search attributes. Whatever is unreachable is
+ * reported as such; the rest still prints.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, { ...commonOptions, pipeline: { type: 'string' }, limit: { type: 'string' } });
+  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
+  const pipelines = values.pipeline ? [values.pipeline] : Object.keys(config.pipelines);
+  const limit = Number(values.limit ?? 10);
+  const out: Record<string, unknown> = {};
+  const errors: string[] = [];
+
+  const temporal = await connectTemporal().catch((err: Error) => void errors.push(err.message));
+  if (temporal) {
+    try {
+      out.schedules = await describeSchedules(temporal.client, pipelines);
+      out.temporalRuns = await listVisibleRuns(temporal.client, pipelines, limit).catch((err: Error) => void errors.push(`visibility: ${err.message}`));
+    } finally {
+      await temporal.close();
+    }
+  }
+  const db = openDatabase();
+  try {
+    const runs = (await Promise.all(pipelines.map((pipeline) => listRuns(db, { pipeline, limit })))).flat();
+    out.runs = runs
+      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())
+      .slice(0, limit)
+      .map((r) => ({ ...r, records: recordsOf(r.summary), written: writtenOf(r.summary), summary: undefined }));
+    out.lastSuccess = (await Promise.all(pipelines.map((p) => lastSuccessPerStream(db, p)))).flat();
+  } catch (err) {
+    errors.push(`database: ${(err as Error).message} (set DATABASE_URL)`);
+  } finally {
+    await db.destroy();
+  }
+
+  if (values.json) {
+    console.log(JSON.stringify({ ...out, errors }));
+  } else {
+    section('Schedules', out.schedules, ['pipeline', 'scheduleId', 'exists', 'paused', 'nextRun', 'lastScheduledRun', 'skippedOverlaps']);
+    section('Last runs (Postgres)', out.runs, ['runId', 'status', 'trigger', 'windowStart', 'windowEnd', 'records', 'written', 'finishedAt', 'error']);
+    section('Last successful fetch per source', out.lastSuccess, ['pipeline', 'source', 'stream', 'finishedAt', 'runId']);
+    section('Runs in Temporal', out.temporalRuns, ['workflowId', 'type', 'temporalStatus', 'tributaryStatus', 'startTime', 'closeTime']);
+    for (const e of errors) console.error(`unavailable: ${e}`);
+  }
+  return errors.length > 0 && !out.runs && !out.schedules ? 1 : 0;
+}
+
+function section(title: string, rows: unknown, columns: readonly string[]): void {
+  if (!Array.isArray(rows)) return;
+  console.log(`\n${title}`);
+  if (rows.length === 0) console.log('  (none)');
+  else printTable(rows as object[], columns);
+}
+
+/** Runs as Temporal's visibility lists them, by the pipeline search attribute. */
+async function listVisibleRuns(client: Client, pipelines: readonly string[], limit: number) {
+  const query = pipelines.map((p) => `${PIPELINE_KEY.name} = '${p.replace(/'/g, "''")}'`).join(' OR ');
+  const rows = [];
+  for await (const w of client.workflow.list({ query, pageSize: limit })) {
+    rows.push({
+      workflowId: w.workflowId,
+      type: w.type,
+      temporalStatus: w.status.name,
+      tributaryStatus: w.typedSearchAttributes.get(STATUS_KEY),
+      startTime: w.startTime,
+      closeTime: w.closeTime,
+    });
+    if (rows.length >= limit) break;
+  }
+  return rows;
+}
+
+function recordsOf(summary: Record<string, unknown> | null): number | undefined {
+  const streams = summary?.streams as Array<{ records?: number }> | undefined;
+  return streams?.reduce((n, s) => n + (s.records ?? 0), 0);
+}
+
+function writtenOf(summary: Record<string, unknown> | null): number | undefined {
+  const entities = summary?.entities as Array<{ written?: number }> | undefined;
+  return entities?.reduce((n, e) => n + (e.written ?? 0), 0);
+}

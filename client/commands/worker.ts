@@ -1,0 +1,76 @@
+import { hostname } from 'node:os';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfigFile } from '../../config/index.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { startWorker } from '../../worker/create-worker.js';
+import { shutdownOnSignals } from '../../worker/shutdown-on-signals.js';
+import { chooseWorkflowBundle } from '../../worker/workflow-bundle.js';
+import { databaseUrl, openDatabase, temporalTarget } from '../connection.js';
+import { DEMO_CONFIG_PATH } from '../demo.js';
+import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+
+/**
+ * `tributary worker [--config PATH] [--task-queue Q] [--max-activities N] [--max-workflow-tasks N] [--bundle PATH]`:
+ * runs a worker against `TEMPORAL_ADDRESS` and `DATABASE_URL` (default: what `tributary start`
+ * runs locally). Concurrency also comes from `TRIBUTARY_MAX_ACTIVITIES` and
+ * `TRIBUTARY_MAX_WORKFLOW_TASKS`. SIGINT/SIGTERM stop it gracefully.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    ...commonOptions,
+    'task-queue': { type: 'string' },
+    'max-activities': { type: 'string' },
+    'max-workflow-tasks': { type: 'string' },
+    bundle: { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  const env = process.env;
+  const level = (values['log-level'] ?? env.TRIBUTARY_LOG_LEVEL ?? 'INFO').toUpperCase();
+  if (!['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level)) throw new UsageError(`--log-level "${level}"; valid: TRACE, DEBUG, INFO, WARN, ERROR`);
+  try {
+    // Workflow (replay-aware) and activity logs go through the SDK's Runtime logger.
+    Runtime.install({ logger: new DefaultLogger(level as 'INFO') });
+  } catch {
+    // Another logger (or metrics exporter) was installed first: keep it.
+  }
+  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH, env);
+  const target = temporalTarget(env);
+  const taskQueue = values['task-queue'] ?? target.taskQueue;
+  const maxConcurrentActivities = positive(values['max-activities'] ?? env.TRIBUTARY_MAX_ACTIVITIES, '--max-activities');
+  const maxConcurrentWorkflowTasks = positive(values['max-workflow-tasks'] ?? env.TRIBUTARY_MAX_WORKFLOW_TASKS, '--max-workflow-tasks');
+  const bundle = values.bundle ? { path: values.bundle, reason: `pre-built bundle ${values.bundle}` } : chooseWorkflowBundle(env);
+
+  const db = openDatabase(env);
+  await migrateToLatest(db);
+  const worker = await startWorker({
+    address: target.address,
+    namespace: target.namespace,
+    taskQueue,
+    config,
+    db,
+    env,
+    identity: `tributary-${process.pid}@${hostname()}`,
+    ...(maxConcurrentActivities ? { maxConcurrentActivities } : {}),
+    ...(maxConcurrentWorkflowTasks ? { maxConcurrentWorkflowTasks } : {}),
+    ...(bundle.path ? { workflowBundlePath: bundle.path } : {}),
+  });
+  shutdownOnSignals(async () => {
+    await worker.shutdown();
+    await db.destroy();
+  });
+  console.log(`worker ready: task queue ${taskQueue} on ${target.address} (${target.namespace}), database ${redact(databaseUrl(env))}; ${bundle.reason}`);
+  await worker.done;
+  await db.destroy();
+  return 0;
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]+@/, '//$1:***@');
+}

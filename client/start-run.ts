@@ -1,0 +1,95 @@
+import { type Client, type WorkflowHandle, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { type SearchAttributePair, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { RunSummary } from '../activities/index.js';
+import { PIPELINE_KEY, SOURCES_KEY } from '../core/search-attributes.js';
+import { type PipelineProgress, progressQuery } from '../workflows/definitions.js';
+import type { RerunMergeInput, SyncPipelineInput } from '../workflows/index.js';
+
+/** How a start went: a new run, an attached running one, or a window already done. */
+export type StartOutcome = 'started' | 'attached' | 'already_succeeded';
+
+/** Options of `startPipelineRun`. */
+export interface StartRunOptions {
+  readonly taskQueue: string;
+  readonly workflowId: string;
+  readonly input: SyncPipelineInput;
+  /** Redo a window even when a run under this id already succeeded (merging is idempotent). */
+  readonly force?: boolean;
+}
+
+/**
+ * Starts a pipeline run under a business-key workflow id, idempotently: a run already in
+ * progress under that id is attached to, one that succeeded is not redone (unless `force`),
+ * and one that failed, was cancelled or terminated is started again (it resumes from the
+ * pages it staged). Sets the search attributes the Temporal UI filters on.
+ */
+export async function startPipelineRun(client: Client, opts: StartRunOptions): Promise<{ outcome: StartOutcome; handle: WorkflowHandle }> {
+  const attributes: SearchAttributePair[] = [{ key: PIPELINE_KEY, value: opts.input.pipeline }];
+  if (opts.input.sources) attributes.push({ key: SOURCES_KEY, value: [...opts.input.sources] });
+  const existing = client.workflow.getHandle(opts.workflowId);
+  const before = await existing.describe().catch(() => undefined);
+  if (before?.status.name === 'RUNNING') return { outcome: 'attached', handle: existing };
+  try {
+    const handle = await client.workflow.start('syncPipeline', {
+      workflowId: opts.workflowId,
+      taskQueue: opts.taskQueue,
+      args: [opts.input],
+      typedSearchAttributes: attributes,
+      workflowIdReusePolicy: opts.force ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      // Someone else started it between our look and our start: join that run.
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
+    return { outcome: 'started', handle };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'already_succeeded', handle: existing };
+    throw err;
+  }
+}
+
+/** Starts a `rerunMerge` of a past run under a fresh id (`<run>/rerun-<time>`). */
+export async function startRerun(client: Client, opts: { taskQueue: string; rerunOf: string; pipeline: string; now: Date }): Promise<WorkflowHandle> {
+  return client.workflow.start('rerunMerge', {
+    workflowId: `${opts.rerunOf}/rerun-${opts.now.toISOString()}`,
+    taskQueue: opts.taskQueue,
+    args: [{ rerunOf: opts.rerunOf } satisfies RerunMergeInput],
+    typedSearchAttributes: [{ key: PIPELINE_KEY, value: opts.pipeline }],
+  });
+}
+
+/**
+ * Waits for a run's result, calling `onProgress` with its live progress (the `progress` query)
+ * whenever it changes. Throws the run's failure.
+ */
+export async function followRun(handle: WorkflowHandle, onProgress: (p: PipelineProgress) => void, intervalMs = 1000): Promise<RunSummary> {
+  const result = handle.result() as Promise<RunSummary>;
+  let finished = false;
+  void result.then(
+    () => (finished = true),
+    () => (finished = true),
+  );
+  let last = '';
+  while (!finished) {
+    try {
+      const p = await handle.query(progressQuery);
+      const text = JSON.stringify(p);
+      if (text !== last) onProgress(p);
+      last = text;
+    } catch {
+      // Not queryable yet (no worker has picked it up) or just finished: try again.
+    }
+    await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, intervalMs))]);
+  }
+  return result;
+}
+
+/** One line of live progress: phase and records/pages per stream. */
+export function formatProgress(p: PipelineProgress): string {
+  return `${p.phase.padEnd(8)} ${p.streams.map((s) => `${s.source}.${s.stream} ${s.records} rec/${s.pages} pg ${s.status}`).join(' | ')}`;
+}
+
+/** The innermost message of a run failure (workflow -> child -> activity). */
+export function failureMessage(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e?.cause) e = e.cause as typeof e;
+  return e?.message ?? String(err);
+}
