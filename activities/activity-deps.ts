@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
+import type { RefreshTokenStore } from '../connectors/auth/refresh-token-store.js';
 import type { TokenCache } from '../connectors/auth/token-cache.js';
 import type { HttpClient } from '../connectors/http/http-client.js';
+import type { RateLimiterRegistry } from '../connectors/rate-limit/rate-limiter.js';
 import type { SecretResolver } from '../connectors/secrets/resolve-secret.js';
 import type { SecretMasker } from '../connectors/secrets/secret-masker.js';
 import type { Database } from '../store/database-schema.js';
@@ -14,4 +16,8 @@ export interface ActivityDeps {
   readonly secrets: SecretResolver;
   readonly masker: SecretMasker;
   readonly tokens: TokenCache;
+  /** Rotated OAuth2 refresh tokens (Postgres). */
+  readonly refreshTokens: RefreshTokenStore;
+  /** Per-source rate limiters shared by every activity of the worker. */
+  readonly rateLimits: RateLimiterRegistry;
 }

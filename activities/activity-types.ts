@@ -21,9 +21,15 @@ export interface PlanRunInput {
   readonly sources?: readonly string[];
 }
 
+/** A stream in a run plan; a child stream names the parent stream it must wait for. */
+export interface PlannedStream extends StreamRef {
+  /** Fetch this stream only after that one (same source) succeeded: it fans out over its records. */
+  readonly dependsOn?: StreamRef;
+}
+
 /** What a run will do, from config: small and secret-free, so it can sit in history. */
 export interface RunPlan {
-  readonly streams: readonly StreamRef[];
+  readonly streams: readonly PlannedStream[];
   readonly failurePolicy: 'all_or_nothing' | 'partial';
   /** ISO start of the run's data window (exclusive). */
   readonly windowStart?: string;
@@ -34,6 +40,12 @@ export interface FetchChunkInput extends StreamRef {
   readonly runId: string;
   /** Pages to fetch before returning (the workflow loops over chunks). */
   readonly maxPages: number;
+}
+
+/** Input of `commitWatermarks`: the streams whose fetched data the run's merge committed. */
+export interface CommitWatermarksInput {
+  readonly runId: string;
+  readonly streams: readonly StreamRef[];
 }
 
 /** Input of `mergeRun`. */

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './activity-deps.js';
+import { commitWatermarksActivity } from './commit-watermarks.js';
 import { fetchStreamChunkActivity } from './fetch-stream-chunk.js';
 import { finishRunActivity } from './finish-run.js';
 import { withKeepAlive } from './keep-alive.js';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     mergeRun: wrap(long(mergeRunActivity(deps))),
     planRerun: wrap(planRerunActivity(deps)),
     finishRun: wrap(finishRunActivity(deps)),
+    commitWatermarks: wrap(commitWatermarksActivity(deps)),
   };
 }
 

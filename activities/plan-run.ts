@@ -20,7 +20,12 @@ export function planRunActivity({ db, config }: ActivityDeps) {
     // The window is derived from the schedule here, not in the workflow: config may change, history may not.
     const windowStart = input.windowStart ?? windowEndingAt(pipeline.schedule, new Date(input.windowEnd)).start;
     await recordRunStart(db, { runId: input.runId, pipeline: input.pipeline, windowEnd: new Date(input.windowEnd), windowStart: new Date(windowStart), trigger: input.trigger ?? 'scheduled' });
-    const streams = sources.flatMap((source) => Object.keys(config.sources[source]!.streams).map((stream) => ({ source, stream })));
+    const streams = sources.flatMap((source) =>
+      Object.entries(config.sources[source]!.streams).map(([stream, c]) => {
+        const parent = 'parent' in c ? c.parent?.stream : undefined;
+        return parent ? { source, stream, dependsOn: { source, stream: parent } } : { source, stream };
+      }),
+    );
     return { streams, failurePolicy: pipeline.failurePolicy, windowStart };
   };
 }

@@ -1,36 +1,55 @@
 import { z } from 'zod';
 import { authSchema } from './auth-config.js';
 import { identifierSchema } from './identifier.js';
-import { limitsFields } from './stream-limits.js';
+import { incrementalSchema } from './incremental-config.js';
+import { limitsFields, sourceRequestFields } from './stream-limits.js';
 
-/** A GraphQL query that yields one stream of records from a Relay connection. */
-export const graphqlStreamSchema = z.strictObject({
-  /** The query document; it must declare `$first` and `$after` variables for Relay pagination. */
-  query: z.string().min(1),
-  /** Static variables. */
-  variables: z.record(z.string(), z.unknown()).default({}),
-  /** JSONPath to the connection object (the one holding `edges`/`nodes` and `pageInfo`), e.g. `$.data.customers`. */
-  connectionPath: z.string().min(1),
-  /** Records per page, passed as `$first`. */
-  pageSize: z.number().int().positive().default(50),
-  /** Field (JSONPath) of a node that identifies it. */
-  primaryKey: z.string().min(1),
-  ...limitsFields,
-});
+/**
+ * A GraphQL query that yields one stream of records from a Relay connection. The query comes
+ * inline (`query`) or from a `.graphql` file (`queryFile`, relative to the working directory);
+ * it must declare `$first` and `$after` for Relay pagination. String variables are templates
+ * (`{incremental.start}`, `{window.start}`, `{window.end}`).
+ */
+export const graphqlStreamSchema = z
+  .strictObject({
+    /** The query document. */
+    query: z.string().min(1).optional().describe('The query document (or use queryFile).'),
+    /** Path of a `.graphql` file holding the query document. */
+    queryFile: z.string().min(1).optional().describe('Path of a .graphql file holding the query (relative to the working directory).'),
+    /** Variables (string values may be templates). */
+    variables: z.record(z.string(), z.unknown()).default({}).describe('Query variables (string values may be templates).'),
+    /** JSONPath to the connection object (the one holding `edges`/`nodes` and `pageInfo`), e.g. `$.data.customers`; may point inside nested objects. */
+    connectionPath: z.string().min(1).describe('JSONPath to the Relay connection (holding edges/nodes and pageInfo).'),
+    /** JSONPath applied to each node to flatten a nested array into records (e.g. `$.lineItems.nodes`); default: the node itself. */
+    recordsPath: z.string().optional().describe('JSONPath applied to each node to flatten nested arrays into records.'),
+    /** Records per page, passed as `$first`. */
+    pageSize: z.number().int().positive().default(50).describe('Records per page, passed as $first.'),
+    /** Field (JSONPath) of a record that identifies it. */
+    primaryKey: z.string().min(1).describe('JSONPath of the field identifying a record.'),
+    /** Keep the data of a 200 response that also carries `errors` (the errors are reported as warnings). */
+    allowPartialData: z.boolean().default(false).describe('Keep data of responses that also carry errors (reported as warnings).'),
+    /** Refuse to run when the query's static cost estimate (connection sizes multiplied along nesting) exceeds this. */
+    maxQueryCost: z.number().int().positive().optional().describe('Refuse queries whose static cost estimate exceeds this.'),
+    /** Incremental sync by a cursor field. */
+    incremental: incrementalSchema.optional(),
+    ...limitsFields,
+  })
+  .refine((s) => (s.query === undefined) !== (s.queryFile === undefined), { message: 'give exactly one of query or queryFile' });
 
 /** A GraphQL API source. */
 export const graphqlSourceSchema = z.strictObject({
   type: z.literal('graphql'),
   /** The GraphQL endpoint URL. */
-  url: z.url(),
+  url: z.url().describe('The GraphQL endpoint URL.'),
   /** How to authenticate. */
   auth: authSchema.default({ type: 'none' }),
   /** Static headers sent with every request. */
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: z.record(z.string(), z.string()).default({}).describe('Static headers sent with every request (not secrets).'),
   /** The streams this source yields, by name. */
   streams: z.record(identifierSchema, graphqlStreamSchema).refine((s) => Object.keys(s).length > 0, 'a source needs at least one stream'),
-  /** Per-request timeout in milliseconds. */
-  timeoutMs: limitsFields.timeoutMs,
+  /** Introspect the schema at the start of each run: validate queries before fetching and report schema drift. */
+  introspection: z.boolean().default(true).describe('Introspect at run start: validate queries before fetching and report schema drift.'),
+  ...sourceRequestFields,
 });
 
 /** Validated GraphQL source config. */

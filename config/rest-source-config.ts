@@ -1,25 +1,49 @@
 import { z } from 'zod';
 import { authSchema } from './auth-config.js';
 import { identifierSchema } from './identifier.js';
+import { incrementalSchema } from './incremental-config.js';
 import { restPaginationSchema } from './pagination-config.js';
-import { limitsFields } from './stream-limits.js';
+import { limitsFields, sourceRequestFields } from './stream-limits.js';
 
-/** A REST endpoint that yields one stream of records. */
+/**
+ * A child stream's parent: the child is fetched after the parent stream, once per parent record
+ * staged in the same run, with the parent's fields available as `{parent.<field>}` in the path,
+ * params, headers and body.
+ */
+export const parentSchema = z.strictObject({
+  /** Name of another stream of the same source. */
+  stream: identifierSchema.describe('Name of another stream of the same source.'),
+  /** Parent fields copied into each child record: child field name -> JSONPath in the parent record. */
+  fields: z.record(z.string().min(1), z.string().min(1)).default({}).describe('Parent fields copied into each child record: name -> JSONPath in the parent.'),
+});
+
+/**
+ * A REST endpoint that yields one stream of records. `path`, `params`, `headers` and `body`
+ * are templates: `{incremental.start}`, `{window.start}`, `{window.end}` and `{parent.<field>}`
+ * are replaced per request (a value that is only a template keeps its type in a JSON body, and a
+ * query parameter whose template has no value is left out).
+ */
 export const restStreamSchema = z.strictObject({
-  /** Path relative to the source's baseUrl, e.g. `/v1/contacts`. */
-  path: z.string().min(1),
+  /** Path relative to the source's baseUrl, e.g. `/v1/contacts` or `/accounts/{parent.id}/contacts`. */
+  path: z.string().min(1).describe('Path relative to baseUrl; may use {parent.<field>} and other templates.'),
   /** HTTP method; POST sends `body` as JSON. */
-  method: z.enum(['GET', 'POST']).default('GET'),
-  /** Static query parameters. */
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-  /** JSON body for POST requests. */
-  body: z.record(z.string(), z.unknown()).optional(),
+  method: z.enum(['GET', 'POST']).default('GET').describe('HTTP method; POST sends body as JSON.'),
+  /** Query parameters (templates allowed). */
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}).describe('Query parameters (templates allowed).'),
+  /** Request headers of this stream (not secrets: use auth for those; templates allowed). */
+  headers: z.record(z.string(), z.string()).default({}).describe('Request headers of this stream (templates allowed).'),
+  /** JSON body for POST requests (templates allowed in string values). */
+  body: z.record(z.string(), z.unknown()).optional().describe('JSON body for POST requests (templates allowed).'),
   /** JSONPath to the array of records in the response body; when absent the body itself (if an array) or its only array field. */
-  recordsPath: z.string().optional(),
+  recordsPath: z.string().optional().describe('JSONPath to the records; default: the body if an array, else its only (or conventionally named) array field.'),
   /** Field (JSONPath) that identifies a record within this stream. */
-  primaryKey: z.string().min(1),
+  primaryKey: z.string().min(1).describe('JSONPath of the field identifying a record within the stream.'),
   /** How to page through the endpoint. */
   pagination: restPaginationSchema.default({ type: 'single' }),
+  /** Incremental sync by a cursor field. */
+  incremental: incrementalSchema.optional(),
+  /** Fan out over another stream's records. */
+  parent: parentSchema.optional(),
   ...limitsFields,
 });
 
@@ -27,15 +51,14 @@ export const restStreamSchema = z.strictObject({
 export const restSourceSchema = z.strictObject({
   type: z.literal('rest'),
   /** Base URL every stream path is relative to. */
-  baseUrl: z.url(),
+  baseUrl: z.url().describe('Base URL every stream path is relative to.'),
   /** How to authenticate. */
   auth: authSchema.default({ type: 'none' }),
   /** Static headers sent with every request (not secrets: use auth `headers` for those). */
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: z.record(z.string(), z.string()).default({}).describe('Static headers sent with every request (not secrets).'),
   /** The streams this source yields, by name. */
   streams: z.record(identifierSchema, restStreamSchema).refine((s) => Object.keys(s).length > 0, 'a source needs at least one stream'),
-  /** Per-request timeout in milliseconds. */
-  timeoutMs: limitsFields.timeoutMs,
+  ...sourceRequestFields,
 });
 
 /** Validated REST source config. */

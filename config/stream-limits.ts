@@ -10,3 +10,44 @@ export const limitsFields = {
   maxRecords: z.number().int().positive().optional().describe('Stop after this many records per stream and run.'),
 };
 
+/**
+ * Per-source request limits, shared by every activity of the source in one worker process.
+ * Server hints (`Retry-After`, `RateLimit-*`, `X-RateLimit-*`) are honoured on top of them.
+ */
+export const rateLimitSchema = z.strictObject({
+  /** Sustained requests per second (fractions allowed: 0.5 is one request every two seconds). */
+  requestsPerSecond: z.number().positive().optional().describe('Sustained requests per second (0.5 = one every 2 s).'),
+  /** Requests in flight at once. */
+  maxConcurrency: z.number().int().positive().optional().describe('Requests in flight at once.'),
+  /** A server-requested wait up to this long is waited out inside the activity; longer ones end the attempt with a retryable error carrying the delay. */
+  maxInlineWaitMs: z.number().int().min(0).default(30_000).describe('Wait out server-requested delays up to this long inside the activity; longer ones become the next retry delay.'),
+});
+
+/**
+ * Quick in-activity retries of transient failures (timeouts, connection errors, 408/429/5xx),
+ * with exponential backoff and full jitter. Kept small: after them the activity fails retryably
+ * and Temporal's retry policy takes over, so the two do not multiply.
+ */
+export const retrySchema = z.strictObject({
+  /** Extra attempts per request inside one activity attempt. */
+  attempts: z.number().int().min(0).max(10).default(2).describe('Extra attempts per request inside one activity attempt.'),
+  /** Base delay of the exponential backoff, in milliseconds. */
+  baseDelayMs: z.number().int().min(0).default(500).describe('Base delay of the exponential backoff (ms).'),
+  /** Cap of one backoff delay, in milliseconds. */
+  maxDelayMs: z.number().int().min(0).default(10_000).describe('Cap of one backoff delay (ms).'),
+});
+
+/** Validated rate-limit config. */
+export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
+/** Validated retry config. */
+export type RetryConfig = z.infer<typeof retrySchema>;
+
+/** Request-behaviour fields of every source. */
+export const sourceRequestFields = {
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: limitsFields.timeoutMs,
+  /** Requests per second and concurrency for this source. */
+  rateLimit: rateLimitSchema.default({ maxInlineWaitMs: 30_000 }).describe('Requests per second and concurrency for this source.'),
+  /** In-activity retries of transient failures. */
+  retry: retrySchema.default({ attempts: 2, baseDelayMs: 500, maxDelayMs: 10_000 }).describe('In-activity retries of transient failures.'),
+};

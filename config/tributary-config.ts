@@ -31,6 +31,25 @@ export const tributaryConfigSchema = z
   })
   .superRefine((config, ctx) => {
     const sourceNames = Object.keys(config.sources);
+    for (const [sourceName, source] of Object.entries(config.sources)) {
+      if (source.type !== 'rest') continue;
+      const streamNames = Object.keys(source.streams);
+      for (const [streamName, stream] of Object.entries(source.streams)) {
+        // A parent chain must end at a stream without a parent: no unknown names, no cycles.
+        const seen = new Set([streamName]);
+        for (let parent = stream.parent?.stream; parent !== undefined; parent = source.streams[parent]?.parent?.stream) {
+          if (!source.streams[parent]) {
+            ctx.addIssue({ code: 'custom', path: ['sources', sourceName, 'streams', streamName, 'parent', 'stream'], message: `unknown stream "${parent}"; valid: ${streamNames.filter((n) => n !== streamName).join(', ') || '(none)'}` });
+            break;
+          }
+          if (seen.has(parent)) {
+            ctx.addIssue({ code: 'custom', path: ['sources', sourceName, 'streams', streamName, 'parent', 'stream'], message: `parent streams form a cycle through "${parent}"` });
+            break;
+          }
+          seen.add(parent);
+        }
+      }
+    }
     for (const [name, pipeline] of Object.entries(config.pipelines)) {
       pipeline.sources.forEach((source, i) => {
         if (!config.sources[source]) {

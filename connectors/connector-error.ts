@@ -4,10 +4,15 @@ export type ConnectorErrorCode =
   | 'HTTP_NETWORK'
   | 'HTTP_TIMEOUT'
   | 'RESPONSE_FORMAT'
+  | 'HTTP_TRUNCATED'
   | 'AUTH_FAILED'
   | 'CROSS_ORIGIN'
   | 'SECRET_UNRESOLVED'
-  | 'GRAPHQL_ERRORS';
+  | 'GRAPHQL_ERRORS'
+  | 'GRAPHQL_VALIDATION'
+  | 'GRAPHQL_COST'
+  | 'RATE_LIMITED'
+  | 'TEMPLATE';
 
 /**
  * Base of every error a connector throws. `retryable` says whether trying again later may
@@ -59,5 +64,21 @@ export class CrossOriginError extends ConnectorError {
   constructor(from: string, to: string) {
     super('CROSS_ORIGIN', `next page link leaves the configured origin (${from} -> ${to}); set allowCrossOrigin: true to follow it (auth headers are never sent there)`, { retryable: false });
     this.name = 'CrossOriginError';
+  }
+}
+
+/** The body ended before it was complete (connection cut, short Content-Length, JSON cut off). Retryable. */
+export class TruncatedBodyError extends ConnectorError {
+  constructor(url: string, reason: string, cause?: unknown) {
+    super('HTTP_TRUNCATED', `truncated response from ${url}: ${reason}`, { retryable: true, ...(cause === undefined ? {} : { cause }) });
+    this.name = 'TruncatedBodyError';
+  }
+}
+
+/** The source's own rate limit (reported in headers or GraphQL cost data) asks for a wait longer than an activity should sleep. */
+export class RateLimitedError extends ConnectorError {
+  constructor(what: string, retryAfterMs: number) {
+    super('RATE_LIMITED', `${what}: rate limit exhausted, retry in ${Math.ceil(retryAfterMs / 1000)} s`, { retryable: true, retryAfterMs });
+    this.name = 'RateLimitedError';
   }
 }

@@ -10,6 +10,15 @@ export interface StreamPage {
   readonly reportedTotal?: number;
   /** The page's URL, redacted. */
   readonly url: string;
+  /** The scheme actually used when it was detected (`auto:cursor`). */
+  readonly paginationType?: string;
+  /** Problems worth reporting that did not fail the page (partial GraphQL data). */
+  readonly warnings?: readonly string[];
+}
+
+/** Per-request extras: the parent record of a child stream. */
+export interface PageContext {
+  readonly parent?: unknown;
 }
 
 /** Reads a stream page by page from a saved pagination state. */
@@ -17,5 +26,5 @@ export interface StreamReader {
   /** The pagination scheme in use. */
   readonly paginationType: string;
   /** Reads the page at `state` (null: the first page). */
-  readPage(state: PaginationState | null): Promise<StreamPage>;
+  readPage(state: PaginationState | null, context?: PageContext): Promise<StreamPage>;
 }

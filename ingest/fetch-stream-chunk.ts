@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { IncrementalConfig } from '../config/incremental-config.js';
 import type { SourceConfig } from '../config/source-config.js';
 import { sourceKeyOf } from '../core/source-key.js';
 import { ResponseFormatError } from '../connectors/connector-error.js';
 import type { StreamReader } from '../connectors/stream-reader.js';
 import type { Database } from '../store/database-schema.js';
 import { type FetchCheckpoint, type StagedRecordInput, type StreamRunKey, readCheckpoint, stagePage } from '../store/staging-store.js';
+import { readRunCursorMax, recordRunCursorMax } from '../store/watermark-store.js';
+import { cursorValueOf, maxCursor } from './incremental.js';
 
 /** Progress of a stream's fetch, small enough for heartbeats and workflow history. */
 export interface FetchProgress {
   readonly pages: number;
   readonly records: number;
   readonly done: boolean;
+  /** The scheme used; `auto:<scheme>` when it was detected. */
   readonly paginationType: string;
   /** The total the API reported, when it did. */
   readonly reportedTotal: number | null;
@@ -19,33 +23,56 @@ export interface FetchProgress {
   readonly truncation?: string;
   /** Set when a page/record cap stopped the fetch early. */
   readonly cappedBy?: 'maxPages' | 'maxRecords';
+  /** Milliseconds this chunk waited for the source's rate limit (and retry backoff). */
+  readonly rateLimitWaitMs?: number;
+  /** Requests this chunk retried after transient failures. */
+  readonly retries?: number;
+  /** Problems that did not fail the fetch (partial GraphQL data, schema drift), at most a few. */
+  readonly warnings?: readonly string[];
+}
+
+/** Per-request statistics the reader's HTTP client keeps. */
+export interface ReaderStats {
+  readonly waitedMs: number;
+  readonly retries: number;
 }
 
 /**
  * Fetches up to `maxPages` pages of a stream, continuing from its checkpoint, and stages each
  * page with the advanced checkpoint in one transaction before reading the next. Called again
  * after a crash, it resumes after the last staged page: no record is lost or staged twice.
+ * For incremental streams the highest cursor value seen is recorded after each page.
  */
 export async function fetchStreamChunk(
   db: Kysely<Database>,
   key: StreamRunKey,
   source: SourceConfig,
   reader: StreamReader,
-  opts: { maxPages: number; onPage?: (progress: FetchProgress) => void },
+  opts: { maxPages: number; onPage?: (progress: FetchProgress) => void; incremental?: IncrementalConfig; stats?: ReaderStats; warnings?: readonly string[] },
 ): Promise<FetchProgress> {
   const stream = source.streams[key.stream]!;
+  const warnings = [...(opts.warnings ?? [])];
   let checkpoint: FetchCheckpoint = (await readCheckpoint(db, key)) ?? { pages: 0, records: 0, state: null, done: false, reportedTotal: null, paginationType: reader.paginationType };
+  let cursorMax = opts.incremental ? ((await readRunCursorMax(db, key)) ?? undefined) : undefined;
+  const extras = () => ({
+    ...(opts.stats && opts.stats.waitedMs > 0 ? { rateLimitWaitMs: Math.round(opts.stats.waitedMs) } : {}),
+    ...(opts.stats && opts.stats.retries > 0 ? { retries: opts.stats.retries } : {}),
+    ...(warnings.length > 0 ? { warnings: warnings.slice(0, 5) } : {}),
+  });
   for (let i = 0; i < opts.maxPages && !checkpoint.done; i++) {
     const page = await reader.readPage(checkpoint.state as never);
     const fetchedAt = new Date();
+    let pageMax: string | undefined;
     const records: StagedRecordInput[] = page.records.map((record, index) => {
       const sourceKey = sourceKeyOf(record, stream.primaryKey);
       if (sourceKey === undefined) {
         throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1} has no primary key at ${stream.primaryKey}`);
       }
+      if (opts.incremental) pageMax = maxCursor(pageMax, cursorValueOf(record, opts.incremental), opts.incremental.cursorType);
       const payloadJson = JSON.stringify(record);
       return { sourceKey, payloadJson, hash: createHash('sha256').update(payloadJson).digest('hex').slice(0, 32) };
     });
+    for (const w of page.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
     const pages = checkpoint.pages + 1;
     const total = checkpoint.records + records.length;
     const cappedBy = stream.maxPages !== undefined && pages >= stream.maxPages ? 'maxPages' : stream.maxRecords !== undefined && total >= stream.maxRecords ? 'maxRecords' : undefined;
@@ -55,13 +82,20 @@ export async function fetchStreamChunk(
       state: page.next,
       done: page.next === null || cappedBy !== undefined,
       reportedTotal: page.reportedTotal ?? checkpoint.reportedTotal,
-      paginationType: reader.paginationType,
+      paginationType: page.paginationType ?? checkpoint.paginationType,
     };
     await stagePage(db, key, { seq: pages, records, fetchedAt, checkpoint });
-    opts.onPage?.(progressOf(checkpoint, cappedBy));
-    if (cappedBy) return progressOf(checkpoint, cappedBy);
+    if (opts.incremental && pageMax !== undefined) {
+      const next = maxCursor(cursorMax, pageMax, opts.incremental.cursorType);
+      if (next !== cursorMax) {
+        cursorMax = next;
+        await recordRunCursorMax(db, key, next!);
+      }
+    }
+    opts.onPage?.({ ...progressOf(checkpoint, cappedBy), ...extras() });
+    if (cappedBy) return { ...progressOf(checkpoint, cappedBy), ...extras() };
   }
-  return progressOf(checkpoint);
+  return { ...progressOf(checkpoint), ...extras() };
 }
 
 function progressOf(cp: FetchCheckpoint, cappedBy?: 'maxPages' | 'maxRecords'): FetchProgress {

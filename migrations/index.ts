@@ -1,8 +1,10 @@
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_connectors.js';
 import * as m0004 from './0004_run_window.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations = {
   '0001_initial': m0001,
+  '0002_connectors': m0002,
   '0004_run_window': m0004,
 };

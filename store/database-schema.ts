@@ -84,6 +84,46 @@ export interface QuarantineTable {
   created_at: Generated<Date>;
 }
 
+/** The current OAuth2 refresh token of a source, rotated under a row lock (`tributary.oauth_token`). */
+export interface OAuthTokenTable {
+  source: string;
+  refresh_token: string;
+  /** Hash of the initial token from config: a new one there starts over from it. */
+  initial_hash: string;
+  access_token: string | null;
+  expires_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** The last introspected schema of a GraphQL source (`tributary.graphql_schema`). */
+export interface GraphqlSchemaTable {
+  source: string;
+  hash: string;
+  previous_hash: string | null;
+  schema: JSONColumnType<object, string, string>;
+  run_id: string | null;
+  fetched_at: Timestamp;
+}
+
+/** A stream's incremental watermark, advanced after a run's merge commits (`tributary.watermark`). */
+export interface WatermarkTable {
+  source: string;
+  stream: string;
+  value: string;
+  run_id: string;
+  updated_at: Timestamp;
+}
+
+/** The incremental start a run used and the highest cursor it saw, per stream (`tributary.fetch_cursor`). */
+export interface FetchCursorTable {
+  run_id: string;
+  source: string;
+  stream: string;
+  start_value: string | null;
+  max_value: string | null;
+  updated_at: Timestamp;
+}
+
 /** The internal tables, by qualified name. Entity tables are created from config and queried untyped. */
 export interface Database {
   'tributary.run': RunTable;
@@ -92,4 +132,8 @@ export interface Database {
   'tributary.source_record': SourceRecordTable;
   'tributary.identity_link': IdentityLinkTable;
   'tributary.quarantine': QuarantineTable;
+  'tributary.oauth_token': OAuthTokenTable;
+  'tributary.graphql_schema': GraphqlSchemaTable;
+  'tributary.watermark': WatermarkTable;
+  'tributary.fetch_cursor': FetchCursorTable;
 }

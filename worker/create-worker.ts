@@ -3,10 +3,12 @@ import type { Kysely } from 'kysely';
 import { createActivities } from '../activities/index.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { createTokenCache } from '../connectors/auth/token-cache.js';
+import { createRateLimiterRegistry } from '../connectors/rate-limit/rate-limiter.js';
 import { createHttpClient } from '../connectors/http/http-client.js';
 import { createSecretResolver } from '../connectors/secrets/resolve-secret.js';
 import { createSecretMasker } from '../connectors/secrets/secret-masker.js';
 import type { Database } from '../store/database-schema.js';
+import { createPgRefreshTokenStore } from '../store/oauth-token-store.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions.js';
 import { WORKFLOWS_PATH } from './workflow-bundle.js';
 
@@ -48,7 +50,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const masker = createSecretMasker();
   const secrets = createSecretResolver(masker, opts.env);
   const http = createHttpClient({ masker });
-  const activities = createActivities({ db: opts.db, config: opts.config, http, secrets, masker, tokens: createTokenCache() });
+  const activities = createActivities({ db: opts.db, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry() });
   const connection = await NativeConnection.connect({ address: opts.address });
   const worker = await Worker.create({
     connection,

@@ -3,19 +3,26 @@ import {
   CancellationScope,
   ParentClosePolicy,
   log,
+  proxyActivities,
   setHandler,
   startChild,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EntityMergeSummary, FetchProgress, RunSummary, StreamSummary } from '../activities/index.js';
+import type { Activities, EntityMergeSummary, FetchProgress, PlannedStream, RunSummary, StreamSummary } from '../activities/index.js';
 import { PIPELINE_KEY, SCHEDULED_START_KEY, STATUS_KEY } from '../core/search-attributes.js';
 import { type StreamProgress, progressQuery, streamProgressSignal } from './definitions.js';
 import { rootMessage } from './failure-message.js';
 import { finishRun, mergeRun, planRun } from './run-activities.js';
 import { describeRun } from './run-summary.js';
 import { syncStream } from './sync-stream.js';
+
+// Advancing watermarks is a few quick database writes, idempotent, so retried freely.
+const { commitWatermarks } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
 
 /** Input of the `syncPipeline` workflow: names only, never secrets or records. */
 export interface SyncPipelineInput {
@@ -67,10 +74,21 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
 
   phase = 'fetching';
   const fetching = new CancellationScope();
-  const outcomes = await Promise.allSettled(
-    plan.streams.map((s) =>
+  // Parents start before their children, so a child can wait on its parent's promise.
+  const started = new Map<string, Promise<FetchProgress>>();
+  const ordered = [...plan.streams].sort((a, b) => depth(plan.streams, a) - depth(plan.streams, b));
+  for (const s of ordered) {
+    started.set(
+      `${s.source}.${s.stream}`,
       fetching
         .run(async () => {
+          // A child stream fans out over its parent's records staged in this run.
+          if (s.dependsOn) {
+            const parentKey = `${s.dependsOn.source}.${s.dependsOn.stream}`;
+            await started.get(parentKey)!.catch(() => {
+              throw ApplicationFailure.create({ type: 'PARENT_FAILED', message: `parent stream ${parentKey} failed`, nonRetryable: true });
+            });
+          }
           const child = await startChild(syncStream, {
             workflowId: `${runId}/${s.source}.${s.stream}`,
             args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId }],
@@ -86,8 +104,9 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
           }
           throw err;
         }),
-    ),
-  );
+    );
+  }
+  const outcomes = await Promise.allSettled(plan.streams.map((s) => started.get(`${s.source}.${s.stream}`)!));
   const streams: StreamSummary[] = plan.streams.map((s, i) => summarizeStream(s, outcomes[i]!, progress.get(`${s.source}.${s.stream}`)));
   for (const s of streams) progress.set(`${s.source}.${s.stream}`, { source: s.source, stream: s.stream, pages: s.pages, records: s.records, status: s.status });
   const failed = streams.filter((s) => s.status === 'failed');
@@ -122,6 +141,12 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   } catch (err) {
     return fail(`merge: ${rootMessage(err)}`, []);
   }
+  try {
+    // Only now that the merge committed may incremental watermarks move forward.
+    await commitWatermarks({ runId, streams: succeeded.map(({ source, stream }) => ({ source, stream })) });
+  } catch (err) {
+    return fail(`watermarks: ${rootMessage(err)}`, entities);
+  }
   const status = failed.length > 0 ? 'degraded' : 'succeeded';
   const summary = summaryOf(entities);
   await finishRun({ runId, status, summary, ...(failed.length > 0 ? { error: failed.map((s) => `${s.source}.${s.stream}: ${s.error}`).join('; ') } : {}) });
@@ -131,6 +156,16 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   if (status === 'degraded') log.warn('run degraded: merged the streams that succeeded', { ...meta, failed: failed.map((s) => `${s.source}.${s.stream}`) });
   else log.info('run succeeded', meta);
   return summary;
+}
+
+/** How many parents a planned stream has above it (0 for a stream without a parent). */
+function depth(streams: readonly PlannedStream[], s: PlannedStream): number {
+  let n = 0;
+  for (let p = s.dependsOn; p && n < streams.length; n++) {
+    const parent = p;
+    p = streams.find((x) => x.source === parent.source && x.stream === parent.stream)?.dependsOn;
+  }
+  return n;
 }
 
 function summarizeStream(s: { source: string; stream: string }, outcome: PromiseSettledResult<FetchProgress>, live: StreamProgress | undefined): StreamSummary {

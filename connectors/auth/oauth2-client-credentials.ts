@@ -47,6 +47,7 @@ export function createOAuth2ClientCredentialsAuthenticator(
     if (typeof body.access_token !== 'string' || body.access_token === '') {
       throw new ConnectorError('AUTH_FAILED', `OAuth2 token response from ${auth.tokenUrl} has no access_token`, { retryable: false });
     }
+    deps.secrets.register(body.access_token);
     const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in ?? 3600);
     return { accessToken: body.access_token, expiresAt: now() + (Number.isFinite(expiresIn) ? expiresIn : 3600) * 1000 };
   }

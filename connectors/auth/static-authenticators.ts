@@ -2,7 +2,7 @@ import type { AuthConfig } from '../../config/auth-config.js';
 import type { SecretResolver } from '../secrets/resolve-secret.js';
 import type { Authenticator, AuthorizationParts } from './authenticator.js';
 
-type StaticAuth = Exclude<AuthConfig, { type: 'oauth2_client_credentials' }>;
+type StaticAuth = Exclude<AuthConfig, { type: 'oauth2_client_credentials' | 'oauth2_refresh_token' | 'session' }>;
 
 /**
  * Authenticators whose credentials never change during a run: none, API key, bearer, basic

@@ -1,25 +1,42 @@
 import type { GraphqlSourceConfig, GraphqlStreamConfig } from '../../config/source-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { ConnectorError, HttpStatusError, ResponseFormatError } from '../connector-error.js';
+import { ConnectorError, HttpStatusError, RateLimitedError, ResponseFormatError } from '../connector-error.js';
 import type { HttpClient } from '../http/http-client.js';
 import { redactUrl } from '../http/redact-url.js';
 import { relayPaginator } from '../pagination/relay-paginator.js';
+import { type TemplateContext, renderJson } from '../request/template.js';
 import type { StreamReader } from '../stream-reader.js';
+import { costPauseMs, isThrottled } from './query-cost.js';
+
+type GraphqlError = { message?: string; path?: unknown[]; extensions?: { code?: unknown } };
 
 /**
  * Reads a GraphQL stream from a Relay connection: one POST per page with `$first`/`$after`,
- * records flattened from `edges[].node` (or `nodes`). `errors` in a 200 response fail the page.
+ * records flattened from `edges[].node` (or `nodes`), and further through `recordsPath` when
+ * set. `errors` in a 200 response fail the page unless `allowPartialData`; a throttled query
+ * or exhausted cost budget (GitHub `rateLimit`, Shopify `extensions.cost`) holds the source's
+ * requests through `throttle`, or fails retryably with the wait when it is long.
  */
-export function createGraphqlStreamReader(source: GraphqlSourceConfig, stream: GraphqlStreamConfig, deps: { http: HttpClient; auth: Authenticator }): StreamReader {
+export function createGraphqlStreamReader(
+  source: GraphqlSourceConfig,
+  stream: GraphqlStreamConfig,
+  deps: { http: HttpClient; auth: Authenticator; query: string; context?: TemplateContext; throttle?: (ms: number) => void; now?: () => number },
+): StreamReader {
   const paginator = relayPaginator(stream);
   const connection = compileJsonPath(stream.connectionPath);
+  const nested = stream.recordsPath ? compileJsonPath(stream.recordsPath) : undefined;
   const shown = redactUrl(source.url);
+  const now = deps.now ?? Date.now;
+  const ctx = deps.context ?? {};
+  const start = ctx.incremental?.start;
+  const incremental = stream.incremental?.param && start !== undefined ? { [stream.incremental.param]: start } : {};
 
   return {
     paginationType: paginator.type,
     async readPage(state) {
       const patch = paginator.request(state);
+      const variables = { ...(renderJson(stream.variables, ctx) as object), ...incremental, ...patch.body };
       const send = async () => {
         const auth = await deps.auth.authorize();
         return deps.http.requestJson({
@@ -27,30 +44,64 @@ export function createGraphqlStreamReader(source: GraphqlSourceConfig, stream: G
           url: source.url,
           query: { ...auth.query },
           headers: { ...source.headers, ...auth.headers },
-          json: { query: stream.query, variables: { ...stream.variables, ...patch.body } },
+          json: { query: deps.query, variables },
           timeoutMs: stream.timeoutMs ?? source.timeoutMs,
         });
       };
+      const warnings: string[] = [];
       let response;
-      try {
-        response = await send();
-      } catch (err) {
-        if (err instanceof HttpStatusError && err.status === 401 && (await deps.auth.refresh())) response = await send();
-        else throw err;
-      }
-      const body = response.body as { data?: unknown; errors?: Array<{ message?: string; path?: unknown[] }> };
-      if (Array.isArray(body.errors) && body.errors.length > 0) {
+      let body: { data?: unknown; errors?: GraphqlError[] };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          response = await send();
+        } catch (err) {
+          if (err instanceof HttpStatusError && err.status === 401 && (await deps.auth.refresh())) response = await send();
+          else throw err;
+        }
+        body = response.body as typeof body;
+        const pause = costPauseMs(body, now());
+        if (pause > 0) deps.throttle?.(pause);
+        if (!Array.isArray(body.errors) || body.errors.length === 0) break;
         const messages = body.errors.slice(0, 3).map((e) => `${e.message ?? 'error'}${e.path ? ` (at ${e.path.join('.')})` : ''}`);
-        throw new ConnectorError('GRAPHQL_ERRORS', `GraphQL errors from ${shown}: ${messages.join('; ')}`, { retryable: false });
+        if (isThrottled(body.errors)) {
+          // Wait out the throttle through the source's limiter (which gives up when the wait is long).
+          if (!deps.throttle || attempt >= 3) throw new RateLimitedError(`GraphQL query of ${shown} was throttled (${messages.join('; ')})`, Math.max(pause, 1000));
+          deps.throttle(Math.max(pause, 1000));
+          continue;
+        }
+        if (!stream.allowPartialData || body.data === null || body.data === undefined) {
+          throw new ConnectorError('GRAPHQL_ERRORS', `GraphQL errors from ${shown}: ${messages.join('; ')}${body.data ? ' (set allowPartialData: true to keep the data that came with them)' : ''}`, { retryable: false });
+        }
+        warnings.push(`partial data from ${shown}: ${messages.join('; ')}`);
+        break;
       }
       const conn = connection.first(body) as { edges?: Array<{ node?: unknown }>; nodes?: unknown[] } | undefined;
       if (!conn || typeof conn !== 'object') {
         throw new ResponseFormatError(shown, `no connection at ${stream.connectionPath}`);
       }
-      const records = Array.isArray(conn.edges) ? conn.edges.map((e) => e.node) : Array.isArray(conn.nodes) ? conn.nodes : undefined;
-      if (!records) throw new ResponseFormatError(shown, `the connection at ${stream.connectionPath} has neither edges nor nodes`);
-      const step = paginator.next(state, { body, headers: response.headers, url: response.url, recordCount: records.length });
-      return { records, next: step.next, url: shown, ...(step.reportedTotal === undefined ? {} : { reportedTotal: step.reportedTotal }) };
+      const nodes = Array.isArray(conn.edges) ? conn.edges.map((e) => e.node) : Array.isArray(conn.nodes) ? conn.nodes : undefined;
+      if (!nodes) throw new ResponseFormatError(shown, `the connection at ${stream.connectionPath} has neither edges nor nodes`);
+      // A partial response may null out individual nodes; they are dropped, and said so above.
+      const present = nodes.filter((n) => n !== null && n !== undefined);
+      const records = nested ? present.flatMap((n) => flatten(nested.multi ? nested.all(n) : nested.first(n))) : present;
+      // Pagination follows the outer connection, whatever the flattening yields.
+      const step = paginator.next(state, { body, headers: response.headers, url: response.url, recordCount: nodes.length });
+      return {
+        records,
+        next: step.next,
+        url: shown,
+        ...(step.reportedTotal === undefined || nested ? {} : { reportedTotal: step.reportedTotal }),
+        ...(warnings.length ? { warnings } : {}),
+      };
     },
   };
+}
+
+function flatten(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return value.flatMap((v) => (v && typeof v === 'object' && 'node' in v ? [(v as { node: unknown }).node] : [v]));
+  const conn = value as { edges?: Array<{ node?: unknown }>; nodes?: unknown[] };
+  if (Array.isArray(conn.edges)) return conn.edges.map((e) => e.node);
+  if (Array.isArray(conn.nodes)) return conn.nodes;
+  return [value];
 }

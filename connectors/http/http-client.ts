@@ -1,6 +1,7 @@
-import got, { RequestError, TimeoutError } from 'got';
-import { ConnectorError, HttpStatusError, ResponseFormatError } from '../connector-error.js';
+import got, { ReadError, RequestError, TimeoutError } from 'got';
+import { ConnectorError, HttpStatusError, ResponseFormatError, TruncatedBodyError } from '../connector-error.js';
 import type { SecretMasker } from '../secrets/secret-masker.js';
+import { describeBody, excerpt } from './describe-body.js';
 import { redactUrl } from './redact-url.js';
 import { retryAfterMs } from './retry-after.js';
 
@@ -33,9 +34,10 @@ export interface HttpClient {
 
 /**
  * An HTTP client over got. got's own retries are limited to one quick retry of idempotent
- * network failures, so they do not multiply Temporal's activity retries; every status and
- * body problem becomes a typed error whose message carries a redacted URL and a masked
- * body excerpt.
+ * network failures, so they do not multiply the connector's and Temporal's retries; every
+ * status and body problem becomes a typed error whose message carries a redacted URL and a
+ * masked body excerpt. Redirects are not followed across origins with credentials: got strips
+ * the authorization header itself when a redirect changes host.
  */
 export function createHttpClient(opts: { masker: SecretMasker; userAgent?: string }): HttpClient {
   const client = got.extend({
@@ -49,7 +51,7 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
 
   return {
     async requestJson(request) {
-      const shownUrl = redactUrl(withQuery(request.url, request.query));
+      const shownUrl = mask(redactUrl(withQuery(request.url, request.query)));
       let response;
       try {
         response = await client(request.url, {
@@ -64,21 +66,36 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
         if (err instanceof TimeoutError) {
           throw new ConnectorError('HTTP_TIMEOUT', `request to ${shownUrl} timed out after ${request.timeoutMs} ms`, { retryable: true, cause: err });
         }
+        if (err instanceof ReadError || (err instanceof RequestError && /premature close|aborted/i.test(err.message))) {
+          throw new TruncatedBodyError(shownUrl, `the connection closed before the body was complete (${err.code})`, err);
+        }
         const code = err instanceof RequestError ? err.code : 'UNKNOWN';
         throw new ConnectorError('HTTP_NETWORK', `request to ${shownUrl} failed: ${code} ${mask((err as Error).message)}`, { retryable: true, cause: err });
       }
       const body = response.body;
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        throw new HttpStatusError(response.statusCode, shownUrl, mask(excerpt(body)), retryAfterMs(response.headers));
-      }
       const contentType = String(response.headers['content-type'] ?? '');
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        throw new HttpStatusError(response.statusCode, shownUrl, mask(describeBody(body, contentType)), retryAfterMs(response.headers));
+      }
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > Buffer.byteLength(body)) {
+        throw new TruncatedBodyError(shownUrl, `got ${Buffer.byteLength(body)} of ${declared} bytes`);
+      }
+      if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body)) {
+        throw new ResponseFormatError(shownUrl, `got an HTML page instead of JSON (status ${response.statusCode}): ${mask(describeBody(body, 'text/html'))}`);
+      }
       if (contentType && !/json/i.test(contentType)) {
         throw new ResponseFormatError(shownUrl, `content type ${contentType} is not JSON: ${mask(excerpt(body))}`);
       }
+      if (body.trim() === '') throw new ResponseFormatError(shownUrl, `empty body with status ${response.statusCode} (expected JSON)`);
       try {
         return { status: response.statusCode, url: response.url, headers: response.headers, body: JSON.parse(body) as unknown };
-      } catch {
-        throw new ResponseFormatError(shownUrl, `body is not valid JSON (${body.length} bytes): ${mask(excerpt(body))}`);
+      } catch (err) {
+        // JSON that stops mid-value is a cut-off body (worth retrying); anything else is malformed.
+        if (/end of (JSON )?(data|input)|Unterminated/i.test((err as Error).message)) {
+          throw new TruncatedBodyError(shownUrl, `the JSON body ends early (${body.length} bytes): …${mask(body.slice(-80))}`);
+        }
+        throw new ResponseFormatError(shownUrl, `body is not valid JSON (${body.length} bytes, ${(err as Error).message}): ${mask(excerpt(body))}`);
       }
     },
   };
@@ -97,10 +114,4 @@ function withQuery(url: string, query?: Readonly<Record<string, string | number 
   } catch {
     return url;
   }
-}
-
-/** The first 300 characters of a body, whitespace folded. */
-function excerpt(body: string): string {
-  const folded = body.replace(/\s+/g, ' ').trim();
-  return folded.length > 300 ? `${folded.slice(0, 300)}…` : folded;
 }

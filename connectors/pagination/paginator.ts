@@ -27,6 +27,8 @@ export interface PageStep {
   readonly next: PaginationState | null;
   /** The total number of records the API says exist, when it says (for truncation checks). */
   readonly reportedTotal?: number;
+  /** The scheme actually used, when it differs from the paginator's `type` (`auto:cursor`). */
+  readonly paginationType?: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import { relayPaginator } from './relay-paginator.js';
 const page = (body: unknown, recordCount: number, headers: PageOutcome['headers'] = {}): PageOutcome => ({ body, headers, url: 'https://api.example.com/v1/items', recordCount });
 
 test('page_number stops at the reported page count and reports the total', () => {
-  const p = createRestPaginator({ type: 'page_number', param: 'page', start: 1, sizeParam: 'per_page', size: 2, totalPagesPath: '$.total_pages', totalPath: '$.total' });
+  const p = createRestPaginator({ type: 'page_number', in: 'query', param: 'page', start: 1, sizeParam: 'per_page', size: 2, totalPagesPath: '$.total_pages', totalPath: '$.total' });
   assert.deepEqual(p.request(null), { query: { page: 1, per_page: 2 } });
   const s1 = p.next(null, page({ total_pages: 2, total: 3 }, 2));
   assert.deepEqual(s1, { next: { page: 2, seen: 2 }, reportedTotal: 3 });
@@ -17,13 +17,13 @@ test('page_number stops at the reported page count and reports the total', () =>
 });
 
 test('page_number stops on an empty page when nothing else is known', () => {
-  const p = createRestPaginator({ type: 'page_number', param: 'p', start: 0 });
+  const p = createRestPaginator({ type: 'page_number', in: 'query', param: 'p', start: 0 });
   assert.deepEqual(p.next(null, page({}, 5)).next, { page: 1, seen: 5 });
   assert.equal(p.next({ page: 1 }, page({}, 0)).next, null);
 });
 
 test('offset advances by records received and stops on a short page', () => {
-  const p = createRestPaginator({ type: 'offset', offsetParam: 'offset', limitParam: 'limit', limit: 10 });
+  const p = createRestPaginator({ type: 'offset', in: 'query', offsetParam: 'offset', limitParam: 'limit', limit: 10 });
   assert.deepEqual(p.request(null), { query: { offset: 0, limit: 10 } });
   assert.deepEqual(p.next(null, page({}, 10)).next, { offset: 10 });
   assert.equal(p.next({ offset: 10 }, page({}, 3)).next, null);

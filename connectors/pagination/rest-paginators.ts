@@ -1,14 +1,14 @@
 import type { RestPaginationConfig } from '../../config/pagination-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { parseLinkHeader } from './link-header.js';
-import type { PageStep, Paginator, PaginationState } from './paginator.js';
+import type { PageRequestPatch, PageStep, Paginator, PaginationState } from './paginator.js';
 import { readNumber } from './read-number.js';
 
 type Config<T extends RestPaginationConfig['type']> = Extract<RestPaginationConfig, { type: T }>;
 
 /** One request only. */
-export function singlePage(): Paginator {
-  return { type: 'single', request: () => ({}), next: () => ({ next: null }) };
+export function singlePage(c: { totalPath?: string | undefined } = {}): Paginator {
+  return { type: 'single', request: () => ({}), next: (_state, page) => withTotal({ next: null }, readNumber(page.body, c.totalPath)) };
 }
 
 /** `?page=N`: stops on an empty page or when the reported page count or record total is reached. */
@@ -17,7 +17,7 @@ export function pageNumber(c: Config<'page_number'>): Paginator {
     type: 'page_number',
     request(state) {
       const page = (state?.page as number | undefined) ?? c.start;
-      return { query: { [c.param]: page, ...(c.sizeParam && c.size ? { [c.sizeParam]: c.size } : {}) } };
+      return place(c.in, { [c.param]: page, ...(c.sizeParam && c.size ? { [c.sizeParam]: c.size } : {}) });
     },
     next(state, page) {
       const current = (state?.page as number | undefined) ?? c.start;
@@ -26,6 +26,7 @@ export function pageNumber(c: Config<'page_number'>): Paginator {
       const seen = ((state?.seen as number | undefined) ?? 0) + page.recordCount;
       const done =
         page.recordCount === 0 ||
+        hasMoreIsFalse(page.body, c.hasMorePath) ||
         (totalPages !== undefined && current - c.start + 1 >= totalPages) ||
         (reportedTotal !== undefined && seen >= reportedTotal) ||
         (c.size !== undefined && page.recordCount < c.size);
@@ -39,12 +40,12 @@ export function offsetLimit(c: Config<'offset'>): Paginator {
   return {
     type: 'offset',
     request(state) {
-      return { query: { [c.offsetParam]: (state?.offset as number | undefined) ?? 0, [c.limitParam]: c.limit } };
+      return place(c.in, { [c.offsetParam]: (state?.offset as number | undefined) ?? 0, [c.limitParam]: c.limit });
     },
     next(state, page) {
       const offset = ((state?.offset as number | undefined) ?? 0) + page.recordCount;
       const reportedTotal = readNumber(page.body, c.totalPath);
-      const done = page.recordCount < c.limit || (reportedTotal !== undefined && offset >= reportedTotal);
+      const done = page.recordCount < c.limit || hasMoreIsFalse(page.body, c.hasMorePath) || (reportedTotal !== undefined && offset >= reportedTotal);
       return withTotal({ next: done ? null : { offset } }, reportedTotal);
     },
   };
@@ -58,13 +59,12 @@ export function cursor(c: Config<'cursor'>): Paginator {
     request(state) {
       const value = state?.cursor as string | undefined;
       if (value === undefined) return {};
-      return c.in === 'query' ? { query: { [c.param]: value } } : { body: { [c.param]: value } };
+      return place(c.in, { [c.param]: value });
     },
     next(_state, page) {
       const value = cursorPath.first(page.body);
-      const hasMore = c.hasMorePath ? compileJsonPath(c.hasMorePath).first(page.body) : undefined;
-      const done = value === undefined || value === null || value === '' || hasMore === false || page.recordCount === 0;
-      return { next: done ? null : { cursor: String(value) } };
+      const done = value === undefined || value === null || value === '' || hasMoreIsFalse(page.body, c.hasMorePath) || page.recordCount === 0;
+      return withTotal({ next: done ? null : { cursor: String(value) } }, readNumber(page.body, c.totalPath));
     },
   };
 }
@@ -77,8 +77,9 @@ export function nextUrl(c: Config<'next_url'>): Paginator {
     request: (state) => (state?.url ? { url: state.url as string } : {}),
     next(_state, page) {
       const value = path.first(page.body);
-      if (typeof value !== 'string' || value === '' || page.recordCount === 0) return { next: null };
-      return { next: { url: new URL(value, page.url).toString() } };
+      const total = readNumber(page.body, c.totalPath);
+      if (typeof value !== 'string' || value === '' || page.recordCount === 0 || hasMoreIsFalse(page.body, c.hasMorePath)) return withTotal({ next: null }, total);
+      return withTotal({ next: { url: new URL(value, page.url).toString() } }, total);
     },
   };
 }
@@ -92,17 +93,18 @@ export function linkHeader(c: Config<'link_header'>): Paginator {
       const raw = page.headers.link;
       const links = parseLinkHeader(Array.isArray(raw) ? raw.join(', ') : (raw ?? ''));
       const target = links.find((l) => l.rel.split(/\s+/).includes(c.rel));
-      if (!target || page.recordCount === 0) return { next: null };
-      return { next: { url: new URL(target.url, page.url).toString() } };
+      const total = readNumber(page.body, c.totalPath);
+      if (!target || page.recordCount === 0) return withTotal({ next: null }, total);
+      return withTotal({ next: { url: new URL(target.url, page.url).toString() } }, total);
     },
   };
 }
 
-/** The paginator for a REST pagination config. */
-export function createRestPaginator(c: RestPaginationConfig): Paginator {
+/** The paginator for a REST pagination config other than `auto` (see `createPaginator`). */
+export function createRestPaginator(c: Exclude<RestPaginationConfig, { type: 'auto' }>): Paginator {
   switch (c.type) {
     case 'single':
-      return singlePage();
+      return singlePage(c);
     case 'page_number':
       return pageNumber(c);
     case 'offset':
@@ -118,4 +120,16 @@ export function createRestPaginator(c: RestPaginationConfig): Paginator {
 
 function withTotal(step: { next: PaginationState | null }, reportedTotal: number | undefined): PageStep {
   return reportedTotal === undefined ? step : { ...step, reportedTotal };
+}
+
+/** Page parameters as query parameters or JSON body fields (POST-paginated endpoints). */
+function place(where: 'query' | 'body', values: Record<string, string | number>): PageRequestPatch {
+  return where === 'body' ? { body: values } : { query: values };
+}
+
+/** True only when the flag at `path` is present and false (`has_more: false`). */
+function hasMoreIsFalse(body: unknown, path: string | undefined): boolean {
+  if (!path) return false;
+  const v = compileJsonPath(path).first(body);
+  return v === false || v === 'false' || v === 0;
 }

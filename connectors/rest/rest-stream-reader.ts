@@ -1,41 +1,58 @@
 import type { RestSourceConfig, RestStreamConfig } from '../../config/source-config.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { CrossOriginError, HttpStatusError } from '../connector-error.js';
-import type { HttpClient, HttpRequest } from '../http/http-client.js';
+import type { HttpClient, HttpRequest, JsonResponse } from '../http/http-client.js';
 import { redactUrl } from '../http/redact-url.js';
-import { createRestPaginator } from '../pagination/rest-paginators.js';
+import { createPaginator } from '../pagination/create-paginator.js';
+import { type TemplateContext, renderJson, renderPath, renderRecord } from '../request/template.js';
 import { selectRecords } from '../select-records.js';
 import type { StreamReader } from '../stream-reader.js';
 
 /**
- * Reads a REST stream: builds each page's request from the stream config and the paginator,
- * authenticates it (auth is never sent to another origin), refreshes credentials once after a
- * 401, and selects the records from the body.
+ * Reads a REST stream: builds each page's request from the stream config (templates filled from
+ * the run's context and the parent record) and the paginator, authenticates it (auth is never
+ * sent to another origin, and a link to another origin is refused unless allowed), refreshes
+ * credentials once after a 401, and selects the records from the body.
  */
-export function createRestStreamReader(source: RestSourceConfig, stream: RestStreamConfig, deps: { http: HttpClient; auth: Authenticator }): StreamReader {
-  const paginator = createRestPaginator(stream.pagination);
-  // The path is appended to the base URL, keeping any path prefix the base has (`https://x/api` + `/v1/a`).
-  const streamUrl = new URL(`${source.baseUrl.replace(/\/+$/, '')}/${stream.path.replace(/^\/+/, '')}`);
-  const origin = streamUrl.origin;
+export function createRestStreamReader(
+  source: RestSourceConfig,
+  stream: RestStreamConfig,
+  deps: { http: HttpClient; auth: Authenticator; context?: TemplateContext },
+): StreamReader {
+  const paginator = createPaginator(stream.pagination);
+  const base = source.baseUrl.replace(/\/+$/, '');
+  const origin = new URL(base).origin;
+  const allowCross = 'allowCrossOrigin' in stream.pagination && stream.pagination.allowCrossOrigin;
+  const incrementalParam = stream.incremental?.param;
 
   return {
     paginationType: paginator.type,
-    async readPage(state) {
+    async readPage(state, extra) {
+      const ctx: TemplateContext = { ...deps.context, ...(extra?.parent !== undefined ? { parent: extra.parent } : {}) };
+      const start = ctx.incremental?.start;
+      // The path is appended to the base URL, keeping any path prefix the base has (`https://x/api` + `/v1/a`).
+      const streamUrl = `${base}/${renderPath(stream.path, ctx).replace(/^\/+/, '')}`;
       const patch = paginator.request(state);
-      const url = patch.url ?? streamUrl.toString();
-      const sameOrigin = new URL(url).origin === origin;
-      const allowCross = 'allowCrossOrigin' in stream.pagination && stream.pagination.allowCrossOrigin;
-      if (!sameOrigin && !allowCross) throw new CrossOriginError(origin, new URL(url).origin);
+      const url = patch.url ?? streamUrl;
+      const target = new URL(url).origin;
+      const sameOrigin = target === origin;
+      if (!sameOrigin && !allowCross) throw new CrossOriginError(origin, target);
 
-      const send = async (): Promise<Awaited<ReturnType<HttpClient['requestJson']>>> => {
+      const send = async (): Promise<JsonResponse> => {
         const auth = sameOrigin ? await deps.auth.authorize() : {};
+        const incremental = incrementalParam && start !== undefined ? { [incrementalParam]: start } : {};
         const request: HttpRequest = {
           method: stream.method,
           url,
-          // A next link already carries its query; only the first request gets the static params.
-          query: { ...(patch.url ? {} : stream.params), ...patch.query, ...auth.query },
-          headers: { ...source.headers, ...auth.headers },
-          ...(stream.method === 'POST' ? { json: { ...stream.body, ...patch.body } } : {}),
+          // A next link already carries its query; only the first request gets the configured params.
+          query: {
+            ...(patch.url ? {} : renderRecord(stream.params, ctx)),
+            ...(patch.url || stream.method === 'POST' ? {} : incremental),
+            ...patch.query,
+            ...auth.query,
+          },
+          headers: { ...source.headers, ...(renderRecord(stream.headers, ctx) as Record<string, string>), ...auth.headers },
+          ...(stream.method === 'POST' ? { json: { ...(renderJson(stream.body ?? {}, ctx) as object), ...incremental, ...patch.body } } : {}),
           timeoutMs: stream.timeoutMs ?? source.timeoutMs,
         };
         return deps.http.requestJson(request);
@@ -45,16 +62,19 @@ export function createRestStreamReader(source: RestSourceConfig, stream: RestStr
       try {
         response = await send();
       } catch (err) {
-        if (err instanceof HttpStatusError && err.status === 401 && sameOrigin && (await deps.auth.refresh())) {
-          response = await send();
-        } else {
-          throw err;
-        }
+        if (err instanceof HttpStatusError && err.status === 401 && sameOrigin && (await deps.auth.refresh())) response = await send();
+        else throw err;
       }
       const shown = redactUrl(response.url);
       const records = selectRecords(response.body, stream.recordsPath, shown);
       const step = paginator.next(state, { body: response.body, headers: response.headers, url: response.url, recordCount: records.length });
-      return { records, next: step.next, url: shown, ...(step.reportedTotal === undefined ? {} : { reportedTotal: step.reportedTotal }) };
+      return {
+        records,
+        next: step.next,
+        url: shown,
+        ...(step.reportedTotal === undefined ? {} : { reportedTotal: step.reportedTotal }),
+        ...(step.paginationType ? { paginationType: step.paginationType } : {}),
+      };
     },
   };
 }

@@ -6,11 +6,14 @@ import type { SecretMasker } from './secret-masker.js';
 export interface SecretResolver {
   /** Resolves `env:NAME` / `file:PATH`; any other string is returned as is (a plain value). */
   resolve(ref: string): Promise<string>;
+  /** Registers a secret obtained at run time (an access or session token) so it is masked too. */
+  register(value: string): void;
 }
 
 /** A resolver reading `env` (default `process.env`) and files. */
 export function createSecretResolver(masker: SecretMasker, env: NodeJS.ProcessEnv = process.env): SecretResolver {
   return {
+    register: (value) => masker.add(value),
     async resolve(ref) {
       let value: string;
       if (ref.startsWith('env:')) {

@@ -1,0 +1,53 @@
+import { compileJsonPath } from '../core/json-path.js';
+import type { PaginationState } from './pagination/paginator.js';
+import type { StreamReader } from './stream-reader.js';
+
+/** A parent record as staged in this run, with its position. */
+export interface ParentRecord {
+  /** Position of the record among the parent stream's staged records (increasing). */
+  readonly position: string;
+  readonly record: unknown;
+}
+
+/** Reads a parent stream's records of the run in a stable order. */
+export interface ParentRecords {
+  /** The record at `position`. */
+  at(position: string): Promise<ParentRecord | undefined>;
+  /** The first record after `position` (`'0'`: the first record). */
+  after(position: string): Promise<ParentRecord | undefined>;
+}
+
+/**
+ * A child stream fanned out over its parent's records: for each parent record in order, pages
+ * through the child endpoint with `{parent.*}` filled in. The state holds the parent's position
+ * and the child's page state (as JSON), so a resumed fetch continues with the same parent at
+ * the same page. `fields` copies parent values into each child record.
+ */
+export function createFanOutReader(inner: StreamReader, parents: ParentRecords, fields: Readonly<Record<string, string>>): StreamReader {
+  const copies = Object.entries(fields).map(([name, path]) => [name, compileJsonPath(path)] as const);
+  return {
+    paginationType: `${inner.paginationType} per parent`,
+    async readPage(state) {
+      const parent = typeof state?.parent === 'string' ? await parents.at(state.parent) : await parents.after('0');
+      if (!parent) return { records: [], next: null, url: '(no parent records)' };
+      const innerState = typeof state?.page === 'string' ? (JSON.parse(state.page) as PaginationState) : null;
+      const page = await inner.readPage(innerState, { parent: parent.record });
+      const records = copies.length === 0 ? page.records : page.records.map((r) => withParentFields(r, parent.record, copies));
+      let next: PaginationState | null;
+      if (page.next) next = { parent: parent.position, page: JSON.stringify(page.next) };
+      else {
+        const following = await parents.after(parent.position);
+        next = following ? { parent: following.position } : null;
+      }
+      // A total is per parent, so it cannot be checked against the stream's count.
+      return { records, next, url: page.url, ...(page.paginationType ? { paginationType: `${page.paginationType} per parent` } : {}), ...(page.warnings ? { warnings: page.warnings } : {}) };
+    },
+  };
+}
+
+function withParentFields(record: unknown, parent: unknown, copies: ReadonlyArray<readonly [string, { first(v: unknown): unknown }]>): unknown {
+  if (!record || typeof record !== 'object' || Array.isArray(record)) return record;
+  const out: Record<string, unknown> = { ...(record as Record<string, unknown>) };
+  for (const [name, path] of copies) out[name] = path.first(parent) ?? null;
+  return out;
+}

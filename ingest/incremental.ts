@@ -1,0 +1,53 @@
+import type { IncrementalConfig } from '../config/incremental-config.js';
+import { compileJsonPath } from '../core/json-path.js';
+import { parseDuration } from '../core/duration.js';
+
+/**
+ * A record's cursor value in comparable form: ISO for timestamps (epoch seconds or
+ * milliseconds are understood), the decimal text for numbers, the text for strings;
+ * undefined when missing or unreadable.
+ */
+export function cursorValueOf(record: unknown, c: Pick<IncrementalConfig, 'cursorField' | 'cursorType'>): string | undefined {
+  return normalizeCursor(compileJsonPath(c.cursorField).first(record), c.cursorType);
+}
+
+/** Normalizes a raw cursor value (see `cursorValueOf`). */
+export function normalizeCursor(v: unknown, type: IncrementalConfig['cursorType']): string | undefined {
+  if (v === null || v === undefined || v === '') return undefined;
+  if (type === 'number') {
+    const n = Number(v);
+    return Number.isFinite(n) ? String(n) : undefined;
+  }
+  if (type === 'string') return String(v);
+  const ms = typeof v === 'number' ? (v < 1e12 ? v * 1000 : v) : /^\d+(\.\d+)?$/.test(String(v)) ? Number(v) * (Number(v) < 1e12 ? 1000 : 1) : Date.parse(String(v));
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+/** The greater of two normalized cursor values (undefined-safe). */
+export function maxCursor(a: string | undefined | null, b: string | undefined | null, type: IncrementalConfig['cursorType']): string | undefined {
+  if (a === undefined || a === null) return b ?? undefined;
+  if (b === undefined || b === null) return a;
+  if (type === 'number') return Number(b) > Number(a) ? b : a;
+  if (type === 'timestamp') return Date.parse(b) > Date.parse(a) ? b : a;
+  return b > a ? b : a;
+}
+
+/** The start of a run's incremental window: the watermark minus lookback, else the initial value, else none (read everything). */
+export function incrementalStart(watermark: string | undefined, c: IncrementalConfig): string | undefined {
+  const base = watermark ?? normalizeCursor(c.initial, c.cursorType);
+  if (base === undefined || c.lookback === undefined) return base;
+  if (c.cursorType === 'number') return String(Number(base) - (typeof c.lookback === 'number' ? c.lookback : 0));
+  if (c.cursorType === 'timestamp') {
+    const ms = typeof c.lookback === 'number' ? c.lookback * 1000 : parseDuration(c.lookback);
+    return new Date(Date.parse(base) - ms).toISOString();
+  }
+  return base;
+}
+
+/** A start value as requests carry it (`format`: ISO, epoch seconds or milliseconds for timestamps). */
+export function formatStart(value: string, c: IncrementalConfig): string | number {
+  if (c.cursorType === 'number') return Number(value);
+  if (c.cursorType !== 'timestamp' || c.format === 'iso') return value;
+  const ms = Date.parse(value);
+  return c.format === 'epoch_ms' ? ms : Math.floor(ms / 1000);
+}
