@@ -1,0 +1,86 @@
+import { SCENARIOS, type Scenario, SYSTEMS, type SystemName } from './systems/bench-system.js';
+
+/** What `npm run bench -- ...` asked for. */
+export interface BenchOptions {
+  /** Total upstream record counts to measure (across the three sources). */
+  readonly records: readonly number[];
+  /** Repetitions for record counts below 1M. */
+  readonly reps: number;
+  /** Repetitions for record counts of 1M and more (a 1M repetition of all systems takes minutes). */
+  readonly repsLarge: number;
+  readonly scenarios: readonly Scenario[];
+  readonly systems: readonly SystemName[];
+  /** Records per page, for every system and stream. */
+  readonly pageSize: number;
+  /** Write CPU profiles of the Tributary worker into bench/.data/profiles. */
+  readonly cpuProf: boolean;
+  /** Rewrite the generated section of BENCHMARKS.md (default true). */
+  readonly writeReport: boolean;
+}
+
+/** The defaults: 100k and 1M records, 3 repetitions (1 at 1M), all scenarios and systems, 250 records a page. */
+export const DEFAULT_OPTIONS: BenchOptions = {
+  records: [100_000, 1_000_000],
+  reps: 3,
+  repsLarge: 1,
+  scenarios: SCENARIOS,
+  systems: SYSTEMS,
+  pageSize: 250,
+  cpuProf: false,
+  writeReport: true,
+};
+
+const USAGE = `npm run bench -- [options]
+  --records 100000,1000000   total upstream records per data set (k and m suffixes allowed)
+  --reps 3                   repetitions below 1M records
+  --reps-large 1             repetitions at 1M records and more
+  --scenarios first,unchanged,changed10
+  --systems tributary,dlt,limit
+  --skip-dlt | --skip-limit  leave a system out
+  --page-size 250            records per page (100-500), the same for every system
+  --cpu-prof                 CPU profiles of the Tributary worker into bench/.data/profiles
+  --no-report                do not rewrite BENCHMARKS.md`;
+
+function count(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
+  if (!m) throw new Error(`not a record count: ${text}`);
+  return Math.round(Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1e6 : m[2]?.toLowerCase() === 'k' ? 1e3 : 1));
+}
+
+function listOf<T extends string>(text: string, valid: readonly T[], name: string): T[] {
+  return text.split(',').map((s) => {
+    if (!(valid as readonly string[]).includes(s)) throw new Error(`unknown ${name} "${s}"; valid: ${valid.join(', ')}`);
+    return s as T;
+  });
+}
+
+/** Parses the command line; throws with the usage on a bad option. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const o = { ...DEFAULT_OPTIONS } as { -readonly [K in keyof BenchOptions]: BenchOptions[K] };
+  let systems = [...SYSTEMS] as SystemName[];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (arg === '--records') o.records = value().split(',').map(count);
+    else if (arg === '--reps') o.reps = count(value());
+    else if (arg === '--reps-large') o.repsLarge = count(value());
+    else if (arg === '--scenarios') o.scenarios = listOf(value(), SCENARIOS, 'scenario');
+    else if (arg === '--systems') systems = listOf(value(), SYSTEMS, 'system');
+    else if (arg === '--skip-dlt') systems = systems.filter((s) => s !== 'dlt');
+    else if (arg === '--skip-limit') systems = systems.filter((s) => s !== 'limit');
+    else if (arg === '--page-size') o.pageSize = count(value());
+    else if (arg === '--cpu-prof') o.cpuProf = true;
+    else if (arg === '--no-report') o.writeReport = false;
+    else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
+    else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  if (o.pageSize < 1 || o.pageSize > 1000) throw new Error('--page-size must be between 1 and 1000');
+  // Reruns measure against the state the first load left, so they need it.
+  if (!o.scenarios.includes('first')) throw new Error('--scenarios must include first (the reruns build on it)');
+  o.systems = systems;
+  return o;
+}

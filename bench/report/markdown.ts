@@ -1,0 +1,136 @@
+import type { BenchOptions } from '../options.js';
+import type { RunHistoryStats } from '../measure/run-history.js';
+import type { Scenario, ScenarioResult } from '../systems/bench-system.js';
+import { type MedianResult, find, medians } from './summarize.js';
+import type { SystemInfo } from './system-info.js';
+
+const SCENARIO_NAMES: Record<Scenario, string> = { first: 'first load', unchanged: 'unchanged rerun', changed10: '10 % changed' };
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mb = (b: number) => `${fmt(b / 2 ** 20)} MB`;
+const s = (ms: number) => `${fmt(ms / 1000, 1)} s`;
+const k = (n: number) => (n >= 1e6 ? `${fmt(n / 1e6, n % 1e6 ? 1 : 0)}M` : `${fmt(n / 1e3)}k`);
+const ratio = (a?: number, b?: number) => (a !== undefined && b ? `${fmt(a / b, 2)}x` : '–');
+
+function resultsTable(ms: readonly MedianResult[], opts: BenchOptions): string[] {
+  const out = [
+    '| records | scenario | system | reps | wall (median) | records/s | peak RSS | Postgres rows written | CPU |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const n of opts.records)
+    for (const sc of opts.scenarios)
+      for (const sys of opts.systems) {
+        const m = find(ms, sys, n, sc);
+        if (m) out.push(`| ${k(n)} | ${SCENARIO_NAMES[sc]} | ${sys} | ${m.reps} | ${s(m.wallMs)} | ${fmt(m.recordsPerSec)} | ${mb(m.peakRssBytes)} | ${fmt(m.rowsWritten)} | ${m.cpuMs !== undefined ? s(m.cpuMs) : '–'} |`);
+      }
+  return out;
+}
+
+function ratiosTable(ms: readonly MedianResult[], opts: BenchOptions): string[] {
+  const out = ['| records | scenario | Tributary records/s | Tributary / dlt | Tributary / limit | dlt / limit |', '|---:|---|---:|---:|---:|---:|'];
+  for (const n of opts.records)
+    for (const sc of opts.scenarios) {
+      const t = find(ms, 'tributary', n, sc)?.recordsPerSec;
+      const d = find(ms, 'dlt', n, sc)?.recordsPerSec;
+      const l = find(ms, 'limit', n, sc)?.recordsPerSec;
+      if (t === undefined && d === undefined) continue;
+      out.push(`| ${k(n)} | ${SCENARIO_NAMES[sc]} | ${t !== undefined ? fmt(t) : '–'} | ${ratio(t, d)} | ${ratio(t, l)} | ${ratio(d, l)} |`);
+    }
+  return out;
+}
+
+function splitTable(ms: readonly MedianResult[], opts: BenchOptions): string[] {
+  const out = [
+    '| records | scenario | wall | fetch phase | fetch activities: Node / Postgres (busy) | merge: Node / Postgres | plan + finish | queueing | Temporal overhead | activities | activities/s | history events: pipeline / largest stream run / total | stream executions |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const n of opts.records)
+    for (const sc of opts.scenarios) {
+      const m = find(ms, 'tributary', n, sc);
+      if (!m?.representative.detail) continue;
+      const h = m.representative.detail['history'] as RunHistoryStats;
+      const pg = (m.representative.detail['pgMs'] ?? {}) as Record<string, number>;
+      const fetch = h.activityMs['fetchStreamChunk'] ?? 0;
+      const merge = h.activityMs['mergeRun'] ?? 0;
+      const fetchPg = pg['fetchStreamChunk'] ?? 0;
+      const mergePg = pg['mergeRun'] ?? 0;
+      const acts = Object.values(h.activities).reduce((a, b) => a + b, 0);
+      const overhead = Math.max(0, m.representative.wallMs - h.criticalPathMs);
+      out.push(
+        `| ${k(n)} | ${SCENARIO_NAMES[sc]} | ${s(m.representative.wallMs)} | ${s(h.fetchPhaseMs)} | ${s(fetch - fetchPg)} / ${s(fetchPg)} | ${s(merge - mergePg)} / ${s(mergePg)} | ${s((h.activityMs['planRun'] ?? 0) + (h.activityMs['finishRun'] ?? 0))} | ${s(h.scheduleToStartMs)} | ${s(overhead)} (${fmt((overhead / m.representative.wallMs) * 100)} %) | ${acts} | ${fmt(acts / (m.representative.wallMs / 1000), 1)} | ${h.pipelineEvents} / ${h.maxStreamRunEvents} / ${h.totalEvents} | ${h.streamRuns} |`,
+      );
+    }
+  return out;
+}
+
+function scalingTable(ms: readonly MedianResult[], opts: BenchOptions): string[] {
+  const sorted = [...opts.records].sort((a, b) => a - b);
+  if (sorted.length < 2) return ['(one record count measured: no scaling data)'];
+  const [lo, hi] = [sorted[0]!, sorted[sorted.length - 1]!];
+  const out = [`| system | scenario | wall ${k(lo)} → ${k(hi)} | wall growth (records grew ${fmt(hi / lo)}x) | records/s ${k(lo)} → ${k(hi)} | peak RSS ${k(lo)} → ${k(hi)} |`, '|---|---|---:|---:|---:|---:|'];
+  for (const sys of opts.systems)
+    for (const sc of opts.scenarios) {
+      const a = find(ms, sys, lo, sc);
+      const b = find(ms, sys, hi, sc);
+      if (!a || !b) continue;
+      out.push(`| ${sys} | ${SCENARIO_NAMES[sc]} | ${s(a.wallMs)} → ${s(b.wallMs)} | ${fmt(b.wallMs / a.wallMs, 1)}x | ${fmt(a.recordsPerSec)} → ${fmt(b.recordsPerSec)} | ${mb(a.peakRssBytes)} → ${mb(b.peakRssBytes)} |`);
+    }
+  return out;
+}
+
+function verdicts(ms: readonly MedianResult[], opts: BenchOptions): string[] {
+  const n = Math.max(...opts.records);
+  const t = find(ms, 'tributary', n, 'first');
+  const d = find(ms, 'dlt', n, 'first');
+  const l = find(ms, 'limit', n, 'first');
+  const u = find(ms, 'tributary', n, 'unchanged');
+  const rss = ms.filter((m) => m.system === 'tributary').map((m) => m.peakRssBytes);
+  const hist = ms.filter((m) => m.system === 'tributary' && m.representative.detail).map((m) => (m.representative.detail!['history'] as RunHistoryStats));
+  const line = (ok: boolean | undefined, text: string) => `- ${ok === undefined ? 'NOT MEASURED' : ok ? 'MET' : 'MISSED'}: ${text}`;
+  const byN = opts.records.map((r) => {
+    const h = find(ms, 'tributary', r, 'first')?.representative.detail?.['history'] as RunHistoryStats | undefined;
+    return h ? `${k(r)}: pipeline ${h.pipelineEvents}, largest stream execution ${h.maxStreamRunEvents}` : '';
+  });
+  return [
+    line(t && d ? t.recordsPerSec >= 3 * d.recordsPerSec : undefined, `ingest + merge at ${k(n)} >= 3x dlt's records/s — measured ${ratio(t?.recordsPerSec, d?.recordsPerSec)}`),
+    line(t && l ? t.recordsPerSec >= 0.5 * l.recordsPerSec : undefined, `>= 50 % of the measured limit at ${k(n)} — measured ${t && l ? `${fmt((t.recordsPerSec / l.recordsPerSec) * 100)} %` : '–'}`),
+    line(rss.length ? Math.max(...rss) < 300 * 2 ** 20 : undefined, `worker peak RSS < 300 MB at every N — measured max ${rss.length ? mb(Math.max(...rss)) : '–'}`),
+    line(t && u ? u.wallMs * 5 <= t.wallMs : undefined, `unchanged rerun >= 5x faster than the first load at ${k(n)} — measured ${ratio(t?.wallMs, u?.wallMs)}`),
+    line(hist.length ? hist.every((h) => h.pipelineEvents < 200 && h.maxStreamRunEvents < 10_000) : undefined, `history per run bounded — events per execution (first load) ${byN.filter(Boolean).join('; ')}`),
+  ];
+}
+
+/** The generated part of BENCHMARKS.md: setup, medians, ratios, time split, scaling, verdicts. */
+export function renderResults(results: readonly ScenarioResult[], info: SystemInfo, opts: BenchOptions, command: string, startedAt: Date, durationMs: number): string {
+  const ms = medians(results);
+  return [
+    `Run ${startedAt.toISOString()}, took ${fmt(durationMs / 60_000, 1)} min: \`${command}\``,
+    '',
+    `Machine: ${info.cpuModel}, ${info.cpus} vCPUs, ${info.memoryGiB} GiB RAM, ${info.kernel}. Node ${info.node}; ${info.postgres}; Temporal CLI ${info.temporalCli.replace(/\n/g, ' ')}; dlt ${info.dlt}; ` +
+      Object.entries(info.packages)
+        .map(([p, v]) => `${p} ${v}`)
+        .join(', ') +
+      `. Page size ${opts.pageSize} for every system and stream; repetitions: ${opts.reps} below 1M records, ${opts.repsLarge} at 1M and more.`,
+    '',
+    '### Medians',
+    '',
+    ...resultsTable(ms, opts),
+    '',
+    '### Ratios (records/s, same run)',
+    '',
+    ...ratiosTable(ms, opts),
+    '',
+    '### Where Tributary spends its time (the median repetition)',
+    '',
+    'Fetch and merge columns are busy time summed over activities (the three streams fetch concurrently, so fetch busy time can exceed the fetch phase). "Postgres" is time waiting on Postgres round trips inside the activity; "Node" is the rest (HTTP, JSON parsing, hashing, mapping, resolving). Temporal overhead is wall time minus the activity work on the critical path (plan + the slowest stream\'s chunks + merge + finish): workflow tasks, scheduling, child workflows, signals and the client round trip.',
+    '',
+    ...splitTable(ms, opts),
+    '',
+    '### Growth with N',
+    '',
+    ...scalingTable(ms, opts),
+    '',
+    '### Targets',
+    '',
+    ...verdicts(ms, opts),
+  ].join('\n');
+}

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench`: Tributary end to end against dlt's rest_api source and against the machine's
+ * limit, on the same local upstream APIs and the same Postgres, for each record count,
+ * repetition and scenario (first load, unchanged rerun, 10 % changed). Medians, ratios, the
+ * time split and the targets' verdicts go into the generated section of BENCHMARKS.md; every
+ * raw result into bench/.data/results-<time>.json. Not part of `npm test`.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startPostgres, startTemporal, withDatabase } from '../infra/index.js';
+import { WORKFLOWS_PATH } from '../worker/workflow-bundle.js';
+import { killAllChildren, spawnTs } from './measure/child-process.js';
+import { type BenchOptions, parseOptions } from './options.js';
+import { renderResults } from './report/markdown.js';
+import { systemInfo } from './report/system-info.js';
+import { writeResultsSection } from './report/write-report.js';
+import type { BenchContext, BenchSystem, Scenario, ScenarioResult } from './systems/bench-system.js';
+import { dltSystem, dltVersion, ensureDlt } from './systems/dlt.js';
+import { limitSystem } from './systems/limit.js';
+import { tributarySystem } from './systems/tributary.js';
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const DATA_DIR = join(BENCH_DIR, '.data');
+const REPORT = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+// The generation of upstream data each scenario reads: a rerun sees the same data, "changed10" the next generation.
+const GENERATION: Record<Scenario, number> = { first: 0, unchanged: 0, changed10: 1 };
+
+const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+async function control(upstreamUrl: string, body: { total?: number; generation?: number }): Promise<void> {
+  const res = await fetch(`${upstreamUrl}/_control`, { method: 'POST', body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`upstream control failed: ${res.status}`);
+}
+
+function describe(r: ScenarioResult): string {
+  return `${r.system} ${r.records} ${r.scenario} rep ${r.rep}: ${(r.wallMs / 1000).toFixed(1)} s, ${Math.round(r.recordsPerSec)} rec/s, RSS ${Math.round(r.peakRssBytes / 2 ** 20)} MB, ${r.rowsWritten} rows written`;
+}
+
+async function run(opts: BenchOptions): Promise<void> {
+  const startedAt = new Date();
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  mkdirSync(DATA_DIR, { recursive: true });
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    killAllChildren();
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    log('starting Postgres and Temporal');
+    const postgres = await startPostgres({ dataDir: join(DATA_DIR, 'postgres'), port: 0, database: 'postgres', log });
+    cleanups.push(() => postgres.stop());
+    // A fresh Temporal store each run: old histories would only slow the dev server down.
+    if (!process.env['TEMPORAL_ADDRESS']) rmSync(join(DATA_DIR, 'temporal'), { recursive: true, force: true });
+    const temporal = await startTemporal({ dataDir: join(DATA_DIR, 'temporal'), port: 0, log });
+    cleanups.push(() => temporal.stop());
+    const connection = await Connection.connect({ address: temporal.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: temporal.namespace });
+
+    log('bundling workflows');
+    const bundlePath = join(DATA_DIR, 'workflow-bundle.js');
+    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } })).code);
+
+    const upstream = spawnTs(fileURLToPath(new URL('./workload/serve.ts', import.meta.url)));
+    const { url: upstreamUrl } = await upstream.waitForJson<{ url: string }>((v) => typeof v['url'] === 'string');
+    cleanups.push(async () => {
+      upstream.proc.kill('SIGTERM');
+      await upstream.exited;
+    });
+    if (opts.systems.includes('dlt')) await ensureDlt(log);
+
+    const cpuProfDir = opts.cpuProf ? join(DATA_DIR, 'profiles') : undefined;
+    if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+    const ctx: BenchContext = { upstreamUrl, databaseUrl: (name) => withDatabase(postgres.url, name), pageSize: opts.pageSize, dataDir: DATA_DIR, log, ...(cpuProfDir ? { cpuProfDir } : {}) };
+    const systems: BenchSystem[] = opts.systems.map((name) =>
+      name === 'tributary' ? tributarySystem(ctx, { client, address: temporal.address, namespace: temporal.namespace, bundlePath }) : name === 'dlt' ? dltSystem(ctx) : limitSystem(ctx),
+    );
+    const info = await systemInfo({ postgresUrl: postgres.url, dltVersion });
+    const results: ScenarioResult[] = [];
+    const failures: string[] = [];
+    const resultsFile = join(DATA_DIR, `results-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    const save = () => {
+      writeFileSync(resultsFile, JSON.stringify({ command, info, options: opts, results, failures }, null, 2));
+      if (opts.writeReport && results.length > 0) {
+        const section = renderResults(results, info, opts, command, startedAt, Date.now() - startedAt.getTime());
+        writeResultsSection(REPORT, failures.length ? `${section}\n\n### Failures\n\n${failures.map((f) => `- ${f}`).join('\n')}` : section);
+      }
+    };
+
+    for (const records of opts.records) {
+      await control(upstreamUrl, { total: records, generation: 0 });
+      const reps = records >= 1_000_000 ? opts.repsLarge : opts.reps;
+      for (let rep = 1; rep <= reps; rep++) {
+        for (const system of systems) {
+          await system.reset(records);
+          for (const scenario of opts.scenarios) {
+            await control(upstreamUrl, { generation: GENERATION[scenario] });
+            try {
+              const result = await system.run(records, scenario, rep);
+              results.push(result);
+              log(describe(result));
+            } catch (err) {
+              const msg = `${system.name} ${records} ${scenario} rep ${rep}: ${(err as Error).message.slice(0, 2000)}`;
+              failures.push(msg);
+              log(`FAILED ${msg}`);
+              break;
+            }
+            save();
+          }
+        }
+      }
+    }
+    save();
+    log(`done; raw results in ${resultsFile}${opts.writeReport ? ', report in BENCHMARKS.md' : ''}`);
+  } finally {
+    await stopAll();
+  }
+}
+
+run(parseOptions(process.argv.slice(2))).catch((err) => {
+  console.error(err);
+  killAllChildren();
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { createDatabase } from '../../store/create-database.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { spawnTs } from '../measure/child-process.js';
+import { recreateDatabase, rowsWritten, tableRowCounts } from '../measure/pg-stats.js';
+import { analyzeRunHistory } from '../measure/run-history.js';
+import type { BenchContext, BenchSystem, Scenario, ScenarioResult } from './bench-system.js';
+import { tributaryBenchConfig } from './tributary-config.js';
+import type { WorkerStats } from './tributary-worker.js';
+
+const WORKER_MAIN = fileURLToPath(new URL('./tributary-worker.ts', import.meta.url));
+const DATABASE = 'bench_tributary';
+
+/**
+ * Tributary end to end: a worker child process per scenario (so peak RSS and CPU are per
+ * scenario, and Postgres has the worker's row counts once its connections close), the
+ * `syncPipeline` workflow started through a Temporal client, and the time split read back from
+ * the run's histories and the worker's Postgres timings.
+ */
+export function tributarySystem(ctx: BenchContext, temporal: { client: Client; address: string; namespace: string; bundlePath: string }): BenchSystem {
+  const url = ctx.databaseUrl(DATABASE);
+  const configPath = join(ctx.dataDir, 'tributary-pipeline.yaml');
+  return {
+    name: 'tributary',
+    async reset() {
+      await recreateDatabase(ctx.databaseUrl('postgres'), DATABASE);
+      const db = createDatabase(url, { max: 1 });
+      try {
+        await migrateToLatest(db);
+      } finally {
+        await db.destroy();
+      }
+      await writeFile(configPath, tributaryBenchConfig(ctx.upstreamUrl, ctx.pageSize));
+    },
+    async run(records: number, scenario: Scenario, rep: number): Promise<ScenarioResult> {
+      const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+      const profile = ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProfDir, '--cpu-prof-name', `tributary-${records}-${scenario}-${rep}.cpuprofile`] : [];
+      const worker = spawnTs(WORKER_MAIN, {
+        ipc: true,
+        nodeArgs: profile,
+        env: { ...process.env, BENCH_CONFIG: configPath, DATABASE_URL: url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, BENCH_TASK_QUEUE: taskQueue, BENCH_WORKFLOW_BUNDLE: temporal.bundlePath },
+      });
+      try {
+        await worker.waitForJson((v) => v['ready'] === true, 180_000);
+        const rowsBefore = await rowsWritten(url);
+        const before = await statsOf(worker.proc);
+        const workflowId = `bench-${records}-${scenario}-${rep}-${randomBytes(3).toString('hex')}`;
+        const started = performance.now();
+        const summary = await temporal.client.workflow.execute('syncPipeline', { taskQueue, workflowId, args: [{ pipeline: 'bench', trigger: 'manual' }] });
+        const wallMs = performance.now() - started;
+        const stats = await statsOf(worker.proc);
+        worker.proc.send('stop');
+        await worker.exited;
+        const history = await analyzeRunHistory(temporal.client, workflowId);
+        const rows = (await rowsWritten(url)) - rowsBefore;
+        const tables = await tableRowCounts(url);
+        return {
+          system: 'tributary',
+          records,
+          scenario,
+          rep,
+          wallMs,
+          recordsPerSec: records / (wallMs / 1000),
+          peakRssBytes: stats.maxRssBytes,
+          rowsWritten: rows,
+          cpuMs: stats.cpuMs - before.cpuMs,
+          detail: { history, pgMs: stats.pgMs, pgCalls: stats.pgCalls, entities: (summary as { entities?: unknown }).entities, tables },
+        };
+      } finally {
+        if (worker.proc.exitCode === null) worker.proc.kill('SIGKILL');
+      }
+    },
+    async close() {},
+  };
+}
+
+function statsOf(proc: ChildProcess): Promise<WorkerStats> {
+  return new Promise<WorkerStats>((resolve) => {
+    proc.once('message', (m: { stats: WorkerStats }) => resolve(m.stats));
+    proc.send('stats');
+  });
+}
