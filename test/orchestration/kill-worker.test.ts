@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, Connection } from '@temporalio/client';
+import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
+import { installQuietRuntime } from '../../client/runtime-logging.js';
+import { startPipelineRun } from '../../client/start-run.js';
+import { waitFor } from '../../infra/index.js';
+import { createDatabase } from '../../store/create-database.js';
+import type { Database } from '../../store/database-schema.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { progressQuery } from '../../workflows/definitions.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { temporalEnv, uniqueTaskQueue } from '../support/temporal.js';
+import { type SlowApi, SLOW_PIPELINE_YAML, startSlowApi } from './slow-api.js';
+import { spawnWorker, type WorkerProcess } from './worker-process.js';
+
+let api: SlowApi;
+let database: TestDatabase;
+let db: Kysely<Database>;
+let connection: Connection;
+let client: Client;
+let env: Record<string, string>;
+const workers: WorkerProcess[] = [];
+
+before(async () => {
+  installQuietRuntime();
+  api = await startSlowApi({ total: 240, pageSize: 10, delayMs: 150, key: 'slow-key' });
+  database = await createTestDatabase();
+  db = createDatabase(database.url);
+  await migrateToLatest(db);
+  const configPath = join(tmpdir(), `tributary-kill-${process.pid}.yaml`);
+  await writeFile(configPath, SLOW_PIPELINE_YAML);
+  const { address, namespace } = temporalEnv();
+  env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TRIBUTARY_TASK_QUEUE: uniqueTaskQueue('kill'), TRIBUTARY_CONFIG: configPath, SLOW_URL: api.url, SLOW_KEY: 'slow-key' };
+  connection = await Connection.connect({ address });
+  client = new Client({ connection, namespace });
+});
+after(async () => {
+  for (const w of workers) await w.kill('SIGKILL');
+  await connection?.close();
+  await db?.destroy();
+  await database?.drop();
+  await api?.stop();
+});
+
+/** The entity table as an uninterrupted run leaves it: one person per upstream record, once. */
+async function assertComplete(runId: string): Promise<void> {
+  const people = (await sql<{ email: string; name: string; _sources: string[] }>`select email, name, _sources from unified.person order by email`.execute(db)).rows;
+  const expected = api.records.map((r) => ({ email: r.email, name: r.name, _sources: ['slow'] })).sort((a, b) => (a.email < b.email ? -1 : 1));
+  assert.deepEqual(people, expected);
+  const staged = (await sql<{ n: number; d: number }>`select count(*)::int as n, count(distinct source_key)::int as d from tributary.staged_record where run_id = ${runId}`.execute(db)).rows[0]!;
+  assert.deepEqual(staged, { n: api.records.length, d: api.records.length });
+  const run = (await sql<{ status: string }>`select status from tributary.run where run_id = ${runId}`.execute(db)).rows[0];
+  assert.equal(run?.status, 'succeeded');
+}
+
+test('SIGKILL of the worker mid multi-page fetch: a new worker completes the run, nothing lost or doubled', { timeout: 120_000 }, async () => {
+  const first = await spawnWorker(env);
+  workers.push(first);
+  const { handle } = await startPipelineRun(client, { taskQueue: env.TRIBUTARY_TASK_QUEUE!, workflowId: 'slow/fetch-kill', input: { pipeline: 'slow', windowEnd: '2026-10-01T00:00:00Z' } });
+  await waitFor(async () => ((await db.selectFrom('tributary.fetch_checkpoint').select('pages').where('run_id', '=', 'slow/fetch-kill').executeTakeFirst())?.pages ?? 0) >= 4 || undefined, { timeoutMs: 60_000, intervalMs: 50, maxIntervalMs: 50, description: 'four pages staged' });
+  await first.kill('SIGKILL');
+  const pagesAtKill = (await db.selectFrom('tributary.fetch_checkpoint').select(['pages', 'done']).where('run_id', '=', 'slow/fetch-kill').executeTakeFirstOrThrow());
+  assert.equal(pagesAtKill.done, false, 'killed in the middle of the fetch');
+
+  workers.push(await spawnWorker(env));
+  await handle.result();
+  await assertComplete('slow/fetch-kill');
+});
+
+test('SIGKILL of the worker mid merge (transaction open): a new worker merges again, exactly once', { timeout: 120_000 }, async () => {
+  await sql`truncate unified.person, tributary.source_record, tributary.identity_link`.execute(db);
+  api.delayMs = 0;
+  // Hold the entity's merge lock, as a concurrent merge would: the merge starts, opens its
+  // transaction and waits inside it, so the kill lands mid-merge.
+  const blocker = new pg.Client({ connectionString: database.url });
+  await blocker.connect();
+  await blocker.query('begin');
+  await blocker.query(`select pg_advisory_xact_lock(hashtext('tributary.merge.person'))`);
+  const worker = await spawnWorker(env);
+  workers.push(worker);
+  const { handle } = await startPipelineRun(client, { taskQueue: env.TRIBUTARY_TASK_QUEUE!, workflowId: 'slow/merge-kill', input: { pipeline: 'slow', windowEnd: '2026-10-02T00:00:00Z' } });
+  await waitFor(async () => (await handle.query(progressQuery).catch(() => undefined))?.phase === 'merging' || undefined, { timeoutMs: 60_000, intervalMs: 50, maxIntervalMs: 100, description: 'merge started' });
+  await waitFor(
+    async () => (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%pg_advisory_xact_lock%'`.execute(db)).rows[0]!.n > 0 || undefined,
+    { timeoutMs: 30_000, intervalMs: 50, description: 'merge waiting inside its transaction' },
+  );
+  await worker.kill('SIGKILL');
+  await blocker.query('commit');
+  await blocker.end();
+  // The killed worker's connection dies with it, so its transaction rolls back.
+  await sleep(200);
+  workers.push(await spawnWorker(env));
+  await handle.result();
+  await assertComplete('slow/merge-kill');
+});
