@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { sql } from 'kysely';
 import { backfill } from '../../client/backfill.js';
 import { failureMessage, startRerun } from '../../client/start-run.js';
@@ -63,6 +65,11 @@ test('a rerun recomputes the merge from staged records without fetching', { time
   assert.deepEqual(after.map((r) => [r._key, r.email, r.name, r.phone, r.plan, r._hash]), before.map((r) => [r._key, r.email, r.name, r.phone, r.plan, r._hash]));
   const run = (await sql<{ status: string; rerun_of: string; trigger: string }>`select status, rerun_of, trigger from tributary.run where run_id = ${handle.workflowId}`.execute(h.db)).rows[0];
   assert.deepEqual(run, { status: 'succeeded', rerun_of: source, trigger: 'rerun' });
+  if (process.env.UPDATE_HISTORIES) {
+    // Replayed by test/workflow-replay.test.ts, with the workflow id the history ran under.
+    const history = await handle.fetchHistory();
+    await writeFile(new URL('../histories/rerun-merge.json', import.meta.url), `{"workflowId":${JSON.stringify(handle.workflowId)},"history":${historyToJSON(history)}}\n`);
+  }
 
   // A rerun of the rerun reaches back to the records the original run staged.
   const again = await startRerun(h.client, { taskQueue: h.taskQueue, rerunOf: handle.workflowId, pipeline: 'demo', now: new Date('2026-11-01T00:01:00Z') });
