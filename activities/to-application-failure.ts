@@ -2,7 +2,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { ConfigError } from '../config/config-error.js';
 import { ConnectorError } from '../connectors/connector-error.js';
 import type { SecretMasker } from '../connectors/secrets/secret-masker.js';
+import { CustomStrategyError } from '../merge/custom-strategy.js';
 import { SchemaEvolutionError } from '../merge/entity-table.js';
+import { QuarantineThresholdError } from '../merge/quarantine.js';
 
 /**
  * The one place engine errors become Temporal failures. The failure type is the error's stable
@@ -21,7 +23,7 @@ export function toApplicationFailure(err: unknown, masker: SecretMasker): Applic
       ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
     });
   }
-  if (err instanceof ConfigError || err instanceof SchemaEvolutionError) {
+  if (err instanceof ConfigError || err instanceof SchemaEvolutionError || err instanceof CustomStrategyError || err instanceof QuarantineThresholdError) {
     return ApplicationFailure.create({ type: err.code, message, nonRetryable: true });
   }
   const code = (err as { code?: unknown }).code;

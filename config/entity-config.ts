@@ -4,11 +4,28 @@ import { identifierSchema } from './identifier.js';
 /** Column types an entity field can have. */
 export const fieldTypes = ['string', 'integer', 'decimal', 'boolean', 'timestamp', 'date', 'json'] as const;
 
+/** A field's column type. */
+export type FieldType = (typeof fieldTypes)[number];
+
 /** How conflicting values from several sources are resolved for one field. */
-export const strategyNames = ['priority', 'latest', 'earliest', 'first_non_null', 'max', 'min', 'union', 'sum'] as const;
+export const strategyNames = ['priority', 'latest', 'earliest', 'first_non_null', 'max', 'min', 'union', 'sum', 'custom'] as const;
 
 /** A conflict-resolution strategy name. */
 export type StrategyName = (typeof strategyNames)[number];
+
+/** A `custom` strategy: a function exported by a user module. */
+export const customStrategySchema = z.strictObject({
+  /** Module path, relative to the config file (or absolute), e.g. `./strategies.js`. Loaded once per process. */
+  module: z.string().min(1),
+  /** Name of the exported function; defaults to `default`. */
+  export: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be a JavaScript export name').default('default'),
+});
+
+/** A custom strategy reference. */
+export type CustomStrategyConfig = z.infer<typeof customStrategySchema>;
+
+/** How an existing column whose type changed is migrated. */
+export const columnMigrations = ['cast', 'drop_and_refill'] as const;
 
 /** A field of the unified entity. */
 export const entityFieldSchema = z.strictObject({
@@ -22,8 +39,29 @@ export const entityFieldSchema = z.strictObject({
   strategy: z.enum(strategyNames).optional(),
   /** Source precedence for the `priority` strategy (source names, most trusted first); defaults to the entity's. */
   priority: z.array(identifierSchema).optional(),
+  /** The function for `strategy: custom`. */
+  custom: customStrategySchema.optional(),
+  /**
+   * Let a null from the winning record overwrite a value (for `latest`, `earliest`, `priority`):
+   * the source that cleared the field wins. By default nulls never overwrite values.
+   */
+  nullOverwrites: z.boolean().default(false),
+  /**
+   * How to migrate the column when `type` changed since the table was created: `cast` converts
+   * it in place (`alter column ... type ... using ...`); `drop_and_refill` drops it and re-merges
+   * every row. Without it a type change is refused.
+   */
+  migrate: z.enum(columnMigrations).optional(),
   /** What the field means, for the people who consume it. */
   doc: z.string().optional(),
+});
+
+/** A time-zone-aware timestamp format, e.g. `DD/MM/YYYY HH:mm` in `Europe/Berlin`. */
+export const timestampFormatSchema = z.strictObject({
+  /** Tokens: YYYY MM M DD D HH H hh h mm ss SSS A (AM/PM) Z (+02:00, +0200 or Z); other letters must be quoted in [brackets]. */
+  format: z.string().min(1),
+  /** IANA time zone of wall-clock times without an offset; defaults to UTC. */
+  timezone: z.string().default('UTC'),
 });
 
 /** One transform step applied to a mapped value, in order. */
@@ -32,52 +70,140 @@ export const transformSchema = z.union([
   z.strictObject({ scale: z.number().describe('Multiply a number, e.g. 0.01 for cents -> units.') }),
   z.strictObject({ map: z.record(z.string(), z.unknown()).describe('Replace values by lookup; unknown values pass through.') }),
   z.strictObject({ default: z.unknown().describe('Value used when the mapped value is null or missing.') }),
+  z.strictObject({ parse_timestamp: timestampFormatSchema.describe('Parse text in a format and time zone into a timestamp.') }),
 ]);
 
 /** A transform step. */
 export type Transform = z.infer<typeof transformSchema>;
 
-/** How one entity field is read from a source record: a JSONPath, or a path with transforms, or a template. */
-export const fieldMappingSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
+/** The object form of a field mapping: exactly one of `path`, `template` or `concat`, then transforms. */
+const fieldMappingObjectSchema = z
+  .strictObject({
     /** JSONPath into the source record, e.g. `$.contact.email`. */
     path: z.string().min(1).optional(),
     /** A template such as `{first_name} {last_name}`; `{name}` is a top-level field (or dotted path) of the record. */
     template: z.string().min(1).optional(),
+    /** JSONPaths whose non-empty values are joined with `separator` (arrays are flattened). */
+    concat: z.array(z.string().min(1)).min(1).optional(),
+    /** Separator for `concat`; defaults to a space. */
+    separator: z.string().optional(),
     /** Steps applied to the value in order. */
     transforms: z.array(transformSchema).default([]),
-  }),
-]);
+  })
+  .superRefine((m, ctx) => {
+    const given = (['path', 'template', 'concat'] as const).filter((k) => m[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `give exactly one of path, template or concat${given.length > 1 ? ` (got ${given.join(' and ')})` : ''}` });
+    }
+    if (m.separator !== undefined && m.concat === undefined) ctx.addIssue({ code: 'custom', path: ['separator'], message: 'separator only applies to concat' });
+  });
+
+/** How one entity field is read from a source record: a JSONPath, or a path/template/concat with transforms. */
+export const fieldMappingSchema = z.union([z.string().min(1), fieldMappingObjectSchema]);
 
 /** A field mapping: path string or object form. */
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 
+/** A tombstone: the record says it was deleted upstream. */
+export const deletedWhenSchema = z.strictObject({
+  /** JSONPath of the flag, e.g. `$.deleted` or `$.status`. */
+  path: z.string().min(1),
+  /** The value meaning deleted; defaults to `true`. */
+  equals: z.unknown().default(true),
+});
+
 /** How one source stream maps into an entity. */
 export const entitySourceMappingSchema = z.strictObject({
   /** Entity field -> mapping. */
-  fields: z.record(identifierSchema, fieldMappingSchema),
+  fields: z.record(identifierSchema, fieldMappingSchema).default({}),
   /** The source-provided last-update time of a record (for `latest`/`earliest`); fetch time is used when absent. */
   updatedAt: fieldMappingSchema.optional(),
+  /** A record matching this is a tombstone: its earlier contribution is withdrawn, other sources' stay. */
+  deletedWhen: deletedWhenSchema.optional(),
+  /**
+   * This stream is a deleted-records feed for another stream (`source.stream`): each record's
+   * primary key names a record of that stream whose contribution is withdrawn. No `fields`.
+   */
+  deletes: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'must be source.stream').optional(),
+  /** For a child entity: JSONPath of the elements (e.g. `$.addresses[*]`); field paths are relative to each element. */
+  each: z.string().min(1).optional(),
 });
 
-/** A unified entity: one typed table merged from several source streams. */
-export const entitySchema = z.strictObject({
-  /** Table name; defaults to the entity name. */
-  table: identifierSchema.optional(),
-  /** What the entity is. */
-  doc: z.string().optional(),
-  /** The entity's fields. */
-  fields: z.record(identifierSchema, entityFieldSchema),
-  /** Fields whose (normalized) values identify the same real-world thing across sources, most reliable first. */
-  matchOn: z.array(identifierSchema).min(1),
-  /** Default conflict-resolution strategy for fields that name none. */
-  defaultStrategy: z.enum(strategyNames).default('latest'),
-  /** Default source precedence for `priority`, most trusted first. */
-  priority: z.array(identifierSchema).default([]),
-  /** Mappings keyed by `source.stream`. */
-  sources: z.record(z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'must be source.stream'), entitySourceMappingSchema),
+/** An external-id match key: read per source stream, not an entity field. */
+export const matchKeySchema = z.strictObject({
+  /** Name of the key (e.g. `crm_id`); must not be a field name. */
+  key: identifierSchema,
+  /** Per `source.stream`: where that stream holds the id, e.g. `{ crm.contacts: $.id, billing.customers: $.crm_ref }`. */
+  from: z.record(z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'must be source.stream'), fieldMappingSchema),
 });
+
+/** A match key: an entity field name, or an external-id map. */
+export type MatchKeyConfig = string | z.infer<typeof matchKeySchema>;
+
+/** A unified entity: one typed table merged from several source streams. */
+export const entitySchema = z
+  .strictObject({
+    /** Table name; defaults to the entity name. */
+    table: identifierSchema.optional(),
+    /** What the entity is. */
+    doc: z.string().optional(),
+    /** The entity's fields. */
+    fields: z.record(identifierSchema, entityFieldSchema),
+    /**
+     * What identifies the same real-world thing across sources, most reliable first: field
+     * names (values normalized: trimmed, lower-case) and external-id maps. A record links to an
+     * existing entity through any of them; a record linking two entities merges them.
+     */
+    matchOn: z.array(z.union([identifierSchema, matchKeySchema])).default([]),
+    /** For a child entity (e.g. a customer's addresses): the parent entity's name. */
+    parent: identifierSchema.optional(),
+    /** For a child entity: fields identifying a child within its parent (e.g. `[kind]`); rows are keyed by parent key + these. */
+    childKey: z.array(identifierSchema).optional(),
+    /** Default conflict-resolution strategy for fields that name none. */
+    defaultStrategy: z.enum(strategyNames).default('latest'),
+    /** Default source precedence for `priority`, most trusted first. */
+    priority: z.array(identifierSchema).default([]),
+    /** Mappings keyed by `source.stream`. */
+    sources: z.record(z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'must be source.stream'), entitySourceMappingSchema),
+    /** Quarantine policy: by default bad records are quarantined and counted, and the merge goes on. */
+    quarantine: z
+      .strictObject({
+        /** Fail the merge (nothing applied) when more than this fraction of the records read was quarantined, e.g. 0.1. */
+        failAbove: z.number().min(0).max(1).optional(),
+      })
+      .default({}),
+    /**
+     * Columns whose field was removed from config: `keep` leaves the column (no longer written),
+     * `drop` drops it with its data. Without an entry, a removed field is refused.
+     */
+    removedFields: z.record(identifierSchema, z.enum(['keep', 'drop'])).default({}),
+  })
+  .superRefine((e, ctx) => {
+    if (e.parent === undefined && e.matchOn.length === 0) ctx.addIssue({ code: 'custom', path: ['matchOn'], message: 'give at least one match key (or a parent for a child entity)' });
+    if (e.parent !== undefined && (e.childKey === undefined || e.childKey.length === 0)) ctx.addIssue({ code: 'custom', path: ['childKey'], message: 'a child entity needs childKey: the fields identifying a child within its parent' });
+    if (e.parent === undefined && e.childKey !== undefined) ctx.addIssue({ code: 'custom', path: ['childKey'], message: 'childKey only applies to a child entity (with parent)' });
+    const fieldNames = Object.keys(e.fields);
+    const valid = fieldNames.join(', ');
+    (e.childKey ?? []).forEach((f, i) => {
+      if (!e.fields[f]) ctx.addIssue({ code: 'custom', path: ['childKey', i], message: `unknown field "${f}"; valid: ${valid}` });
+    });
+    for (const [field, f] of Object.entries(e.fields)) {
+      const strategy = f.strategy ?? e.defaultStrategy;
+      if (strategy === 'custom' && !f.custom) ctx.addIssue({ code: 'custom', path: ['fields', field, 'custom'], message: 'strategy custom needs custom: { module, export }' });
+      if (f.custom && strategy !== 'custom') ctx.addIssue({ code: 'custom', path: ['fields', field, 'custom'], message: `custom only applies to strategy custom (the strategy is ${strategy})` });
+      if ((strategy === 'sum' || strategy === 'max' || strategy === 'min') && f.array) ctx.addIssue({ code: 'custom', path: ['fields', field, 'strategy'], message: `${strategy} needs a scalar field; use union for arrays` });
+      if (strategy === 'sum' && f.type !== 'integer' && f.type !== 'decimal') ctx.addIssue({ code: 'custom', path: ['fields', field, 'strategy'], message: `sum needs an integer or decimal field, not ${f.type}` });
+    }
+    for (const removed of Object.keys(e.removedFields)) {
+      if (e.fields[removed]) ctx.addIssue({ code: 'custom', path: ['removedFields', removed], message: `"${removed}" is still a field; remove it from removedFields` });
+    }
+    for (const [ref, m] of Object.entries(e.sources)) {
+      if (m.deletes !== undefined && (Object.keys(m.fields).length > 0 || m.each !== undefined || m.deletedWhen !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', ref, 'deletes'], message: 'a deleted-records feed has no fields, each or deletedWhen' });
+      }
+      if (m.each !== undefined && e.parent === undefined) ctx.addIssue({ code: 'custom', path: ['sources', ref, 'each'], message: 'each only applies to a child entity (with parent)' });
+    }
+  });
 
 /** Validated entity config. */
 export type EntityConfig = z.infer<typeof entitySchema>;

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, type ConfigProblem, problemsFromZod } from './config-error.js';
+import { rememberConfigDir } from './config-origin.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { type TributaryConfig, tributaryConfigSchema } from './tributary-config.js';
 
@@ -32,7 +33,10 @@ export async function loadConfigFile(path: string, env: NodeJS.ProcessEnv = proc
   } catch (err) {
     throw new ConfigError(path, [{ path: '', message: `not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}` }]);
   }
-  return parseConfig(raw, path, env);
+  const config = parseConfig(raw, path, env);
+  // Custom strategy modules are named relative to the config file.
+  rememberConfigDir(config, path);
+  return config;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { entitySchema } from './entity-config.js';
+import { type EntityConfig, entitySchema } from './entity-config.js';
 import { identifierSchema } from './identifier.js';
 import { pipelineSchema } from './pipeline-config.js';
+import { retentionSchema } from './retention-config.js';
 import { sourceSchema } from './source-config.js';
 
 /**
@@ -28,6 +29,8 @@ export const tributaryConfigSchema = z
     entities: z.record(identifierSchema, entitySchema),
     /** Pipelines by name. */
     pipelines: z.record(identifierSchema, pipelineSchema),
+    /** How long raw staged records are kept (see `retentionSchema`). */
+    retention: retentionSchema.default({ stagedRuns: 10 }),
   })
   .superRefine((config, ctx) => {
     const sourceNames = Object.keys(config.sources);
@@ -59,11 +62,7 @@ export const tributaryConfigSchema = z
     }
     for (const [name, entity] of Object.entries(config.entities)) {
       const fieldNames = Object.keys(entity.fields);
-      entity.matchOn.forEach((field, i) => {
-        if (!entity.fields[field]) {
-          ctx.addIssue({ code: 'custom', path: ['entities', name, 'matchOn', i], message: `unknown field "${field}"; valid: ${fieldNames.join(', ')}` });
-        }
-      });
+      checkEntityReferences(config, name, ctx);
       for (const [ref, mapping] of Object.entries(entity.sources)) {
         const [sourceName = '', streamName = ''] = ref.split('.');
         const source = config.sources[sourceName];
@@ -86,6 +85,41 @@ export const tributaryConfigSchema = z
       }
     }
   });
+
+/** Match keys, parent/child links and deleted-record feeds of one entity, checked against the rest of the config. */
+function checkEntityReferences(config: { entities: Record<string, EntityConfig> }, name: string, ctx: z.RefinementCtx): void {
+  const entity = config.entities[name]!;
+  const fieldNames = Object.keys(entity.fields);
+  const refs = Object.keys(entity.sources);
+  const at = (...path: Array<string | number>) => ['entities', name, ...path];
+  entity.matchOn.forEach((key, i) => {
+    if (typeof key === 'string') {
+      if (!entity.fields[key]) ctx.addIssue({ code: 'custom', path: at('matchOn', i), message: `unknown field "${key}"; valid: ${fieldNames.join(', ')}` });
+      return;
+    }
+    if (entity.fields[key.key]) ctx.addIssue({ code: 'custom', path: at('matchOn', i, 'key'), message: `"${key.key}" is a field name; name the external-id key differently or match on the field` });
+    for (const ref of Object.keys(key.from)) {
+      if (!entity.sources[ref]) ctx.addIssue({ code: 'custom', path: at('matchOn', i, 'from', ref), message: `"${ref}" is not among the entity's sources; valid: ${refs.join(', ')}` });
+    }
+  });
+  for (const [ref, mapping] of Object.entries(entity.sources)) {
+    if (mapping.deletes !== undefined && !entity.sources[mapping.deletes]) {
+      ctx.addIssue({ code: 'custom', path: at('sources', ref, 'deletes'), message: `"${mapping.deletes}" is not among the entity's sources; valid: ${refs.join(', ')}` });
+    }
+  }
+  if (entity.parent === undefined) return;
+  const parent = config.entities[entity.parent];
+  if (!parent) {
+    ctx.addIssue({ code: 'custom', path: at('parent'), message: `unknown entity "${entity.parent}"; valid: ${Object.keys(config.entities).join(', ')}` });
+    return;
+  }
+  if (parent.parent !== undefined) ctx.addIssue({ code: 'custom', path: at('parent'), message: `"${entity.parent}" is itself a child entity; nest one level only` });
+  for (const [ref, mapping] of Object.entries(entity.sources)) {
+    if (mapping.deletes === undefined && !parent.sources[ref]) {
+      ctx.addIssue({ code: 'custom', path: at('sources', ref), message: `a child's stream must also map to its parent "${entity.parent}"; the parent maps: ${Object.keys(parent.sources).join(', ')}` });
+    }
+  }
+}
 
 /** The validated config file. */
 export type TributaryConfig = z.infer<typeof tributaryConfigSchema>;

@@ -9,43 +9,110 @@ export interface ContributionRow {
   readonly source_updated_at: string | null;
   readonly fetched_at: string;
   readonly hash: string;
+  /** For a child entity: the parent entity key and the source record the child was read from. */
+  readonly parent_key?: string | null;
+  readonly parent_source_key?: string | null;
+}
+
+/** Which stream's contributions to an entity a call is about. */
+export interface ContributionTarget {
+  readonly entity: string;
+  readonly source: string;
+  readonly stream: string;
+  readonly runId: string;
 }
 
 /**
- * Upserts a batch of contributions of one stream to an entity and adds the entity keys whose
- * merge may change to the temp table `merge_affected`: the key of every new or changed
- * contribution, and the old key of a record that moved to another entity. Unchanged
- * contributions (same hash, same key) are not rewritten.
+ * The temp table of entity keys whose merge may change in the current transaction, per entity.
+ * Created on first use, dropped at commit.
  */
-export async function upsertContributions(
-  trx: Kysely<Database>,
-  target: { entity: string; source: string; stream: string; runId: string },
-  rows: readonly ContributionRow[],
-): Promise<number> {
+export async function createAffectedTable(trx: Kysely<Database>): Promise<void> {
+  await sql`create temp table if not exists merge_affected (entity text not null, entity_key text not null, primary key (entity, entity_key)) on commit drop`.execute(trx);
+}
+
+/**
+ * Upserts a batch of contributions of one stream to an entity (`tributary.source_record`) and
+ * adds to `merge_affected` the key of every new or changed contribution, and the old key of a
+ * record that moved to another entity. Unchanged contributions (same hash, same key, not
+ * withdrawn) are not rewritten. A record that comes back after a withdrawal counts again.
+ *
+ * ```sql
+ * insert into tributary.source_record (...) select ... from jsonb_to_recordset($1::jsonb) as i(...)
+ * on conflict (entity, source, stream, source_key) do update set ...
+ *   where s.hash is distinct from excluded.hash or s.entity_key is distinct from excluded.entity_key or s.deleted_at is not null
+ * ```
+ */
+export async function upsertContributions(trx: Kysely<Database>, target: ContributionTarget, rows: readonly ContributionRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const result = await sql<{ changed: number }>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r(source_key text, entity_key text, "values" jsonb, source_updated_at timestamptz, fetched_at timestamptz, hash text)
+        as r(source_key text, entity_key text, "values" jsonb, source_updated_at timestamptz, fetched_at timestamptz, hash text, parent_key text, parent_source_key text)
     ), old as (
       select s.source_key, s.entity_key from tributary.source_record s join input i on s.source_key = i.source_key
       where s.entity = ${target.entity} and s.source = ${target.source} and s.stream = ${target.stream}
     ), up as (
-      insert into tributary.source_record as s (entity, source, stream, source_key, entity_key, "values", source_updated_at, fetched_at, run_id, hash, first_seen)
-      select ${target.entity}, ${target.source}, ${target.stream}, i.source_key, i.entity_key, i."values", i.source_updated_at, i.fetched_at, ${target.runId}, i.hash, i.fetched_at
+      insert into tributary.source_record as s (entity, source, stream, source_key, entity_key, "values", source_updated_at, fetched_at, run_id, hash, first_seen, parent_key, parent_source_key)
+      select ${target.entity}, ${target.source}, ${target.stream}, i.source_key, i.entity_key, i."values", i.source_updated_at, i.fetched_at, ${target.runId}, i.hash, i.fetched_at, i.parent_key, i.parent_source_key
       from input i
       on conflict (entity, source, stream, source_key) do update
         set entity_key = excluded.entity_key, "values" = excluded."values", source_updated_at = excluded.source_updated_at,
-            fetched_at = excluded.fetched_at, run_id = excluded.run_id, hash = excluded.hash
+            fetched_at = excluded.fetched_at, run_id = excluded.run_id, hash = excluded.hash,
+            parent_key = excluded.parent_key, parent_source_key = excluded.parent_source_key, deleted_at = null, deleted_run_id = null
         where s.hash is distinct from excluded.hash or s.entity_key is distinct from excluded.entity_key
+           or s.deleted_at is not null or s.parent_key is distinct from excluded.parent_key
       returning s.source_key, s.entity_key
     ), touched as (
-      insert into merge_affected (entity_key)
-      select entity_key from up
+      insert into merge_affected (entity, entity_key)
+      select ${target.entity}, entity_key from up
       union
-      select o.entity_key from old o join up u on u.source_key = o.source_key where o.entity_key <> u.entity_key
+      select ${target.entity}, o.entity_key from old o join up u on u.source_key = o.source_key where o.entity_key <> u.entity_key
       on conflict do nothing
     )
     select count(*)::int as changed from up`.execute(trx);
   return result.rows[0]?.changed ?? 0;
+}
+
+/**
+ * Withdraws contributions: the source deleted these records (tombstones, a deleted-records feed)
+ * or, for a child entity, no longer lists these children. The rows stay, with `deleted_at` and
+ * `deleted_run_id`, so lineage shows who deleted what; their values no longer count. Returns how
+ * many were withdrawn; their entities go to `merge_affected`.
+ *
+ * Select the rows by `sourceKeys`, or, for children, by `parentSourceKeys` except `keep`.
+ */
+export async function withdrawContributions(
+  trx: Kysely<Database>,
+  target: ContributionTarget,
+  select: { sourceKeys: readonly string[] } | { parentSourceKeys: readonly string[]; keep: readonly string[] },
+  now: Date,
+): Promise<number> {
+  const where =
+    'sourceKeys' in select
+      ? sql`s.source_key = any(${select.sourceKeys}::text[])`
+      : sql`s.parent_source_key = any(${select.parentSourceKeys}::text[]) and s.source_key <> all(${select.keep}::text[])`;
+  if (('sourceKeys' in select ? select.sourceKeys : select.parentSourceKeys).length === 0) return 0;
+  const result = await sql<{ n: number }>`
+    with gone as (
+      update tributary.source_record s set deleted_at = ${now}, deleted_run_id = ${target.runId}
+      where s.entity = ${target.entity} and s.source = ${target.source} and s.stream = ${target.stream} and s.deleted_at is null and ${where}
+      returning s.entity_key
+    ), touched as (
+      insert into merge_affected (entity, entity_key) select distinct ${target.entity}, entity_key from gone on conflict do nothing
+    )
+    select count(*)::int as n from gone`.execute(trx);
+  return result.rows[0]?.n ?? 0;
+}
+
+/**
+ * Records that entities were seen upstream in this run (`tributary.entity_seen`), a narrow
+ * table apart from the entity rows, so bumping "last seen" never rewrites an entity row.
+ */
+export async function markSeen(trx: Kysely<Database>, entity: string, runId: string, seen: ReadonlyArray<{ entity_key: string; at: string }>): Promise<void> {
+  if (seen.length === 0) return;
+  await sql`
+    insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
+    select ${entity}, r.entity_key, max(r.at), ${runId} from jsonb_to_recordset(${JSON.stringify(seen)}::jsonb) as r(entity_key text, at timestamptz)
+    group by r.entity_key
+    on conflict (entity, entity_key) do update set last_seen = greatest(e.last_seen, excluded.last_seen), last_run_id = excluded.last_run_id`.execute(trx);
 }

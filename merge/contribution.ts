@@ -9,6 +9,8 @@ export interface Contribution {
   readonly updatedAt: number | null;
   /** When Tributary fetched the record (epoch ms). */
   readonly fetchedAt: number;
+  /** When the source withdrew the record (epoch ms): its values no longer count. */
+  readonly deletedAt?: number | null;
 }
 
 /** Which source record supplied a value, and as of when. */

@@ -4,7 +4,18 @@ import type { EntityConfig, EntityFieldConfig } from '../config/entity-config.js
 /** The schema holding the unified entity tables. */
 export const ENTITY_SCHEMA = 'unified';
 
-/** Columns every entity table has besides its fields. */
+/**
+ * Columns every entity table has besides its fields:
+ * - `_key`: the stable entity key (for a child: parent key, `:`, child key);
+ * - `_provenance`: per field, `{source, stream, key, at}` of the record that supplied the value
+ *   (an array for `union`, `sum` and derived `custom` values);
+ * - `_sources`: sources with a live record; `_deleted_by`: withdrawn records `[{source, stream, key, at}]`;
+ * - `_first_seen`, `_last_changed`: when the row was created and last changed; `_last_run_id`: the run that last changed it;
+ * - `_hash`: content hash of the merge, which guards rewrites;
+ * - `_deleted_at`: soft deletion (no live source left, or merged into another entity);
+ * - `_merged_into`: the surviving key when identity merged this entity into another.
+ * When the entity was last seen upstream lives in `tributary.entity_seen` (so reruns rewrite no row).
+ */
 export const META_COLUMNS = {
   _key: 'text primary key',
   _provenance: 'jsonb not null',
@@ -14,7 +25,12 @@ export const META_COLUMNS = {
   _last_run_id: 'text not null',
   _hash: 'text not null',
   _deleted_at: 'timestamptz',
+  _deleted_by: 'jsonb',
+  _merged_into: 'text',
 } as const;
+
+/** The extra column of a child entity: its parent's key (indexed). */
+export const PARENT_COLUMN = '_parent_key';
 
 /** The Postgres type of a field's column. */
 export function columnType(field: EntityFieldConfig): string {
@@ -27,7 +43,7 @@ export function entityTableName(name: string, entity: EntityConfig): string {
   return entity.table ?? name;
 }
 
-/** Thrown when config changes a column in a way that is not additive. */
+/** Thrown when config changes a column in a way that is not additive and names no migration. */
 export class SchemaEvolutionError extends Error {
   /** Stable error code. */
   readonly code = 'SCHEMA_EVOLUTION_REFUSED';
@@ -37,39 +53,103 @@ export class SchemaEvolutionError extends Error {
   }
 }
 
+/** What `ensureEntityTable` did that the merge must follow up on. */
+export interface TableChanges {
+  /** Columns dropped and re-added empty (`migrate: drop_and_refill`): every row must be re-merged. */
+  readonly refill: readonly string[];
+}
+
 /**
- * Creates the entity's table, or evolves it: new fields add nullable columns; a changed type is
- * refused with a message naming the field and the options. Removed fields keep their columns.
+ * Creates the entity's table, or evolves it:
+ * - a new field adds a nullable column (and new meta columns are added the same way);
+ * - a changed type is refused, naming the field and the options, unless the field says
+ *   `migrate: cast` (`alter column ... type ... using col::type`) or `migrate: drop_and_refill`
+ *   (the column is dropped, re-added, and every row re-merged);
+ * - a column whose field left config is refused unless `removedFields` says `keep` or `drop`.
  * Names are validated identifiers from config and are still quoted.
  */
-export async function ensureEntityTable<DB>(db: Kysely<DB>, name: string, entity: EntityConfig): Promise<void> {
+export async function ensureEntityTable<DB>(db: Kysely<DB>, name: string, entity: EntityConfig): Promise<TableChanges> {
   const table = entityTableName(name, entity);
+  const id = sql.id(ENTITY_SCHEMA, table);
   await sql`create schema if not exists ${sql.id(ENTITY_SCHEMA)}`.execute(db);
   const existing = await sql<{ column_name: string; type: string }>`
     select a.attname as column_name, format_type(a.atttypid, a.atttypmod) as type
     from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = ${ENTITY_SCHEMA} and c.relname = ${table} and a.attnum > 0 and not a.attisdropped`.execute(db);
+  const meta: Record<string, string> = { ...META_COLUMNS, ...(entity.parent ? { [PARENT_COLUMN]: 'text' } : {}) };
   if (existing.rows.length === 0) {
     const columns = [
       ...Object.entries(entity.fields).map(([f, c]) => sql`${sql.id(f)} ${sql.raw(columnType(c))}`),
-      ...Object.entries(META_COLUMNS).map(([c, t]) => sql`${sql.id(c)} ${sql.raw(t)}`),
+      ...Object.entries(meta).map(([c, t]) => sql`${sql.id(c)} ${sql.raw(t)}`),
     ];
-    await sql`create table if not exists ${sql.id(ENTITY_SCHEMA, table)} (${sql.join(columns)})`.execute(db);
-    return;
+    await sql`create table if not exists ${id} (${sql.join(columns)})`.execute(db);
+    if (entity.parent) await sql`create index if not exists ${sql.id(`${table}_parent`)} on ${id} (${sql.id(PARENT_COLUMN)})`.execute(db);
+    return { refill: [] };
   }
   const have = new Map(existing.rows.map((r) => [r.column_name, r.type]));
+  const problems: string[] = [];
+  const steps: Array<{ run: ReturnType<typeof sql>; what?: string }> = [];
+  const refill: string[] = [];
+  for (const [column, type] of Object.entries(meta)) {
+    if (!have.has(column)) steps.push({ run: sql`alter table ${id} add column ${sql.id(column)} ${sql.raw(type.replace(' primary key', ''))}` });
+  }
   for (const [field, config] of Object.entries(entity.fields)) {
-    const want = pgTypeName(columnType(config));
+    const want = columnType(config);
     const got = have.get(field);
     if (got === undefined) {
-      await sql`alter table ${sql.id(ENTITY_SCHEMA, table)} add column ${sql.id(field)} ${sql.raw(columnType(config))}`.execute(db);
-    } else if (got !== want) {
-      throw new SchemaEvolutionError(
-        `entities.${name}.fields.${field}: the column ${ENTITY_SCHEMA}.${table}.${field} is ${got} but config now says ${want}; ` +
-          `change the type back, add a new field under another name, or migrate the column yourself (alter table ... alter column ... type ...)`,
+      steps.push({ run: sql`alter table ${id} add column ${sql.id(field)} ${sql.raw(want)}` });
+    } else if (got !== pgTypeName(want)) {
+      if (config.migrate === 'cast') {
+        steps.push({
+          run: sql`alter table ${id} alter column ${sql.id(field)} type ${sql.raw(want)} using ${castExpression(field, got, want)}`,
+          what: `entities.${name}.fields.${field}: cannot cast the column ${ENTITY_SCHEMA}.${table}.${field} from ${got} to ${pgTypeName(want)} (use migrate: drop_and_refill instead)`,
+        });
+      } else if (config.migrate === 'drop_and_refill') {
+        steps.push({ run: sql`alter table ${id} drop column ${sql.id(field)}` }, { run: sql`alter table ${id} add column ${sql.id(field)} ${sql.raw(want)}` });
+        refill.push(field);
+      } else {
+        problems.push(
+          `entities.${name}.fields.${field}: the column ${ENTITY_SCHEMA}.${table}.${field} is ${got} but config now says ${pgTypeName(want)}; ` +
+            `change the type back, add a new field under another name, or set entities.${name}.fields.${field}.migrate to ` +
+            `cast (convert the column in place) or drop_and_refill (empty it and re-merge every row)`,
+        );
+      }
+    }
+  }
+  for (const column of have.keys()) {
+    if (column.startsWith('_') || entity.fields[column]) continue;
+    const decision = entity.removedFields[column];
+    if (decision === 'drop') steps.push({ run: sql`alter table ${id} drop column ${sql.id(column)}` });
+    else if (decision !== 'keep') {
+      problems.push(
+        `entities.${name}: the column ${ENTITY_SCHEMA}.${table}.${column} has no field in config any more; put the field back, ` +
+          `or set entities.${name}.removedFields.${column} to keep (leave the column, stop writing it) or drop (drop the column and its data)`,
       );
     }
   }
+  if (problems.length > 0) throw new SchemaEvolutionError(problems.join('\n'));
+  if (steps.length > 0) {
+    await (db as Kysely<unknown>).transaction().execute(async (trx) => {
+      for (const step of steps) {
+        try {
+          await step.run.execute(trx);
+        } catch (err) {
+          if (step.what) throw new SchemaEvolutionError(`${step.what}: ${(err as Error).message}`);
+          throw err;
+        }
+      }
+    });
+  }
+  if (entity.parent && !have.has(PARENT_COLUMN)) await sql`create index if not exists ${sql.id(`${table}_parent`)} on ${id} (${sql.id(PARENT_COLUMN)})`.execute(db);
+  return { refill };
+}
+
+/** The `using` expression of a cast: via text, except json -> other types (unquoted text) and arrays. */
+function castExpression(field: string, from: string, to: string) {
+  if (from === 'jsonb' && to !== 'jsonb') return sql`(${sql.id(field)} #>> '{}')::${sql.raw(to)}`;
+  if (to === 'jsonb') return sql`to_jsonb(${sql.id(field)})`;
+  if (from.endsWith('[]') !== to.endsWith('[]')) return to.endsWith('[]') ? sql`array[${sql.id(field)}]::${sql.raw(to)}` : sql`${sql.id(field)}[1]::${sql.raw(to)}`;
+  return sql`${sql.id(field)}::text::${sql.raw(to)}`;
 }
 
 /** `format_type` spelling of the types `columnType` produces. */

@@ -6,7 +6,7 @@ import { applyTransforms } from './transforms.js';
 /** A source record mapped onto an entity's fields, or the reasons it cannot be. */
 export type MappedRecord =
   | { readonly ok: true; readonly values: Record<string, unknown>; readonly updatedAt: number | null }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly problems: readonly string[] };
 
 /** Maps raw records of one source stream to entity field values. Compiled once per merge. */
 export type RecordMapper = (record: unknown) => MappedRecord;
@@ -39,7 +39,7 @@ export function compileRecordMapper(entity: EntityConfig, mapping: EntitySourceM
       if (!Number.isNaN(ms)) updatedAt = ms;
       else if (raw !== null && raw !== undefined) problems.push(`updatedAt: expected a timestamp, got ${JSON.stringify(raw)}`);
     }
-    return problems.length > 0 ? { ok: false, reason: problems.join('; ') } : { ok: true, values, updatedAt };
+    return problems.length > 0 ? { ok: false, reason: problems.join('; '), problems } : { ok: true, values, updatedAt };
   };
 }
 
@@ -65,6 +65,16 @@ export function compileFieldReader(mapping: FieldMapping): (record: unknown) => 
       return applyTransforms(any ? text.replace(/\s+/g, ' ').trim() : null, transforms);
     };
   }
-  const path = mapping.path ? compileJsonPath(mapping.path) : undefined;
-  return (r) => applyTransforms(path ? (path.multi ? path.all(r) : path.first(r)) : undefined, transforms);
+  if (mapping.concat !== undefined) {
+    const paths = mapping.concat.map((p) => compileJsonPath(p));
+    const separator = mapping.separator ?? ' ';
+    return (r) => {
+      const parts = paths.flatMap((p) => p.all(r)).flatMap((v) => (Array.isArray(v) ? v : [v]));
+      const text = parts.filter((v) => v !== null && v !== undefined && v !== '').map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
+      return applyTransforms(text.length > 0 ? text.join(separator) : null, transforms);
+    };
+  }
+  // The schema requires exactly one of path, template or concat.
+  const path = compileJsonPath(mapping.path!);
+  return (r) => applyTransforms(path.multi ? path.all(r) : path.first(r), transforms);
 }

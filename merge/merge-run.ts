@@ -1,13 +1,18 @@
 import { type Kysely, sql } from 'kysely';
+import { configDir } from '../config/config-origin.js';
+import type { EntityConfig } from '../config/entity-config.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
-import { contentHash } from '../core/stable-json.js';
 import type { Database } from '../store/database-schema.js';
-import { readStagedRecords } from '../store/staging-store.js';
-import { type ContributionRow, upsertContributions } from './contribution-store.js';
-import { ensureEntityTable } from './entity-table.js';
+import { createAffectedTable } from './contribution-store.js';
+import { type CustomStrategyFn, loadCustomStrategies } from './custom-strategy.js';
+import { ENTITY_SCHEMA, entityTableName, ensureEntityTable } from './entity-table.js';
 import { writeAffectedEntities } from './entity-writer.js';
-import { type MatchPairs, assignEntityKeys, normalizeMatchValue } from './identity.js';
-import { compileRecordMapper } from './map-record.js';
+import { mergeChildStream } from './merge-children.js';
+import { mergeStream } from './merge-stream.js';
+import { type EntityMergeSummary, emptySummary } from './merge-summary.js';
+import { QuarantineThresholdError } from './quarantine.js';
+
+export type { EntityMergeSummary } from './merge-summary.js';
 
 /** What to merge: the staged streams of one run. */
 export interface MergeRunInput {
@@ -17,86 +22,98 @@ export interface MergeRunInput {
   readonly stagedRunId?: string;
 }
 
-/** What a merge did to one entity. */
-export interface EntityMergeSummary {
-  readonly entity: string;
-  /** Staged records read. */
-  recordsRead: number;
-  /** Contributions new or changed since the last merge. */
-  contributionsChanged: number;
-  /** Records that violated the schema and went to quarantine. */
-  quarantined: number;
-  /** Entity rows inserted or changed. */
-  written: number;
-  /** Entity rows re-merged with no change. */
-  unchanged: number;
-  /** Entity rows soft-deleted. */
-  deleted: number;
-}
-
 /**
- * Merges a run's staged records into the entity tables, in one transaction: map each record,
- * quarantine the ones that violate the schema, assign entity keys by match values, store the
- * contributions, then re-merge and upsert only the entities whose contributions changed.
- * A failure leaves nothing half-applied; running it again changes nothing.
+ * Merges a run's staged records into the entity tables, in one transaction. Per entity (parents
+ * before their children): map each record, quarantine the ones that violate the schema, withdraw
+ * tombstoned records, assign entity keys by match values (merging entities a record links),
+ * store the contributions, then re-merge and upsert only the entities whose contributions
+ * changed. A failure leaves nothing half-applied; running it again changes nothing.
+ *
+ * When an entity quarantines more than its `quarantine.failAbove`, the whole merge is rolled
+ * back, the quarantined records are still stored, and a `QuarantineThresholdError` is thrown.
  */
 export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, input: MergeRunInput): Promise<EntityMergeSummary[]> {
   const staged = new Set(input.streams.map((s) => `${s.source}.${s.stream}`));
-  const entities = Object.entries(config.entities).filter(([, e]) => Object.keys(e.sources).some((ref) => staged.has(ref)));
+  const entities = mergeOrder(config).filter(([, e]) => Object.keys(e.sources).some((ref) => staged.has(ref)));
   // DDL runs before the data transaction so a concurrent reader never waits on a table lock for long.
-  for (const [name, entity] of entities) await ensureEntityTable(db, name, entity);
-
-  return db.transaction().execute(async (trx) => {
-    const summaries: EntityMergeSummary[] = [];
-    const now = new Date();
-    for (const [name, entity] of entities.sort(([a], [b]) => (a < b ? -1 : 1))) {
-      // One merge of an entity at a time, whichever pipeline runs it.
-      await sql`select pg_advisory_xact_lock(hashtext(${`tributary.merge.${name}`}))`.execute(trx);
-      await sql`create temp table if not exists merge_affected (entity_key text primary key) on commit drop`.execute(trx);
-      await sql`truncate merge_affected`.execute(trx);
-      const summary: EntityMergeSummary = { entity: name, recordsRead: 0, contributionsChanged: 0, quarantined: 0, written: 0, unchanged: 0, deleted: 0 };
-      for (const [ref, mapping] of Object.entries(entity.sources)) {
-        if (!staged.has(ref)) continue;
-        const [source, stream] = ref.split('.') as [string, string];
-        const mapper = compileRecordMapper(entity, mapping);
-        for await (const batch of readStagedRecords(trx, { runId: input.stagedRunId ?? input.runId, source, stream })) {
-          summary.recordsRead += batch.length;
-          const good: Array<{ sourceKey: string; values: Record<string, unknown>; updatedAt: number | null; fetchedAt: Date; pairs: MatchPairs }> = [];
-          const bad: Array<{ source_key: string; reason: string; payload: unknown }> = [];
-          for (const record of batch) {
-            const mapped = mapper(record.payload);
-            if (!mapped.ok) {
-              bad.push({ source_key: record.sourceKey, reason: mapped.reason, payload: record.payload });
-              continue;
-            }
-            const pairs = entity.matchOn.flatMap((f) => {
-              const v = normalizeMatchValue(mapped.values[f]);
-              return v === null ? [] : [[f, v] as const];
-            });
-            good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, pairs });
-          }
-          if (bad.length > 0) {
-            summary.quarantined += bad.length;
-            await sql`insert into tributary.quarantine (run_id, entity, source, stream, source_key, reason, payload)
-              select ${input.runId}, ${name}, ${source}, ${stream}, q.source_key, q.reason, q.payload
-              from jsonb_to_recordset(${JSON.stringify(bad)}::jsonb) as q(source_key text, reason text, payload jsonb)`.execute(trx);
-          }
-          const keys = await assignEntityKeys(trx, name, good.map((g) => ({ pairs: g.pairs, fallback: `${ref}:${g.sourceKey}` })));
-          const rows: ContributionRow[] = good.map((g, i) => ({
-            source_key: g.sourceKey,
-            entity_key: keys[i]!,
-            values: g.values,
-            source_updated_at: g.updatedAt === null ? null : new Date(g.updatedAt).toISOString(),
-            fetched_at: g.fetchedAt.toISOString(),
-            hash: contentHash({ v: g.values, u: g.updatedAt }),
-          }));
-          summary.contributionsChanged += await upsertContributions(trx, { entity: name, source, stream, runId: input.runId }, rows);
+  const refill = new Map<string, readonly string[]>();
+  const customs = new Map<string, Map<string, CustomStrategyFn>>();
+  for (const [name, entity] of entities) {
+    refill.set(name, (await ensureEntityTable(db, name, entity)).refill);
+    customs.set(name, await loadCustomStrategies(name, entity, configDir(config)));
+  }
+  const now = new Date();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await createAffectedTable(trx);
+      const summaries: EntityMergeSummary[] = [];
+      for (const [name, entity] of entities) {
+        // One merge of an entity at a time, whichever pipeline runs it.
+        await sql`select pg_advisory_xact_lock(hashtext(${`tributary.merge.${name}`}))`.execute(trx);
+        const summary = emptySummary(name);
+        await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId: input.stagedRunId ?? input.runId, now, staged, summary });
+        checkQuarantine(name, entity, summary);
+        if ((refill.get(name) ?? []).length > 0) {
+          // A refilled column is empty: every row is re-merged, whatever its hash said.
+          const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
+          await sql`update ${table} set _hash = ''`.execute(trx);
+          await sql`insert into merge_affected (entity, entity_key) select ${name}, _key from ${table} where _deleted_at is null on conflict do nothing`.execute(trx);
         }
+        Object.assign(summary, await writeAffectedEntities(trx, name, entity, { runId: input.runId, now, customs: customs.get(name)! }));
+        summaries.push(summary);
       }
-      const counts = await writeAffectedEntities(trx, name, entity, { runId: input.runId, now });
-      Object.assign(summary, counts);
-      summaries.push(summary);
+      return summaries;
+    });
+  } catch (err) {
+    if (err instanceof QuarantineThresholdError) await recordQuarantineOnly(db, config, entities, { runId: input.runId, stagedRunId: input.stagedRunId ?? input.runId, staged, now });
+    throw err;
+  }
+}
+
+/** Entities in merge order: by name, each child right after the entities it depends on. */
+export function mergeOrder(config: TributaryConfig): Array<[string, EntityConfig]> {
+  const all = Object.entries(config.entities).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...all.filter(([, e]) => e.parent === undefined), ...all.filter(([, e]) => e.parent !== undefined)];
+}
+
+async function mergeEntityStreams(
+  trx: Kysely<Database>,
+  config: TributaryConfig,
+  name: string,
+  entity: EntityConfig,
+  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; summary: EntityMergeSummary; quarantineOnly?: boolean },
+): Promise<void> {
+  const children = Object.entries(config.entities).filter(([, e]) => e.parent === name).map(([n]) => n);
+  for (const [ref, mapping] of Object.entries(entity.sources)) {
+    if (!opts.staged.has(ref)) continue;
+    const common = { trx, name, entity, ref, mapping, runId: opts.runId, stagedRunId: opts.stagedRunId, now: opts.now, summary: opts.summary, ...(opts.quarantineOnly ? { quarantineOnly: true } : {}) };
+    if (entity.parent !== undefined && mapping.deletes === undefined) await mergeChildStream(common);
+    else await mergeStream({ ...common, children });
+  }
+}
+
+function checkQuarantine(name: string, entity: EntityConfig, s: EntityMergeSummary): void {
+  const limit = entity.quarantine.failAbove;
+  if (limit !== undefined && s.recordsRead > 0 && s.quarantined / s.recordsRead > limit) {
+    throw new QuarantineThresholdError(name, s.quarantined, s.recordsRead, limit, s.quarantineReasons);
+  }
+}
+
+/**
+ * After a merge failed its quarantine threshold: store the quarantined records (and nothing
+ * else), so people can see what was wrong. Child entities need their parents' contributions to
+ * judge records, so only top-level entities are re-read.
+ */
+async function recordQuarantineOnly(
+  db: Kysely<Database>,
+  config: TributaryConfig,
+  entities: ReadonlyArray<[string, EntityConfig]>,
+  opts: { runId: string; stagedRunId: string; staged: ReadonlySet<string>; now: Date },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const [name, entity] of entities) {
+      if (entity.parent !== undefined) continue;
+      await mergeEntityStreams(trx, config, name, entity, { ...opts, summary: emptySummary(name), quarantineOnly: true });
     }
-    return summaries;
   });
 }

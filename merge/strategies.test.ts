@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { EntityConfig } from '../config/entity-config.js';
+import { entitySchema } from '../config/entity-config.js';
 import type { Contribution } from './contribution.js';
 import { resolveEntity } from './resolve-entity.js';
 import { resolveField } from './strategies.js';
@@ -9,7 +9,7 @@ import { resolveField } from './strategies.js';
 const c = (source: string, values: Record<string, unknown>, updatedAt: number | null, key = `${source}-1`): Contribution => ({ source, stream: 's', sourceKey: key, values, updatedAt, fetchedAt: 1_000 });
 const ctx = (field: string, type: 'string' | 'integer' | 'decimal' | 'timestamp' = 'string', priority: string[] = []) => ({
   field,
-  config: { type, array: false, required: false },
+  config: { type, array: false, required: false, nullOverwrites: false },
   priority,
   mappingOrder: ['crm', 'billing', 'support'],
 });
@@ -42,19 +42,17 @@ test('no contribution with a value gives null with no provenance', () => {
   assert.deepEqual(resolveField('latest', [c('crm', { x: null }, 1)], ctx('x')), { value: null, provenance: null });
 });
 
-const entity: EntityConfig = {
+const entity = entitySchema.parse({
   fields: {
-    name: { type: 'string', array: false, required: false, strategy: 'priority', priority: ['crm', 'billing'] },
-    phone: { type: 'string', array: false, required: false },
-    tickets: { type: 'integer', array: false, required: false, strategy: 'sum' },
-    tags: { type: 'string', array: true, required: false, strategy: 'union' },
-    mrr: { type: 'decimal', array: false, required: false, strategy: 'max' },
+    name: { type: 'string', strategy: 'priority', priority: ['crm', 'billing'] },
+    phone: { type: 'string' },
+    tickets: { type: 'integer', strategy: 'sum' },
+    tags: { type: 'string', array: true, strategy: 'union' },
+    mrr: { type: 'decimal', strategy: 'max' },
   },
   matchOn: ['name'],
-  defaultStrategy: 'latest',
-  priority: [],
-  sources: { 'crm.s': { fields: {} }, 'billing.s': { fields: {} }, 'support.s': { fields: {} } },
-};
+  sources: { 'crm.s': {}, 'billing.s': {}, 'support.s': {} },
+});
 
 const contribution = fc.record({
   source: fc.constantFrom('crm', 'billing', 'support'),

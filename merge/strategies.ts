@@ -1,5 +1,7 @@
 import type { EntityFieldConfig, StrategyName } from '../config/entity-config.js';
+import { coerceValue } from './coerce-value.js';
 import { type Contribution, type ProvenanceEntry, asOf, compareContributions, provenanceOf } from './contribution.js';
+import { type CustomStrategyFn, CustomStrategyError, toCandidate } from './custom-strategy.js';
 
 /** A field's resolved value and where it came from. */
 export interface ResolvedField {
@@ -16,19 +18,29 @@ export interface StrategyContext {
   readonly priority: readonly string[];
   /** Source order as the entity's mappings list them (used by `first_non_null`). */
   readonly mappingOrder: readonly string[];
+  /** The loaded function of a `custom` strategy. */
+  readonly custom?: CustomStrategyFn;
 }
 
 type Strategy = (candidates: readonly Contribution[], ctx: StrategyContext) => ResolvedField;
 
 const none: ResolvedField = { value: null, provenance: null };
 
+/** Strategies for which `nullOverwrites` means something: they pick one record. */
+const PICKING: ReadonlySet<StrategyName> = new Set(['latest', 'earliest', 'priority', 'first_non_null']);
+
 /**
  * Resolves one field from every contribution to an entity. Contributions whose value is null or
- * missing never take part, so a null never overwrites a value. Every strategy breaks ties by a
- * total order on (source, stream, key), so the result does not depend on arrival order.
+ * missing never take part, so a null never overwrites a value, unless the field sets
+ * `nullOverwrites` for a strategy that picks one record: then a record that maps the field to
+ * null takes part and may win. Every strategy breaks ties by a total order on (source, stream,
+ * key), so the result does not depend on arrival order.
  */
 export function resolveField(strategy: StrategyName, contributions: readonly Contribution[], ctx: StrategyContext): ResolvedField {
-  const candidates = contributions.filter((c) => c.values[ctx.field] !== null && c.values[ctx.field] !== undefined).sort(compareContributions);
+  const nullsCount = ctx.config.nullOverwrites && PICKING.has(strategy);
+  const candidates = contributions
+    .filter((c) => (nullsCount ? c.values[ctx.field] !== undefined : c.values[ctx.field] !== null && c.values[ctx.field] !== undefined))
+    .sort(compareContributions);
   if (candidates.length === 0) return none;
   return strategies[strategy](candidates, ctx);
 }
@@ -62,6 +74,19 @@ const strategies: Record<StrategyName, Strategy> = {
     // Sorted by serialized form so the array is the same whatever the arrival order.
     const value = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
     return { value, provenance: cs.map(provenanceOf) };
+  },
+  custom: (cs, ctx) => {
+    if (!ctx.custom) throw new CustomStrategyError(`field ${ctx.field}: the custom strategy function is not loaded`);
+    const candidates = cs.map((c) => toCandidate(c, ctx.field));
+    const result: unknown = ctx.custom(candidates, { name: ctx.field, type: ctx.config.type, array: ctx.config.array });
+    if (result instanceof Promise) throw new CustomStrategyError(`field ${ctx.field}: a custom strategy must return its value synchronously, not a Promise`);
+    const picked = candidates.indexOf(result as never);
+    if (picked >= 0) return { value: cs[picked]!.values[ctx.field], provenance: provenanceOf(cs[picked]!) };
+    if (result === null || result === undefined) return none;
+    // A derived value is checked like a mapped one; every candidate counts as its provenance.
+    const coerced = coerceValue(result, ctx.config);
+    if (!coerced.ok) throw new CustomStrategyError(`field ${ctx.field}: the custom strategy returned a value that does not fit the field: ${coerced.reason}`);
+    return { value: coerced.value, provenance: cs.map(provenanceOf) };
   },
   sum: (cs, ctx) => {
     const total = cs.reduce((acc, c) => acc + Number(c.values[ctx.field]), 0);

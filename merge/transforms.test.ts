@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { EntityConfig } from '../config/entity-config.js';
+import { entitySchema } from '../config/entity-config.js';
 import { coerceValue } from './coerce-value.js';
 import { compileRecordMapper } from './map-record.js';
 import { applyTransforms } from './transforms.js';
@@ -16,7 +16,7 @@ test('transforms apply in order and pass nulls through', () => {
 });
 
 test('coercion checks types and normalizes their stored form', () => {
-  const f = (type: 'string' | 'integer' | 'decimal' | 'boolean' | 'timestamp' | 'date', array = false) => ({ type, array, required: false });
+  const f = (type: 'string' | 'integer' | 'decimal' | 'boolean' | 'timestamp' | 'date', array = false) => ({ type, array, required: false, nullOverwrites: false });
   assert.deepEqual(coerceValue('42', f('integer')), { ok: true, value: 42 });
   assert.equal(coerceValue('4.2', f('integer')).ok, false);
   assert.deepEqual(coerceValue(49.5, f('decimal')), { ok: true, value: '49.5' });
@@ -27,13 +27,11 @@ test('coercion checks types and normalizes their stored form', () => {
 });
 
 test('a mapper reads paths and templates, and rejects records that violate the schema', () => {
-  const entity: EntityConfig = {
-    fields: { email: { type: 'string', array: false, required: true }, name: { type: 'string', array: false, required: false }, n: { type: 'integer', array: false, required: false } },
+  const entity = entitySchema.parse({
+    fields: { email: { type: 'string', required: true }, name: { type: 'string' }, n: { type: 'integer' } },
     matchOn: ['email'],
-    defaultStrategy: 'latest',
-    priority: [],
     sources: {},
-  };
+  });
   const map = compileRecordMapper(entity, {
     fields: { email: { path: '$.contact.email', transforms: ['trim', 'lower'] }, name: { template: '{first} {last}', transforms: [] }, n: '$.n' },
     updatedAt: '$.updated',
@@ -43,5 +41,9 @@ test('a mapper reads paths and templates, and rejects records that violate the s
     values: { email: 'a@b.c', name: 'Ada Lovelace', n: 3 },
     updatedAt: Date.parse('2026-01-01T00:00:00Z'),
   });
-  assert.deepEqual(map({ contact: {}, n: 'x' }), { ok: false, reason: 'n: expected an integer, got "x"; email: required but missing' });
+  assert.deepEqual(map({ contact: {}, n: 'x' }), {
+    ok: false,
+    reason: 'n: expected an integer, got "x"; email: required but missing',
+    problems: ['n: expected an integer, got "x"', 'email: required but missing'],
+  });
 });

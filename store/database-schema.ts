@@ -61,6 +61,33 @@ export interface SourceRecordTable {
   run_id: string;
   hash: string;
   first_seen: Timestamp;
+  /** Set when the source withdrew the record (tombstone or deleted-records feed); its values no longer count. */
+  deleted_at: Timestamp | null;
+  /** The run that saw the withdrawal. */
+  deleted_run_id: string | null;
+  /** For a child entity: the parent entity's key. */
+  parent_key: string | null;
+  /** For a child entity: the source record (of the same stream) the child was read from. */
+  parent_source_key: string | null;
+}
+
+/** An entity merged into another because one record linked both (`tributary.entity_redirect`). */
+export interface EntityRedirectTable {
+  entity: string;
+  /** The absorbed entity's key (its row is soft-deleted with `_merged_into`). */
+  from_key: string;
+  /** The surviving key (the smaller one). */
+  to_key: string;
+  run_id: string;
+  merged_at: Timestamp;
+}
+
+/** When an entity was last seen upstream (`tributary.entity_seen`); apart from the entity row so reruns rewrite nothing. */
+export interface EntitySeenTable {
+  entity: string;
+  entity_key: string;
+  last_seen: Timestamp;
+  last_run_id: string;
 }
 
 /** A normalized match-key value linked to an entity key (`tributary.identity_link`). */
@@ -80,6 +107,8 @@ export interface QuarantineTable {
   stream: string;
   source_key: string | null;
   reason: string;
+  /** Reason categories (`field: problem`), for counting. */
+  reasons: ColumnType<string[], string[] | undefined, string[]>;
   payload: JSONColumnType<object, string, string>;
   created_at: Generated<Date>;
 }
@@ -132,6 +161,8 @@ export interface Database {
   'tributary.source_record': SourceRecordTable;
   'tributary.identity_link': IdentityLinkTable;
   'tributary.quarantine': QuarantineTable;
+  'tributary.entity_redirect': EntityRedirectTable;
+  'tributary.entity_seen': EntitySeenTable;
   'tributary.oauth_token': OAuthTokenTable;
   'tributary.graphql_schema': GraphqlSchemaTable;
   'tributary.watermark': WatermarkTable;

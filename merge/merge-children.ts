@@ -1,0 +1,110 @@
+import { type Kysely, sql } from 'kysely';
+import type { EntityConfig, EntitySourceMapping } from '../config/entity-config.js';
+import { compileJsonPath } from '../core/json-path.js';
+import { contentHash } from '../core/stable-json.js';
+import type { Database } from '../store/database-schema.js';
+import { readStagedRecords } from '../store/staging-store.js';
+import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
+import { normalizeMatchValue } from './identity.js';
+import { compileRecordMapper } from './map-record.js';
+import { type EntityMergeSummary, countQuarantined } from './merge-summary.js';
+import { type QuarantineRow, insertQuarantine, reasonCategory } from './quarantine.js';
+
+/** One stream of one run merged into a child entity. */
+export interface ChildStreamMerge {
+  readonly trx: Kysely<Database>;
+  readonly name: string;
+  readonly entity: EntityConfig;
+  readonly ref: string;
+  readonly mapping: EntitySourceMapping;
+  readonly runId: string;
+  /** The run whose staged records are read (a rerun reads a past run's). */
+  readonly stagedRunId: string;
+  readonly now: Date;
+  readonly summary: EntityMergeSummary;
+  readonly quarantineOnly?: boolean;
+}
+
+/** The key of a child: its parent's key, `:`, and its child-key values (normalized, joined by `|`). */
+export function childEntityKey(parentKey: string, childKey: string): string {
+  return `${parentKey}:${childKey}`;
+}
+
+/**
+ * Merges a stream's staged records of a run into a child entity (e.g. a customer's addresses).
+ * The parent must have merged the same records first: each record's parent key is the entity
+ * key its parent contribution got. Every element under `each` is a child, keyed by parent key +
+ * `childKey` values, so the same child from several sources merges field by field. A record's
+ * children are replaced as a set: children it no longer lists are withdrawn, and all of them
+ * when the parent record was withdrawn. Elements that violate the schema, and records whose
+ * parent was quarantined, go to quarantine.
+ */
+export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
+  const [source, stream] = m.ref.split('.') as [string, string];
+  const target = { entity: m.name, source, stream, runId: m.runId };
+  const parent = m.entity.parent!;
+  const each = compileJsonPath(m.mapping.each ?? '$');
+  const map = compileRecordMapper(m.entity, m.mapping);
+  const childKey = m.entity.childKey ?? [];
+  for await (const batch of readStagedRecords(m.trx, { runId: m.stagedRunId, source, stream })) {
+    m.summary.recordsRead += batch.length;
+    const parents = new Map(
+      (
+        await sql<{ source_key: string; entity_key: string; deleted: boolean }>`
+          select source_key, entity_key, deleted_at is not null as deleted from tributary.source_record
+          where entity = ${parent} and source = ${source} and stream = ${stream} and source_key = any(${batch.map((r) => r.sourceKey)}::text[])`.execute(m.trx)
+      ).rows.map((r) => [r.source_key, r]),
+    );
+    const rows: ContributionRow[] = [];
+    const bad: QuarantineRow[] = [];
+    const replaced: string[] = [];
+    for (const record of batch) {
+      const p = parents.get(record.sourceKey);
+      if (!p) {
+        bad.push({ source_key: record.sourceKey, reason: `parent: the ${parent} record was not merged (see its quarantine)`, reasons: ['parent: not merged'], payload: record.payload });
+        continue;
+      }
+      replaced.push(record.sourceKey);
+      if (p.deleted) continue;
+      const seen = new Set<string>();
+      for (const element of each.all(record.payload).flatMap((e) => (Array.isArray(e) ? e : [e]))) {
+        const mapped = map(element);
+        if (!mapped.ok) {
+          bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: element as object });
+          continue;
+        }
+        const parts = childKey.map((f) => normalizeMatchValue(mapped.values[f]));
+        if (parts.some((x) => x === null)) {
+          bad.push({ source_key: record.sourceKey, reason: `childKey: ${childKey.join(', ')} must all have values`, reasons: ['childKey: missing'], payload: element as object });
+          continue;
+        }
+        const key = parts.join('|');
+        // The first element with a child key wins; a repeat within one record is not a second child.
+        if (seen.has(key)) continue;
+        seen.add(key);
+        rows.push({
+          source_key: `${record.sourceKey}#${key}`,
+          entity_key: childEntityKey(p.entity_key, key),
+          values: mapped.values,
+          source_updated_at: mapped.updatedAt === null ? null : new Date(mapped.updatedAt).toISOString(),
+          fetched_at: record.fetchedAt.toISOString(),
+          hash: contentHash({ v: mapped.values, u: mapped.updatedAt }),
+          parent_key: p.entity_key,
+          parent_source_key: record.sourceKey,
+        });
+      }
+    }
+    // Quarantine is keyed per record: a record with several bad elements keeps one row listing them all.
+    const merged = new Map<string, QuarantineRow>();
+    for (const b of bad) {
+      const prev = merged.get(b.source_key);
+      merged.set(b.source_key, prev ? { ...prev, reason: `${prev.reason}; ${b.reason}`, reasons: [...prev.reasons, ...b.reasons] } : b);
+    }
+    for (const b of merged.values()) countQuarantined(m.summary, b.reasons);
+    await insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, [...merged.values()]);
+    if (m.quarantineOnly) continue;
+    m.summary.contributionsChanged += await upsertContributions(m.trx, target, rows);
+    m.summary.withdrawn += await withdrawContributions(m.trx, target, { parentSourceKeys: replaced, keep: rows.map((r) => r.source_key) }, m.now);
+    await markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at })));
+  }
+}

@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import type { EntityConfig, EntitySourceMapping } from '../config/entity-config.js';
+import { contentHash } from '../core/stable-json.js';
+import type { Database } from '../store/database-schema.js';
+import { readStagedRecords } from '../store/staging-store.js';
+import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
+import { type IdentityInput, assignEntityKeys } from './identity.js';
+import { compileTombstoneTest } from './is-tombstone.js';
+import { compileRecordMapper } from './map-record.js';
+import { compileMatchReader } from './match-keys.js';
+import { type EntityMergeSummary, countQuarantined } from './merge-summary.js';
+import { type QuarantineRow, insertQuarantine, reasonCategory } from './quarantine.js';
+
+/** One stream of one run merged into one entity. */
+export interface StreamMerge {
+  readonly trx: Kysely<Database>;
+  readonly name: string;
+  readonly entity: EntityConfig;
+  readonly ref: string;
+  readonly mapping: EntitySourceMapping;
+  readonly runId: string;
+  /** The run whose staged records are read (a rerun reads a past run's). */
+  readonly stagedRunId: string;
+  readonly now: Date;
+  readonly summary: EntityMergeSummary;
+  /** Child entities of this entity (their children move and are withdrawn with their parents). */
+  readonly children: readonly string[];
+  /** Only map and quarantine (after a merge failed its quarantine threshold). */
+  readonly quarantineOnly?: boolean;
+}
+
+/**
+ * Merges a stream's staged records of a run into a top-level entity, a batch at a time: a
+ * tombstone withdraws the record's earlier contribution (and its children); a record that
+ * violates the schema goes to quarantine; the others get entity keys by their match values
+ * (merging entities they link) and are stored as contributions. A deleted-records feed
+ * (`deletes`) withdraws the named records of another stream.
+ */
+export async function mergeStream(m: StreamMerge): Promise<void> {
+  const [source, stream] = m.ref.split('.') as [string, string];
+  const target = { entity: m.name, source, stream, runId: m.runId };
+  if (m.mapping.deletes !== undefined) return mergeDeletesFeed(m, source, stream);
+  const map = compileRecordMapper(m.entity, m.mapping);
+  const matchPairs = compileMatchReader(m.entity, m.ref);
+  const isTombstone = compileTombstoneTest(m.mapping);
+  for await (const batch of readStagedRecords(m.trx, { runId: m.stagedRunId, source, stream })) {
+    m.summary.recordsRead += batch.length;
+    const good: Array<{ sourceKey: string; values: Record<string, unknown>; updatedAt: number | null; fetchedAt: Date; identity: IdentityInput }> = [];
+    const bad: QuarantineRow[] = [];
+    const tombstones: string[] = [];
+    for (const record of batch) {
+      if (isTombstone(record.payload)) {
+        tombstones.push(record.sourceKey);
+        continue;
+      }
+      const mapped = map(record.payload);
+      if (!mapped.ok) {
+        bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: record.payload });
+        continue;
+      }
+      const identity = { pairs: matchPairs(record.payload, mapped.values), fallback: `${m.ref}:${record.sourceKey}` };
+      good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, identity });
+    }
+    for (const b of bad) countQuarantined(m.summary, b.reasons);
+    await insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad);
+    if (m.quarantineOnly) continue;
+    if (tombstones.length > 0) await withdraw(m, source, stream, tombstones);
+    const { keys, redirects } = await assignEntityKeys(m.trx, m.name, good.map((g) => g.identity), { runId: m.runId, now: m.now, children: m.children });
+    m.summary.identityMerges += redirects.length;
+    const rows: ContributionRow[] = good.map((g, i) => ({
+      source_key: g.sourceKey,
+      entity_key: keys[i]!,
+      values: g.values,
+      source_updated_at: g.updatedAt === null ? null : new Date(g.updatedAt).toISOString(),
+      fetched_at: g.fetchedAt.toISOString(),
+      hash: contentHash({ v: g.values, u: g.updatedAt }),
+    }));
+    m.summary.contributionsChanged += await upsertContributions(m.trx, target, rows);
+    await markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at })));
+  }
+}
+
+/** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */
+async function mergeDeletesFeed(m: StreamMerge, feedSource: string, feedStream: string): Promise<void> {
+  const [source, stream] = m.mapping.deletes!.split('.') as [string, string];
+  for await (const batch of readStagedRecords(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream })) {
+    m.summary.recordsRead += batch.length;
+    if (!m.quarantineOnly) await withdraw(m, source, stream, batch.map((r) => r.sourceKey));
+  }
+}
+
+/** Withdraws records of a stream from the entity, and their children from every child entity. */
+async function withdraw(m: StreamMerge, source: string, stream: string, sourceKeys: readonly string[]): Promise<void> {
+  m.summary.withdrawn += await withdrawContributions(m.trx, { entity: m.name, source, stream, runId: m.runId }, { sourceKeys }, m.now);
+  for (const child of m.children) {
+    await withdrawContributions(m.trx, { entity: child, source, stream, runId: m.runId }, { parentSourceKeys: sourceKeys, keep: [] }, m.now);
+  }
+}

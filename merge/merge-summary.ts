@@ -1,0 +1,33 @@
+/** What a merge did to one entity (part of the run summary). */
+export interface EntityMergeSummary {
+  readonly entity: string;
+  /** Staged records read. */
+  recordsRead: number;
+  /** Contributions new or changed since the last merge. */
+  contributionsChanged: number;
+  /** Contributions withdrawn: tombstones, deleted-records feeds, children no longer listed. */
+  withdrawn: number;
+  /** Records that violated the schema and went to quarantine. */
+  quarantined: number;
+  /** Quarantined records per reason category (`field: problem`); a record counts once per category. */
+  quarantineReasons: Record<string, number>;
+  /** Entities merged into another because a record linked them. */
+  identityMerges: number;
+  /** Entity rows inserted or changed. */
+  written: number;
+  /** Entity rows re-merged with no change. */
+  unchanged: number;
+  /** Entity rows soft-deleted. */
+  deleted: number;
+}
+
+/** A summary with every count at zero. */
+export function emptySummary(entity: string): EntityMergeSummary {
+  return { entity, recordsRead: 0, contributionsChanged: 0, withdrawn: 0, quarantined: 0, quarantineReasons: {}, identityMerges: 0, written: 0, unchanged: 0, deleted: 0 };
+}
+
+/** Adds a quarantined record's categories to the summary. */
+export function countQuarantined(summary: EntityMergeSummary, reasons: readonly string[]): void {
+  summary.quarantined += 1;
+  for (const r of new Set(reasons)) summary.quarantineReasons[r] = (summary.quarantineReasons[r] ?? 0) + 1;
+}

@@ -1,0 +1,72 @@
+import { type Kysely, sql } from 'kysely';
+import { parseConfig } from '../../config/load-config.js';
+import type { TributaryConfig } from '../../config/tributary-config.js';
+import { contentHash } from '../../core/stable-json.js';
+import { type EntityMergeSummary, mergeRun } from '../../merge/merge-run.js';
+import { createDatabase } from '../../store/create-database.js';
+import type { Database } from '../../store/database-schema.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { createTestDatabase } from '../support/database.js';
+
+/** A fresh migrated database for one merge test file, with helpers to stage records and merge them. */
+export interface MergeFixture {
+  readonly db: Kysely<Database>;
+  /** Stages records of `source.stream` for `runId` (primary key `id`), fetched at `fetchedAt`. */
+  stage(runId: string, ref: string, records: readonly Record<string, unknown>[], fetchedAt?: Date): Promise<void>;
+  /** Merges the streams staged for `runId` with `config`. */
+  merge(config: TributaryConfig, runId: string): Promise<EntityMergeSummary[]>;
+  /** Rows of `unified.<table>` ordered by key. */
+  rows(table: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/** Creates the fixture; call `close()` in `after`. */
+export async function createMergeFixture(): Promise<MergeFixture> {
+  const database = await createTestDatabase();
+  const db = createDatabase(database.url);
+  await migrateToLatest(db);
+  return {
+    db,
+    async stage(runId, ref, records, fetchedAt = new Date('2026-01-01T00:00:00Z')) {
+      const [source, stream] = ref.split('.') as [string, string];
+      if (records.length === 0) {
+        await sql`insert into tributary.fetch_checkpoint (run_id, source, stream, pages, records, done, pagination_type, updated_at)
+          values (${runId}, ${source}, ${stream}, 0, 0, true, 'single', now()) on conflict do nothing`.execute(db).catch(() => undefined);
+        return;
+      }
+      await db
+        .insertInto('tributary.staged_record')
+        .values(records.map((r) => ({ run_id: runId, source, stream, page_seq: 1, source_key: String(r.id), payload: JSON.stringify(r), hash: contentHash(r), fetched_at: fetchedAt })))
+        .execute();
+    },
+    async merge(config, runId) {
+      const streams = (await db.selectFrom('tributary.staged_record').select(['source', 'stream']).distinct().where('run_id', '=', runId).execute()).map((r) => ({ source: r.source, stream: r.stream }));
+      return mergeRun(db, config, { runId, streams });
+    },
+    async rows(table) {
+      return (await sql<Record<string, unknown>>`select * from ${sql.id('unified', table)} order by _key`.execute(db)).rows;
+    },
+    async close() {
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}
+
+/** A config with REST sources `crm`, `billing`, `support` (streams as named in `entities`) and the given entities. */
+export function mergeConfig(entities: Record<string, unknown>, extra: Record<string, unknown> = {}): TributaryConfig {
+  const streams: Record<string, Set<string>> = { crm: new Set(), billing: new Set(), support: new Set() };
+  for (const e of Object.values(entities) as Array<{ sources?: Record<string, unknown> }>) {
+    for (const ref of Object.keys(e.sources ?? {})) {
+      const [s, st] = ref.split('.') as [string, string];
+      (streams[s] ??= new Set()).add(st);
+    }
+  }
+  const sources = Object.fromEntries(
+    Object.entries(streams).map(([name, ss]) => [
+      name,
+      { type: 'rest', baseUrl: 'http://127.0.0.1:1', streams: Object.fromEntries([...(ss.size ? ss : new Set(['x']))].map((st) => [st, { path: `/${st}`, primaryKey: 'id' }])) },
+    ]),
+  );
+  return parseConfig({ version: 1, sources, entities, pipelines: {}, ...extra }, 'test', {});
+}
