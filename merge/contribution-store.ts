@@ -79,13 +79,14 @@ export async function upsertContributions(trx: Kysely<Database>, target: Contrib
  * `deleted_run_id`, so lineage shows who deleted what; their values no longer count. Returns how
  * many were withdrawn; their entities go to `merge_affected`.
  *
- * Select the rows by `sourceKeys`, or, for children, by `parentSourceKeys` except `keep`.
+ * Select the rows by `sourceKeys`, or, for children, by `parentSourceKeys` except `keep`; `at`
+ * is when the withdrawal was fetched.
  */
 export async function withdrawContributions(
   trx: Kysely<Database>,
   target: ContributionTarget,
   select: { sourceKeys: readonly string[] } | { parentSourceKeys: readonly string[]; keep: readonly string[] },
-  now: Date,
+  at: Date,
 ): Promise<number> {
   const where =
     'sourceKeys' in select
@@ -94,7 +95,7 @@ export async function withdrawContributions(
   if (('sourceKeys' in select ? select.sourceKeys : select.parentSourceKeys).length === 0) return 0;
   const result = await sql<{ n: number }>`
     with gone as (
-      update tributary.source_record s set deleted_at = ${now}, deleted_run_id = ${target.runId}
+      update tributary.source_record s set deleted_at = ${at}, deleted_run_id = ${target.runId}
       where s.entity = ${target.entity} and s.source = ${target.source} and s.stream = ${target.stream} and s.deleted_at is null and ${where}
       returning s.entity_key
     ), touched as (

@@ -55,7 +55,8 @@ export function compileFieldReader(mapping: FieldMapping): (record: unknown) => 
     const parts = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => ({ token: m[0], path: compileJsonPath(m[1]!) }));
     return (r) => {
       let text = template;
-      let any = false;
+      // A template without placeholders is a constant.
+      let any = parts.length === 0;
       for (const p of parts) {
         const v = p.path.first(r);
         if (v !== null && v !== undefined && v !== '') any = true;

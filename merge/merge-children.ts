@@ -104,7 +104,8 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
     await insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, [...merged.values()]);
     if (m.quarantineOnly) continue;
     m.summary.contributionsChanged += await upsertContributions(m.trx, target, rows);
-    m.summary.withdrawn += await withdrawContributions(m.trx, target, { parentSourceKeys: replaced, keep: rows.map((r) => r.source_key) }, m.now);
+    const at = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
+    m.summary.withdrawn += await withdrawContributions(m.trx, target, { parentSourceKeys: replaced, keep: rows.map((r) => r.source_key) }, at);
     await markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at })));
   }
 }

@@ -48,9 +48,11 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
     const good: Array<{ sourceKey: string; values: Record<string, unknown>; updatedAt: number | null; fetchedAt: Date; identity: IdentityInput }> = [];
     const bad: QuarantineRow[] = [];
     const tombstones: string[] = [];
+    let seenAt = new Date(0);
     for (const record of batch) {
       if (isTombstone(record.payload)) {
         tombstones.push(record.sourceKey);
+        if (record.fetchedAt > seenAt) seenAt = record.fetchedAt;
         continue;
       }
       const mapped = map(record.payload);
@@ -64,7 +66,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
     for (const b of bad) countQuarantined(m.summary, b.reasons);
     await insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad);
     if (m.quarantineOnly) continue;
-    if (tombstones.length > 0) await withdraw(m, source, stream, tombstones);
+    if (tombstones.length > 0) await withdraw(m, source, stream, tombstones, seenAt);
     const { keys, redirects } = await assignEntityKeys(m.trx, m.name, good.map((g) => g.identity), { runId: m.runId, now: m.now, children: m.children });
     m.summary.identityMerges += redirects.length;
     const rows: ContributionRow[] = good.map((g, i) => ({
@@ -85,14 +87,15 @@ async function mergeDeletesFeed(m: StreamMerge, feedSource: string, feedStream: 
   const [source, stream] = m.mapping.deletes!.split('.') as [string, string];
   for await (const batch of readStagedRecords(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream })) {
     m.summary.recordsRead += batch.length;
-    if (!m.quarantineOnly) await withdraw(m, source, stream, batch.map((r) => r.sourceKey));
+    const seenAt = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
+    if (!m.quarantineOnly) await withdraw(m, source, stream, batch.map((r) => r.sourceKey), seenAt);
   }
 }
 
-/** Withdraws records of a stream from the entity, and their children from every child entity. */
-async function withdraw(m: StreamMerge, source: string, stream: string, sourceKeys: readonly string[]): Promise<void> {
-  m.summary.withdrawn += await withdrawContributions(m.trx, { entity: m.name, source, stream, runId: m.runId }, { sourceKeys }, m.now);
+/** Withdraws records of a stream from the entity, and their children from every child entity, as of when the deletion was fetched. */
+async function withdraw(m: StreamMerge, source: string, stream: string, sourceKeys: readonly string[], at: Date): Promise<void> {
+  m.summary.withdrawn += await withdrawContributions(m.trx, { entity: m.name, source, stream, runId: m.runId }, { sourceKeys }, at);
   for (const child of m.children) {
-    await withdrawContributions(m.trx, { entity: child, source, stream, runId: m.runId }, { parentSourceKeys: sourceKeys, keep: [] }, m.now);
+    await withdrawContributions(m.trx, { entity: child, source, stream, runId: m.runId }, { parentSourceKeys: sourceKeys, keep: [] }, at);
   }
 }
