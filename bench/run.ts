@@ -6,6 +6,7 @@
  * raw result into bench/.data/results-<time>.json. Not part of `npm test`.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -36,7 +37,7 @@ async function control(upstreamUrl: string, body: { total?: number; generation?:
 }
 
 function describe(r: ScenarioResult): string {
-  return `${r.system} ${r.records} ${r.scenario} rep ${r.rep}: ${(r.wallMs / 1000).toFixed(1)} s, ${Math.round(r.recordsPerSec)} rec/s, RSS ${Math.round(r.peakRssBytes / 2 ** 20)} MB, ${r.rowsWritten} rows written`;
+  return `${r.system} ${r.records} ${r.scenario} rep ${r.rep}: ${(r.wallMs / 1000).toFixed(1)} s, ${Math.round(r.recordsPerSec)} rec/s, RSS ${Math.round(r.peakRssBytes / 2 ** 20)} MB, ${r.rowsWritten} rows written, load ${r.loadAvg1?.toFixed(1)}`;
 }
 
 async function run(opts: BenchOptions): Promise<void> {
@@ -100,7 +101,7 @@ async function run(opts: BenchOptions): Promise<void> {
           for (const scenario of opts.scenarios) {
             await control(upstreamUrl, { generation: GENERATION[scenario] });
             try {
-              const result = await system.run(records, scenario, rep);
+              const result = { ...(await system.run(records, scenario, rep)), loadAvg1: loadavg()[0]! };
               results.push(result);
               log(describe(result));
             } catch (err) {

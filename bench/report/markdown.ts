@@ -13,14 +13,14 @@ const ratio = (a?: number, b?: number) => (a !== undefined && b ? `${fmt(a / b, 
 
 function resultsTable(ms: readonly MedianResult[], opts: BenchOptions): string[] {
   const out = [
-    '| records | scenario | system | reps | wall (median) | records/s | peak RSS | Postgres rows written | CPU |',
-    '|---:|---|---|---:|---:|---:|---:|---:|---:|',
+    '| records | scenario | system | reps | wall (median) | records/s | peak RSS | Postgres rows written | CPU | load avg |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const n of opts.records)
     for (const sc of opts.scenarios)
       for (const sys of opts.systems) {
         const m = find(ms, sys, n, sc);
-        if (m) out.push(`| ${k(n)} | ${SCENARIO_NAMES[sc]} | ${sys} | ${m.reps} | ${s(m.wallMs)} | ${fmt(m.recordsPerSec)} | ${mb(m.peakRssBytes)} | ${fmt(m.rowsWritten)} | ${m.cpuMs !== undefined ? s(m.cpuMs) : '–'} |`);
+        if (m) out.push(`| ${k(n)} | ${SCENARIO_NAMES[sc]} | ${sys} | ${m.reps} | ${s(m.wallMs)} | ${fmt(m.recordsPerSec)} | ${mb(m.peakRssBytes)} | ${fmt(m.rowsWritten)} | ${m.cpuMs !== undefined ? s(m.cpuMs) : '–'} | ${m.loadAvg1 !== undefined ? fmt(m.loadAvg1, 1) : '–'} |`);
       }
   return out;
 }
@@ -103,7 +103,7 @@ function verdicts(ms: readonly MedianResult[], opts: BenchOptions): string[] {
 export function renderResults(results: readonly ScenarioResult[], info: SystemInfo, opts: BenchOptions, command: string, startedAt: Date, durationMs: number): string {
   const ms = medians(results);
   return [
-    `Run ${startedAt.toISOString()}, took ${fmt(durationMs / 60_000, 1)} min: \`${command}\``,
+    `Run ${startedAt.toISOString()}, took ${fmt(durationMs / 60_000, 1)} min, commit ${info.commit}: \`${command}\``,
     '',
     `Machine: ${info.cpuModel}, ${info.cpus} vCPUs, ${info.memoryGiB} GiB RAM, ${info.kernel}. Node ${info.node}; ${info.postgres}; Temporal CLI ${info.temporalCli.replace(/\n/g, ' ')}; dlt ${info.dlt}; ` +
       Object.entries(info.packages)

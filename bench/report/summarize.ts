@@ -11,6 +11,8 @@ export interface MedianResult {
   readonly peakRssBytes: number;
   readonly rowsWritten: number;
   readonly cpuMs?: number;
+  /** Median 1-minute load average at the end of the repetitions. */
+  readonly loadAvg1?: number;
   /** The repetition whose wall time is the median, for its detail. */
   readonly representative: ScenarioResult;
 }
@@ -42,6 +44,7 @@ export function medians(results: readonly ScenarioResult[]): MedianResult[] {
       peakRssBytes: median(g.map((r) => r.peakRssBytes)),
       rowsWritten: median(g.map((r) => r.rowsWritten)),
       ...(cpu.length > 0 ? { cpuMs: median(cpu) } : {}),
+      ...(g.every((r) => r.loadAvg1 !== undefined) ? { loadAvg1: median(g.map((r) => r.loadAvg1!)) } : {}),
       representative: byWall[Math.floor((byWall.length - 1) / 2)]!,
     };
   });

@@ -14,6 +14,8 @@ export interface SystemInfo {
   readonly postgres: string;
   readonly temporalCli: string;
   readonly dlt: string;
+  /** The commit measured, with \`+changes\` when the working tree differed from it. */
+  readonly commit: string;
   /** Versions of the packages that matter to the measurement, from package.json. */
   readonly packages: Record<string, string>;
 }
@@ -39,6 +41,14 @@ export async function systemInfo(opts: { postgresUrl: string; dltVersion: () => 
     postgres: await withPg(opts.postgresUrl, async (c) => (await c.query<{ v: string }>('select version() as v')).rows[0]!.v.split(' on ')[0]!),
     temporalCli,
     dlt: await opts.dltVersion().catch(() => 'not installed'),
+    commit: await gitCommit(),
     packages,
   };
+}
+
+async function gitCommit(): Promise<string> {
+  const commit = (await runToEnd('git', ['rev-parse', '--short', 'HEAD']).catch(() => '')).trim();
+  if (!commit) return process.env['BENCH_COMMIT'] ?? 'unknown (not a git checkout)';
+  const dirty = (await runToEnd('git', ['status', '--porcelain', '--untracked-files=no']).catch(() => '')).trim();
+  return dirty ? `${commit}+changes` : commit;
 }

@@ -26,6 +26,8 @@ export interface ScenarioResult {
   readonly rowsWritten: number;
   /** CPU time of the system's process, ms, when known. */
   readonly cpuMs?: number;
+  /** The machine's 1-minute load average when the measurement ended (other work on the machine shows here). */
+  readonly loadAvg1?: number;
   /** System-specific detail (Tributary's time split and history sizes). */
   readonly detail?: Record<string, unknown>;
 }
