@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { accessSchema } from './access-config.js';
+import { alertsSchema } from './alerts-config.js';
 import { type EntityConfig, entitySchema } from './entity-config.js';
 import { identifierSchema } from './identifier.js';
 import { pipelineSchema } from './pipeline-config.js';
@@ -31,6 +33,10 @@ export const tributaryConfigSchema = z
     pipelines: z.record(identifierSchema, pipelineSchema),
     /** How long raw staged records are kept (see `retentionSchema`). */
     retention: retentionSchema.default({ stagedRuns: 10 }),
+    /** The access API's tokens, scopes and limits (see `accessSchema`); without it the API is open on 127.0.0.1 only. */
+    access: accessSchema.optional(),
+    /** Where failed runs and stale sources are reported (see `alertsSchema`). */
+    alerts: alertsSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const sourceNames = Object.keys(config.sources);
@@ -60,6 +66,14 @@ export const tributaryConfigSchema = z
         }
       });
     }
+    (config.access?.tokens ?? []).forEach((token, i) =>
+      token.scopes.forEach((scope, j) => {
+        const entity = scope.endsWith(':read') ? scope.slice(0, -5) : undefined;
+        if (entity && entity !== 'runs' && !config.entities[entity]) {
+          ctx.addIssue({ code: 'custom', path: ['access', 'tokens', i, 'scopes', j], message: `unknown entity "${entity}"; valid: *, runs:read, ${Object.keys(config.entities).map((e) => `${e}:read`).join(', ')}` });
+        }
+      }),
+    );
     for (const [name, entity] of Object.entries(config.entities)) {
       const fieldNames = Object.keys(entity.fields);
       checkEntityReferences(config, name, ctx);
