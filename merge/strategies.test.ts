@@ -93,3 +93,30 @@ test('property: merging in batches across runs equals merging at once, and mergi
     }),
   );
 });
+
+test('nullOverwrites lets the winning record clear a field; without it nulls never win', () => {
+  const cs = [c('crm', { s: 'active' }, 100), c('billing', { s: null }, 300), c('support', {}, 900)];
+  const base = ctx('s');
+  assert.equal(resolveField('latest', cs, base).value, 'active');
+  const cleared = resolveField('latest', cs, { ...base, config: { ...base.config, nullOverwrites: true } });
+  assert.deepEqual(cleared, { value: null, provenance: { source: 'billing', stream: 's', key: 'billing-1', at: new Date(300).toISOString() } });
+  assert.equal(resolveField('max', [c('crm', { s: 3 }, 1), c('billing', { s: null }, 2)], { ...ctx('s', 'integer'), config: { ...base.config, type: 'integer', nullOverwrites: true } }).value, 3);
+});
+
+test('latest falls back to fetch time when a source has no updated-at', () => {
+  const a: Contribution = { source: 'crm', stream: 's', sourceKey: 'a', values: { p: 'old' }, updatedAt: 500, fetchedAt: 100 };
+  const b: Contribution = { source: 'billing', stream: 's', sourceKey: 'b', values: { p: 'new' }, updatedAt: null, fetchedAt: 900 };
+  assert.equal(resolveField('latest', [a, b], ctx('p')).value, 'new');
+  assert.equal(resolveField('earliest', [a, b], ctx('p')).value, 'old');
+});
+
+test('custom: a returned candidate keeps its provenance; a derived value lists every candidate and must fit the type', () => {
+  const cs = [c('crm', { n: 'Ada' }, 1), c('billing', { n: 'Ada Lovelace' }, 2)];
+  const longest = resolveField('custom', cs, { ...ctx('n'), custom: (xs) => xs.reduce((p, q) => (String(q.value).length > String(p.value).length ? q : p)) });
+  assert.deepEqual(longest.provenance, { source: 'billing', stream: 's', key: 'billing-1', at: new Date(2).toISOString() });
+  const joined = resolveField('custom', cs, { ...ctx('n'), custom: (xs) => xs.map((x) => x.value).join(' | ') });
+  assert.equal(joined.value, 'Ada Lovelace | Ada', 'candidates arrive ordered by source, stream, key');
+  assert.equal((joined.provenance as unknown[]).length, 2);
+  assert.throws(() => resolveField('custom', cs, { ...ctx('n', 'integer'), custom: () => 'many' }), /does not fit the field: expected an integer/);
+  assert.throws(() => resolveField('custom', cs, { ...ctx('n'), custom: async () => 'x' }), /synchronously/);
+});

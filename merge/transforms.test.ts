@@ -47,3 +47,20 @@ test('a mapper reads paths and templates, and rejects records that violate the s
     problems: ['n: expected an integer, got "x"', 'email: required but missing'],
   });
 });
+
+test('parse_timestamp and concat; text that does not parse is left for coercion to reject', () => {
+  const step = { parse_timestamp: { format: 'DD.MM.YYYY HH:mm', timezone: 'Europe/Berlin' } };
+  assert.equal(applyTransforms('24.12.2026 18:00', [step]), '2026-12-24T17:00:00.000Z');
+  assert.equal(applyTransforms('soon', [step]), 'soon');
+  const entity = entitySchema.parse({ fields: { label: { type: 'string' } }, matchOn: ['label'], sources: {} });
+  const map = compileRecordMapper(entity, { fields: { label: { concat: ['$.a', '$.tags[*]', '$.none'], separator: ' / ', transforms: ['upper'] } } });
+  assert.deepEqual(map({ a: 'x', tags: ['y', '', 'z'] }), { ok: true, values: { label: 'X / Y / Z' }, updatedAt: null });
+  assert.deepEqual(map({}), { ok: true, values: { label: null }, updatedAt: null });
+});
+
+test('a mapping object must say where the value comes from', () => {
+  const bad = (m: unknown) => entitySchema.safeParse({ fields: { a: { type: 'string' } }, matchOn: ['a'], sources: { 'x.y': { fields: { a: m } } } });
+  assert.match(JSON.stringify(bad({ transforms: ['trim'] }).error?.issues), /give exactly one of path, template or concat/);
+  assert.match(JSON.stringify(bad({ path: '$.a', template: '{a}' }).error?.issues), /got path and template/);
+  assert.equal(bad({ path: '$.a' }).success, true);
+});

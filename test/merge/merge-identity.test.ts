@@ -100,6 +100,6 @@ test('property: identity and merge do not depend on record order, batching or th
       }
       assert.deepEqual(await liveRows(), once);
     }),
-    { numRuns: 25 },
+    { numRuns: 20 },
   );
 });
