@@ -14,6 +14,8 @@ export interface BenchOptions {
   readonly pageSize: number;
   /** Write CPU profiles of the Tributary worker into bench/.data/profiles. */
   readonly cpuProf: boolean;
+  /** Preload pg_stat_statements in the bench's own Postgres and keep each Tributary scenario's top statements. */
+  readonly pgStatements: boolean;
   /** Rewrite the generated section of BENCHMARKS.md (default true). */
   readonly writeReport: boolean;
 }
@@ -27,6 +29,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   systems: SYSTEMS,
   pageSize: 250,
   cpuProf: false,
+  pgStatements: false,
   writeReport: true,
 };
 
@@ -39,6 +42,7 @@ const USAGE = `npm run bench -- [options]
   --skip-dlt | --skip-limit  leave a system out
   --page-size 250            records per page (100-500), the same for every system
   --cpu-prof                 CPU profiles of the Tributary worker into bench/.data/profiles
+  --pg-statements            top Postgres statements per Tributary scenario (bench-started Postgres only)
   --no-report                do not rewrite BENCHMARKS.md`;
 
 function count(text: string): number {
@@ -74,6 +78,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--skip-limit') systems = systems.filter((s) => s !== 'limit');
     else if (arg === '--page-size') o.pageSize = count(value());
     else if (arg === '--cpu-prof') o.cpuProf = true;
+    else if (arg === '--pg-statements') o.pgStatements = true;
     else if (arg === '--no-report') o.writeReport = false;
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);

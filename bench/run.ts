@@ -14,6 +14,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startPostgres, startTemporal, withDatabase } from '../infra/index.js';
 import { WORKFLOWS_PATH } from '../worker/workflow-bundle.js';
 import { killAllChildren, spawnTs } from './measure/child-process.js';
+import { preloadsStatements, withPg } from './measure/pg-stats.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { renderResults } from './report/markdown.js';
 import { systemInfo } from './report/system-info.js';
@@ -52,8 +53,16 @@ async function run(opts: BenchOptions): Promise<void> {
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
     log('starting Postgres and Temporal');
-    const postgres = await startPostgres({ dataDir: join(DATA_DIR, 'postgres'), port: 0, database: 'postgres', log });
-    cleanups.push(() => postgres.stop());
+    let postgres = await startPostgres({ dataDir: join(DATA_DIR, 'postgres'), port: 0, database: 'postgres', log });
+    if (opts.pgStatements && postgres.startedHere && !(await preloadsStatements(postgres.url))) {
+      // Preloading takes a restart; the setting stays in the bench's own cluster only.
+      await withPg(postgres.url, (c) => c.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`));
+      await postgres.stop();
+      postgres = await startPostgres({ dataDir: join(DATA_DIR, 'postgres'), port: 0, database: 'postgres', log });
+    }
+    if (opts.pgStatements && !(await preloadsStatements(postgres.url))) throw new Error('--pg-statements needs a Postgres that preloads pg_stat_statements (the bench-started one does)');
+    const pg = postgres;
+    cleanups.push(() => pg.stop());
     // A fresh Temporal store each run: old histories would only slow the dev server down.
     if (!process.env['TEMPORAL_ADDRESS']) rmSync(join(DATA_DIR, 'temporal'), { recursive: true, force: true });
     const temporal = await startTemporal({ dataDir: join(DATA_DIR, 'temporal'), port: 0, log });
@@ -76,7 +85,7 @@ async function run(opts: BenchOptions): Promise<void> {
 
     const cpuProfDir = opts.cpuProf ? join(DATA_DIR, 'profiles') : undefined;
     if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
-    const ctx: BenchContext = { upstreamUrl, databaseUrl: (name) => withDatabase(postgres.url, name), pageSize: opts.pageSize, dataDir: DATA_DIR, log, ...(cpuProfDir ? { cpuProfDir } : {}) };
+    const ctx: BenchContext = { upstreamUrl, databaseUrl: (name) => withDatabase(postgres.url, name), pageSize: opts.pageSize, dataDir: DATA_DIR, pgStatements: opts.pgStatements, log, ...(cpuProfDir ? { cpuProfDir } : {}) };
     const systems: BenchSystem[] = opts.systems.map((name) =>
       name === 'tributary' ? tributarySystem(ctx, { client, address: temporal.address, namespace: temporal.namespace, bundlePath }) : name === 'dlt' ? dltSystem(ctx) : limitSystem(ctx),
     );

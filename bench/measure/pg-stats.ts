@@ -49,3 +49,38 @@ export async function tableRowCounts(url: string): Promise<Record<string, number
     return out;
   });
 }
+
+/** One statement's totals from pg_stat_statements. */
+export interface StatementStats {
+  readonly query: string;
+  readonly calls: number;
+  readonly totalMs: number;
+  readonly meanMs: number;
+  readonly rows: number;
+}
+
+/** Empties pg_stat_statements (creating the extension in `url`'s database on first use). */
+export async function resetStatements(url: string): Promise<void> {
+  await withPg(url, async (c) => {
+    await c.query('create extension if not exists pg_stat_statements');
+    await c.query('select pg_stat_statements_reset()');
+  });
+}
+
+/** The `limit` statements of `url`'s database with the most execution time since the last reset. */
+export async function topStatements(url: string, limit = 15): Promise<StatementStats[]> {
+  return withPg(url, async (c) => {
+    const { rows } = await c.query<{ query: string; calls: string; total: number; mean: number; rows: string }>(
+      `select regexp_replace(query, '\\s+', ' ', 'g') as query, calls::text, total_exec_time as total, mean_exec_time as mean, rows::text
+       from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+       order by total_exec_time desc limit $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ query: r.query.slice(0, 400), calls: Number(r.calls), totalMs: r.total, meanMs: r.mean, rows: Number(r.rows) }));
+  });
+}
+
+/** Restarts-free check whether the server preloads pg_stat_statements. */
+export async function preloadsStatements(url: string): Promise<boolean> {
+  return withPg(url, async (c) => (await c.query<{ v: string }>('show shared_preload_libraries')).rows[0]!.v.includes('pg_stat_statements'));
+}

@@ -42,6 +42,8 @@ export interface BenchContext {
   readonly dataDir: string;
   /** Write CPU profiles of the measured process into this directory. */
   readonly cpuProfDir?: string;
+  /** Record the top statements of pg_stat_statements per Tributary scenario (the server preloads it). */
+  readonly pgStatements?: boolean;
   /** Progress output. */
   log(msg: string): void;
 }

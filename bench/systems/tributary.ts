@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { spawnTs } from '../measure/child-process.js';
-import { recreateDatabase, rowsWritten, tableRowCounts } from '../measure/pg-stats.js';
+import { recreateDatabase, resetStatements, rowsWritten, tableRowCounts, topStatements } from '../measure/pg-stats.js';
 import { analyzeRunHistory } from '../measure/run-history.js';
 import type { BenchContext, BenchSystem, Scenario, ScenarioResult } from './bench-system.js';
 import { tributaryBenchConfig } from './tributary-config.js';
@@ -49,6 +49,7 @@ export function tributarySystem(ctx: BenchContext, temporal: { client: Client; a
         await worker.waitForJson((v) => v['ready'] === true, 180_000);
         const rowsBefore = await rowsWritten(url);
         const before = await statsOf(worker.proc);
+        if (ctx.pgStatements) await resetStatements(url);
         const workflowId = `bench-${records}-${scenario}-${rep}-${randomBytes(3).toString('hex')}`;
         const started = performance.now();
         const summary = await temporal.client.workflow.execute('syncPipeline', { taskQueue, workflowId, args: [{ pipeline: 'bench', trigger: 'manual' }] });
@@ -59,6 +60,7 @@ export function tributarySystem(ctx: BenchContext, temporal: { client: Client; a
         const history = await analyzeRunHistory(temporal.client, workflowId);
         const rows = (await rowsWritten(url)) - rowsBefore;
         const tables = await tableRowCounts(url);
+        const statements = ctx.pgStatements ? await topStatements(url) : undefined;
         return {
           system: 'tributary',
           records,
@@ -69,7 +71,7 @@ export function tributarySystem(ctx: BenchContext, temporal: { client: Client; a
           peakRssBytes: stats.maxRssBytes,
           rowsWritten: rows,
           cpuMs: stats.cpuMs - before.cpuMs,
-          detail: { history, pgMs: stats.pgMs, pgCalls: stats.pgCalls, entities: (summary as { entities?: unknown }).entities, tables },
+          detail: { history, pgMs: stats.pgMs, pgCalls: stats.pgCalls, entities: (summary as { entities?: unknown }).entities, tables, ...(statements ? { statements } : {}) },
         };
       } finally {
         if (worker.proc.exitCode === null) worker.proc.kill('SIGKILL');
