@@ -123,3 +123,52 @@ function toRunRow(r: Selectable<RunTable>): RunRow {
     error: r.error,
   };
 }
+
+/** A stream's last success and last failure, across finished runs. */
+export interface StreamHistoryRow {
+  readonly pipeline: string;
+  readonly source: string;
+  readonly stream: string;
+  readonly lastSuccessAt?: Date;
+  readonly lastSuccessRunId?: string;
+  readonly lastFailureAt?: Date;
+  readonly lastFailureRunId?: string;
+  /** The stream's error, else the run's (a failed merge fails every stream of its run). */
+  readonly lastError?: string;
+}
+
+/**
+ * Per source stream: the last successful fetch (in a succeeded or degraded run) and the last
+ * failure (the stream failed, or its run failed), from the run summaries. Feeds `sourceFreshness`.
+ */
+export async function streamHistory(db: Kysely<Database>, pipeline?: string): Promise<StreamHistoryRow[]> {
+  const { rows } = await sql<{ pipeline: string; source: string; stream: string; ok_at: Date | null; ok_run: string | null; bad_at: Date | null; bad_run: string | null; bad_error: string | null }>`
+    with s as (
+      select r.pipeline, x->>'source' as source, x->>'stream' as stream, r.run_id, r.finished_at,
+        (x->>'status' = 'succeeded' and r.status in ('succeeded', 'degraded')) as ok,
+        coalesce(x->>'error', r.error) as error
+      from tributary.run r, jsonb_array_elements(coalesce(r.summary->'streams', '[]'::jsonb)) x
+      where r.finished_at is not null and r.status <> 'running'
+        ${pipeline === undefined ? sql`` : sql`and r.pipeline = ${pipeline}`}
+    )
+    select pipeline, source, stream,
+      max(finished_at) filter (where ok) as ok_at,
+      (array_agg(run_id order by finished_at desc) filter (where ok))[1] as ok_run,
+      max(finished_at) filter (where not ok) as bad_at,
+      (array_agg(run_id order by finished_at desc) filter (where not ok))[1] as bad_run,
+      (array_agg(error order by finished_at desc) filter (where not ok))[1] as bad_error
+    from s group by pipeline, source, stream`.execute(db);
+  return rows.map((r) => ({
+    pipeline: r.pipeline,
+    source: r.source,
+    stream: r.stream,
+    ...(r.ok_at ? { lastSuccessAt: r.ok_at, lastSuccessRunId: r.ok_run! } : {}),
+    ...(r.bad_at ? { lastFailureAt: r.bad_at, lastFailureRunId: r.bad_run!, ...(r.bad_error ? { lastError: r.bad_error } : {}) } : {}),
+  }));
+}
+
+/** When each pipeline's first run started (for "never succeeded since"). */
+export async function firstRunPerPipeline(db: Kysely<Database>): Promise<Record<string, Date>> {
+  const rows = await db.selectFrom('tributary.run').select(['pipeline', (eb) => eb.fn.min('started_at').as('first')]).groupBy('pipeline').execute();
+  return Object.fromEntries(rows.map((r) => [r.pipeline, r.first as Date]));
+}

@@ -11,6 +11,7 @@ export const TEST_ROOTS = [
   'connectors',
   'merge',
   'access',
+  'observability',
   'infra',
   'activities',
   'workflows',
