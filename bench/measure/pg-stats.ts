@@ -82,5 +82,5 @@ export async function topStatements(url: string, limit = 15): Promise<StatementS
 
 /** Restarts-free check whether the server preloads pg_stat_statements. */
 export async function preloadsStatements(url: string): Promise<boolean> {
-  return withPg(url, async (c) => (await c.query<{ v: string }>('show shared_preload_libraries')).rows[0]!.v.includes('pg_stat_statements'));
+  return withPg(url, async (c) => (await c.query<{ v: string }>("select current_setting('shared_preload_libraries') as v")).rows[0]!.v.includes('pg_stat_statements'));
 }

@@ -3,10 +3,12 @@
  * by package or source folder, highest first.
  *
  * ```sh
- * npx tsx bench/report/cpu-profile-top.ts bench/.data/profiles/tributary-100000-first-1.cpuprofile
+ * npx tsx bench/report/cpu-profile-top.ts bench/.data/profiles/tributary-100000-first-1   # a scenario's folder: its largest profile
+ * npx tsx bench/report/cpu-profile-top.ts path/to/file.cpuprofile
  * ```
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface ProfileNode {
   readonly id: number;
@@ -37,8 +39,15 @@ function top(map: Map<string, number>, total: number, n: number): string[] {
 }
 
 function run(): void {
-  const file = process.argv[2];
-  if (!file) throw new Error('usage: cpu-profile-top.ts <file.cpuprofile> [rows]');
+  const arg = process.argv[2];
+  if (!arg) throw new Error('usage: cpu-profile-top.ts <file.cpuprofile | folder> [rows]');
+  // A folder holds one profile per thread; the main thread's is the largest.
+  const file = statSync(arg).isDirectory()
+    ? readdirSync(arg)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => join(arg, f))
+        .sort((a, b) => statSync(b).size - statSync(a).size)[0]!
+    : arg;
   const rows = Number(process.argv[3] ?? 30);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -39,7 +39,8 @@ export function tributarySystem(ctx: BenchContext, temporal: { client: Client; a
     },
     async run(records: number, scenario: Scenario, rep: number): Promise<ScenarioResult> {
       const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
-      const profile = ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProfDir, '--cpu-prof-name', `tributary-${records}-${scenario}-${rep}.cpuprofile`] : [];
+      // One directory per scenario: Node writes a profile per thread (tsx's loader has its own), the largest is the worker's main thread.
+      const profile = ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(ctx.cpuProfDir, `tributary-${records}-${scenario}-${rep}`)] : [];
       const worker = spawnTs(WORKER_MAIN, {
         ipc: true,
         nodeArgs: profile,
