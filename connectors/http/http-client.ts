@@ -51,12 +51,13 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
 
   return {
     async requestJson(request) {
-      const shownUrl = mask(redactUrl(withQuery(request.url, request.query)));
+      // Query parameters are added to those the URL already has (a next link carries its own).
+      const fullUrl = withQuery(request.url, request.query);
+      const shownUrl = mask(redactUrl(fullUrl));
       let response;
       try {
-        response = await client(request.url, {
+        response = await client(fullUrl, {
           method: request.method,
-          searchParams: request.query ? stringifyQuery(request.query) : undefined,
           headers: { ...request.headers },
           ...(request.json !== undefined ? { json: request.json } : {}),
           ...(request.form !== undefined ? { form: { ...request.form } } : {}),
@@ -99,10 +100,6 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
       }
     },
   };
-}
-
-function stringifyQuery(query: Readonly<Record<string, string | number | boolean>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]));
 }
 
 function withQuery(url: string, query?: Readonly<Record<string, string | number | boolean>>): string {
