@@ -1,13 +1,15 @@
 import { loadConfigFile } from '../../config/index.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
 import { commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { validateGraphqlOnline } from './validate-online.js';
 
 /**
- * `tributary validate [--config PATH] [--json]`: loads and checks a config file offline.
+ * `tributary validate [--config PATH] [--json] [--online]`: loads and checks a config file offline;
+ * with `--online`, also introspects each GraphQL source and validates every query against its schema (exit 1 on a problem).
  * Problems are printed with their paths (by the CLI's ConfigError handler, exit 2); exit 0 when valid.
  */
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, commonOptions);
+  const { values } = parseCommandArgs(argv, { ...commonOptions, online: { type: 'boolean', default: false } });
   const path = configPathFrom(values) ?? DEMO_CONFIG_PATH;
   const config = await loadConfigFile(path);
   const counts = {
@@ -16,7 +18,12 @@ export async function run(argv: string[]): Promise<number> {
     entities: Object.keys(config.entities).length,
     pipelines: Object.keys(config.pipelines).length,
   };
-  if (values.json) console.log(JSON.stringify({ valid: true, path, ...counts }));
-  else console.log(`${path}: valid — ${counts.sources} sources, ${counts.streams} streams, ${counts.entities} entities, ${counts.pipelines} pipelines`);
-  return 0;
+  const online = values.online ? await validateGraphqlOnline(config) : undefined;
+  const valid = !online || online.every((o) => o.problems.length === 0);
+  if (values.json) console.log(JSON.stringify({ valid, path, ...counts, ...(online ? { graphql: online } : {}) }));
+  else {
+    console.log(`${path}: ${valid ? 'valid' : 'INVALID'} — ${counts.sources} sources, ${counts.streams} streams, ${counts.entities} entities, ${counts.pipelines} pipelines`);
+    for (const o of online ?? []) console.log(`  ${o.source}.${o.stream}: ${o.problems.length === 0 ? 'query valid against the live schema' : o.problems.join('\n    ')}`);
+  }
+  return valid ? 0 : 1;
 }

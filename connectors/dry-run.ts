@@ -1,0 +1,88 @@
+import type { TributaryConfig } from '../config/tributary-config.js';
+import { createMemoryRefreshTokenStore } from './auth/refresh-token-store.js';
+import { createAuthenticator } from './auth/create-authenticator.js';
+import { createTokenCache } from './auth/token-cache.js';
+import { createStreamReader } from './create-stream-reader.js';
+import type { ParentRecords } from './fan-out-reader.js';
+import { type IntrospectedSchema, introspectSchema, validateQuery } from './graphql/introspect-schema.js';
+import { loadQuery } from './graphql/load-query.js';
+import { createHttpClient } from './http/http-client.js';
+import { createSourceHttpClient } from './http/source-http-client.js';
+import { createRateLimiterRegistry } from './rate-limit/rate-limiter.js';
+import { createSecretResolver } from './secrets/resolve-secret.js';
+import { type SecretMasker, createSecretMasker } from './secrets/secret-masker.js';
+import type { RefreshTokenStore } from './auth/refresh-token-store.js';
+
+/** What a dry run saw of one stream. */
+export interface DryRunResult {
+  readonly stream: string;
+  readonly pages: number;
+  readonly records: number;
+  readonly paginationType: string;
+  readonly hasMore: boolean;
+  readonly reportedTotal?: number;
+  readonly samples: readonly unknown[];
+  readonly warnings: readonly string[];
+}
+
+/** Connector deps outside a worker: process env secrets, an in-memory token store unless one is given. */
+export function standaloneDeps(opts: { env?: NodeJS.ProcessEnv; refreshTokens?: RefreshTokenStore } = {}) {
+  const masker: SecretMasker = createSecretMasker();
+  return {
+    masker,
+    http: createHttpClient({ masker }),
+    secrets: createSecretResolver(masker, opts.env ?? process.env),
+    tokens: createTokenCache(),
+    refreshTokens: opts.refreshTokens ?? createMemoryRefreshTokenStore(),
+    rateLimits: createRateLimiterRegistry(),
+  };
+}
+
+/**
+ * Fetches the first `pages` pages of a stream without staging anything, and returns samples and
+ * the pagination used (detected, for `auto`). A child stream uses the first record of its
+ * parent's first page. Incremental streams start from their configured initial value.
+ */
+export async function dryRunStream(config: TributaryConfig, sourceName: string, streamName: string, pages: number, deps: ReturnType<typeof standaloneDeps>): Promise<DryRunResult> {
+  const source = config.sources[sourceName]!;
+  const stream = source.streams[streamName]!;
+  let parents: ParentRecords | undefined;
+  if (source.type === 'rest' && 'parent' in stream && stream.parent) {
+    const parent = await dryRunStream(config, sourceName, stream.parent.stream, 1, deps);
+    const first = parent.samples[0];
+    parents = { at: async () => (first === undefined ? undefined : { position: '1', record: first }), after: async (p) => (p === '0' && first !== undefined ? { position: '1', record: first } : undefined) };
+  }
+  const initial = stream.incremental?.initial;
+  const { reader } = await createStreamReader(sourceName, source, streamName, deps, { context: initial === undefined ? {} : { incremental: { start: initial } }, ...(parents ? { parents } : {}) });
+  let state = null;
+  let records = 0;
+  let n = 0;
+  let type = reader.paginationType;
+  let reportedTotal: number | undefined;
+  const samples: unknown[] = [];
+  const warnings: string[] = [];
+  for (; n < pages; ) {
+    const page = await reader.readPage(state);
+    n++;
+    records += page.records.length;
+    if (samples.length < 3) samples.push(...page.records.slice(0, 3 - samples.length));
+    type = page.paginationType ?? type;
+    reportedTotal = page.reportedTotal ?? reportedTotal;
+    warnings.push(...(page.warnings ?? []));
+    state = page.next as never;
+    if (!state) break;
+  }
+  return { stream: streamName, pages: n, records, paginationType: type, hasMore: state !== null, ...(reportedTotal === undefined ? {} : { reportedTotal }), samples, warnings };
+}
+
+/** Introspects a GraphQL source and validates each stream's query against its schema. */
+export async function introspectSource(config: TributaryConfig, sourceName: string, deps: ReturnType<typeof standaloneDeps>): Promise<{ schema: IntrospectedSchema; problems: Record<string, string[]> }> {
+  const source = config.sources[sourceName];
+  if (!source || source.type !== 'graphql') throw new Error(`source "${sourceName}" is not a GraphQL source`);
+  const http = createSourceHttpClient(deps.http, deps.rateLimits.forSource(sourceName, source.rateLimit), source);
+  const auth = createAuthenticator(source.auth, { ...deps, http, source: sourceName, baseUrl: source.url, timeoutMs: source.timeoutMs });
+  const schema = await introspectSchema({ http, auth, url: source.url, headers: source.headers, timeoutMs: source.timeoutMs });
+  const problems: Record<string, string[]> = {};
+  for (const [name, stream] of Object.entries(source.streams)) problems[name] = validateQuery(schema.schema, await loadQuery(stream));
+  return { schema, problems };
+}
