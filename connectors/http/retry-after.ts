@@ -25,7 +25,7 @@ export function rateLimitPauseMs(headers: Readonly<Record<string, string | strin
   const combined = header(headers, 'ratelimit');
   if (combined !== undefined) {
     remaining ??= /remaining=(\d+)/i.exec(combined)?.[1];
-    reset ??= /(?:reset|t)=(\d+)/i.exec(combined)?.[1];
+    reset ??= /(?:^|[,;\s])(?:reset|t)=(\d+)/i.exec(combined)?.[1];
   }
   if (remaining === undefined || Number(remaining) > 0 || reset === undefined || !/^\d+(\.\d+)?$/.test(reset.trim())) return undefined;
   const n = Number(reset);

@@ -68,7 +68,7 @@ export function detectPagination(page: PageOutcome, opts: { cursorParam?: string
   }
   const cursorPath = firstPath(body, cursorPaths, isCursor);
   if (cursorPath) {
-    const param = opts.cursorParam ?? (/page_token/.test(cursorPath) ? 'page_token' : /pageToken/.test(cursorPath) ? 'pageToken' : /after$/.test(cursorPath) ? 'after' : 'cursor');
+    const param = opts.cursorParam ?? (/page_token/.test(cursorPath) ? 'page_token' : /[pP]ageToken/.test(cursorPath) ? 'pageToken' : /after$/.test(cursorPath) ? 'after' : 'cursor');
     return { config: { type: 'cursor', cursorPath, param, in: 'query', ...hasMore, ...total }, reason: `cursor at ${cursorPath}, sent as ${param}` };
   }
   const totalPagesPath = firstPath(body, totalPagesPaths, isNumber);
