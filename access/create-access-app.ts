@@ -1,38 +1,79 @@
 import { Hono } from 'hono';
 import { type Kysely, sql } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
+import type { Logger } from '../observability/logger.js';
+import type { TributaryMetrics } from '../observability/metrics.js';
 import type { Database } from '../store/database-schema.js';
-import { listRuns } from '../store/run-store.js';
+import type { PageLimits } from './entity-params.js';
 import { entityRoutes } from './entity-routes.js';
+import { buildGraphqlSchema } from './graphql/build-schema.js';
+import { graphqlRoute } from './graphql/graphql-route.js';
 import { HttpError } from './http-error.js';
+import { openApiDocument } from './openapi-document.js';
+import { type SystemRouteOptions, systemRoutes } from './system-routes.js';
+import { type AuthVariables, resolveTokens, tokenAuth } from './token-auth.js';
+
+/** What the access API needs. */
+export interface AccessAppDeps extends SystemRouteOptions {
+  readonly db: Kysely<Database>;
+  readonly config: TributaryConfig;
+  readonly log?: Logger | undefined;
+  /** Tokens resolved up front (see `resolveTokens`); otherwise they resolve at the first request. */
+  readonly tokens?: Awaited<ReturnType<typeof resolveTokens>> | undefined;
+}
 
 /**
  * The read API over the consolidated data:
- * `/v1/entities/...` (see `entityRoutes`), `/v1/runs` (recent runs and their summaries),
- * `/healthz` (liveness) and `/readyz` (database reachable).
+ * - `/v1/entities/<entity>[/<key>[/provenance|/sources]]` — REST (see `entityRoutes`);
+ * - `/graphql` — the same entities as GraphQL (see `buildGraphqlSchema`);
+ * - `/openapi.json` — the OpenAPI 3.1 document of all of it;
+ * - `/v1/runs`, `/v1/sources`, `/metrics` — runs, freshness, Prometheus (see `systemRoutes`);
+ * - `/healthz` (liveness) and `/readyz` (database reachable), open to probes.
+ *
+ * Everything but the probes needs a bearer token with the right scope when `access` is
+ * configured (see `tokenAuth`). Errors answer `{ "error": "..." }` with a 4xx/5xx status.
  */
-export function createAccessApp(deps: { db: Kysely<Database>; config: TributaryConfig }): Hono {
-  const app = new Hono();
+export function createAccessApp(deps: AccessAppDeps): Hono<{ Variables: AuthVariables }> {
+  const { db, config, log, metrics } = deps;
+  const access = config.access;
+  const limits: PageLimits = { maxPageSize: access?.maxPageSize ?? 500, defaultPageSize: access?.defaultPageSize ?? 50 };
+  const app = new Hono<{ Variables: AuthVariables }>();
+
   app.onError((err, c) => {
-    if (err instanceof HttpError) return c.json({ error: err.message }, err.status);
+    if (err instanceof HttpError) {
+      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return c.json({ error: err.message }, err.status);
+    }
+    log?.error({ err, path: c.req.path }, 'access API request failed');
     return c.json({ error: 'internal error' }, 500);
   });
-  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}; see /openapi.json` }, 404));
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    // The route pattern, not the path: keys and run ids must not explode label cardinality.
+    const route = c.req.routePath === '/*' || !c.req.routePath ? 'unmatched' : c.req.routePath;
+    metrics?.apiRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
+    metrics?.apiDuration.observe({ route, method: c.req.method }, (performance.now() - started) / 1000);
+    log?.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), caller: c.get('caller')?.name }, 'request');
+  });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     try {
-      await sql`select 1`.execute(deps.db);
+      await sql`select 1`.execute(db);
       return c.json({ status: 'ready' });
     } catch {
       throw new HttpError(503, 'database unreachable');
     }
   });
-  app.get('/v1/runs', async (c) => {
-    const limit = Math.min(Number(c.req.query('limit') ?? 20) || 20, 200);
-    const pipeline = c.req.query('pipeline');
-    return c.json({ data: await listRuns(deps.db, { limit, ...(pipeline ? { pipeline } : {}) }) });
-  });
-  app.route('/v1/entities', entityRoutes(deps.db, deps.config));
+
+  app.use('*', tokenAuth(access, deps.tokens));
+  const document = openApiDocument(config, limits, { authRequired: !!access && access.auth !== 'none' });
+  app.get('/openapi.json', (c) => c.json(document));
+  app.route('/graphql', graphqlRoute(buildGraphqlSchema(config, limits), db, { maxQueryDepth: access?.maxQueryDepth ?? 6, maxQueryFields: access?.maxQueryFields ?? 200 }));
+  app.route('/', systemRoutes(db, config, deps));
+  app.route('/v1/entities', entityRoutes(db, config, limits));
   return app;
 }

@@ -1,73 +1,64 @@
 import { Hono } from 'hono';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
-import { ENTITY_SCHEMA, entityTableName } from '../merge/entity-table.js';
 import type { Database } from '../store/database-schema.js';
+import { type PageLimits, parseListParams } from './entity-params.js';
+import { getEntityRow, listEntityPage } from './entity-query.js';
 import { HttpError } from './http-error.js';
-import { decodeCursor, encodeCursor } from './page-cursor.js';
-
-const MAX_LIMIT = 500;
+import { fieldProvenance, sourceRecords } from './lineage-query.js';
+import { type AuthVariables, requireScope } from './token-auth.js';
 
 /**
- * Read routes for every entity in config:
- * - `GET /entities/:entity?limit&cursor&updated_since`: rows in a stable (last changed, key)
- *   order with keyset pagination, so incremental consumers never miss or repeat a row;
- * - `GET /entities/:entity/:key`: one row with its per-field provenance.
+ * Read routes for every entity in config (each needs the `<entity>:read` scope):
+ * - `GET /:entity` — a page of rows: filters `?field=op.value`, `order`, `select`, `limit`,
+ *   `cursor`, `updated_since` (see `parseListParams`); answers `{ data, next_cursor }`;
+ * - `GET /:entity/:key` — one row with `_provenance`; a key merged into another redirects (308);
+ * - `GET /:entity/:key/provenance` — per field: value, source, stream, record key, time;
+ * - `GET /:entity/:key/sources` — the contributing source records with their latest raw payload.
  */
-export function entityRoutes(db: Kysely<Database>, config: TributaryConfig): Hono {
-  const app = new Hono();
+export function entityRoutes(db: Kysely<Database>, config: TributaryConfig, limits: PageLimits): Hono<{ Variables: AuthVariables }> {
+  const app = new Hono<{ Variables: AuthVariables }>();
+  const lookup = (name: string, caller: AuthVariables['caller']) => {
+    const entity = config.entities[name];
+    if (!entity) throw new HttpError(404, `unknown entity "${name}"; valid: ${Object.keys(config.entities).join(', ')}`);
+    requireScope(caller, `${name}:read`);
+    return entity;
+  };
+  const found = async (name: string, key: string, caller: AuthVariables['caller']) => {
+    const entity = lookup(name, caller);
+    const row = await getEntityRow(db, name, entity, key);
+    if (!row || (row._deleted_at !== null && row._merged_into == null)) throw new HttpError(404, `no ${name} with key ${key}`);
+    return { entity, row };
+  };
 
   app.get('/:entity', async (c) => {
-    const [name, entity] = lookup(config, c.req.param('entity'));
-    const limit = parseLimit(c.req.query('limit'));
-    const cursor = c.req.query('cursor');
-    const since = c.req.query('updated_since');
-    if (since !== undefined && Number.isNaN(Date.parse(since))) throw new HttpError(400, 'updated_since must be an ISO 8601 timestamp');
-    const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
-    const conditions = [sql`_deleted_at is null`];
-    if (since !== undefined) conditions.push(sql`_last_changed >= ${new Date(since)}`);
-    if (cursor !== undefined) {
-      const p = decodeCursor(cursor);
-      conditions.push(sql`(_last_changed, _key) > (${new Date(p.changed)}, ${p.key})`);
-    }
-    const columns = sql.join(['_key', ...Object.keys(entity.fields), '_sources', '_first_seen', '_last_changed'].map((col) => sql.id(col)));
-    const rows = await tableQuery(db, sql`select ${columns} from ${table} where ${sql.join(conditions, sql` and `)} order by _last_changed, _key limit ${limit + 1}`);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    const next = rows.length > limit && last ? encodeCursor({ changed: (last._last_changed as Date).toISOString(), key: last._key as string }) : null;
-    return c.json({ data: page, next_cursor: next });
+    const name = c.req.param('entity');
+    const entity = lookup(name, c.get('caller'));
+    const params = [...new URL(c.req.url).searchParams.entries()];
+    const page = await listEntityPage(db, name, entity, parseListParams(entity, params, limits));
+    return c.json({ data: page.rows, next_cursor: page.nextCursor });
   });
 
   app.get('/:entity/:key', async (c) => {
-    const [name, entity] = lookup(config, c.req.param('entity'));
-    const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
-    const rows = await tableQuery(db, sql`select * from ${table} where _key = ${c.req.param('key')}`);
-    if (!rows[0]) throw new HttpError(404, `no ${name} with key ${c.req.param('key')}`);
-    return c.json(rows[0]);
+    const { row } = await found(c.req.param('entity'), c.req.param('key'), c.get('caller'));
+    if (row._deleted_at !== null && typeof row._merged_into === 'string') {
+      return c.redirect(`${c.req.path.replace(/\/[^/]*$/, '')}/${encodeURIComponent(row._merged_into)}`, 308);
+    }
+    const { _hash, _deleted_by, _merged_into, ...visible } = row;
+    return c.json(visible);
+  });
+
+  app.get('/:entity/:key/provenance', async (c) => {
+    const name = c.req.param('entity');
+    const { entity, row } = await found(name, c.req.param('key'), c.get('caller'));
+    return c.json({ entity: name, key: row._key, last_changed: row._last_changed, fields: fieldProvenance(entity, row) });
+  });
+
+  app.get('/:entity/:key/sources', async (c) => {
+    const name = c.req.param('entity');
+    const { row } = await found(name, c.req.param('key'), c.get('caller'));
+    return c.json({ entity: name, key: row._key, data: await sourceRecords(db, name, row._key as string) });
   });
 
   return app;
-}
-
-function lookup(config: TributaryConfig, name: string) {
-  const entity = config.entities[name];
-  if (!entity) throw new HttpError(404, `unknown entity "${name}"; valid: ${Object.keys(config.entities).join(', ')}`);
-  return [name, entity] as const;
-}
-
-function parseLimit(text: string | undefined): number {
-  if (text === undefined) return 50;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw new HttpError(400, `limit must be an integer from 1 to ${MAX_LIMIT}`);
-  return n;
-}
-
-/** Runs a query on an entity table; a table not created yet (no merge ran) reads as empty. */
-async function tableQuery(db: Kysely<Database>, query: ReturnType<typeof sql>): Promise<Record<string, unknown>[]> {
-  try {
-    return (await query.execute(db)).rows as Record<string, unknown>[];
-  } catch (err) {
-    if ((err as { code?: string }).code === '42P01') return [];
-    throw err;
-  }
 }

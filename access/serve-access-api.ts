@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
 
 /** A running HTTP server for the access API. */
 export interface AccessServer {
@@ -9,7 +8,7 @@ export interface AccessServer {
 }
 
 /** Serves `app` on `host:port` (port 0 picks a free one). */
-export async function serveAccessApi(app: Hono, opts: { host?: string; port?: number } = {}): Promise<AccessServer> {
+export async function serveAccessApi(app: { fetch: (request: Request) => Response | Promise<Response> }, opts: { host?: string; port?: number } = {}): Promise<AccessServer> {
   const host = opts.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port: opts.port ?? 0 }, (info: AddressInfo) => {

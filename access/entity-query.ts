@@ -1,0 +1,117 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { EntityConfig } from '../config/entity-config.js';
+import { ENTITY_SCHEMA, entityTableName } from '../merge/entity-table.js';
+import type { Database } from '../store/database-schema.js';
+import type { QueryableColumn } from './entity-fields.js';
+import { type EntityFilter, filterSql } from './entity-filter.js';
+import { HttpError } from './http-error.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
+
+/** One sort key. Missing values sort last in either direction. */
+export interface SortKey {
+  readonly column: QueryableColumn;
+  readonly desc: boolean;
+}
+
+/** A page request over one entity, already validated. */
+export interface EntityListQuery {
+  readonly select: readonly string[];
+  readonly filters: readonly EntityFilter[];
+  /** Sort keys; `_key` is appended as the final tie-breaker. Default: `_last_changed`. */
+  readonly order: readonly SortKey[];
+  /** Only rows changed at or after this time. */
+  readonly updatedSince?: Date | undefined;
+  readonly limit: number;
+  /** The `next_cursor` of the previous page. */
+  readonly after?: string | undefined;
+}
+
+/** A page of rows and the cursor of the next one (null on the last page). */
+export interface EntityPage {
+  readonly rows: Record<string, unknown>[];
+  readonly nextCursor: string | null;
+  /** The cursor after each row (GraphQL edges), in row order. */
+  readonly cursors: string[];
+}
+
+/**
+ * Reads one page of an entity with keyset pagination: rows ordered by the sort keys and then
+ * `_key` (unique), the cursor holding the last row's exact sort values, so paging never skips
+ * or repeats a row that stays put while others are written. A row that changes while a client
+ * pages moves by its `_last_changed` and shows up again later in the default order: an
+ * incremental consumer sees its latest version.
+ *
+ * ```sql
+ * select "_key", "email", ..., "_last_changed"::text as "__s0"
+ * from "unified"."customer"
+ * where _deleted_at is null and "plan" = cast($1 as text)
+ *   and (("_last_changed" > cast($2 as timestamptz) or "_last_changed" is null)
+ *        or ("_last_changed" is not distinct from cast($2 as timestamptz) and "_key" > $3))
+ * order by "_last_changed" asc nulls last, "_key" asc limit $4
+ * ```
+ */
+export async function listEntityPage(db: Kysely<Database>, name: string, entity: EntityConfig, q: EntityListQuery): Promise<EntityPage> {
+  const keys = q.order.filter((k) => k.column.name !== '_key');
+  const signature = orderSignature(q.order);
+  const conditions: RawBuilder<unknown>[] = [sql`_deleted_at is null`, ...q.filters.map(filterSql)];
+  if (q.updatedSince) conditions.push(sql`_last_changed >= ${q.updatedSince}`);
+  if (q.after !== undefined) {
+    const cursor = decodeCursor(q.after, signature);
+    if (cursor.values.length !== keys.length) throw new HttpError(400, 'invalid cursor: pass the next_cursor value of a previous page unchanged');
+    conditions.push(afterCondition(keys, cursor.values, cursor.key));
+  }
+  const columns = [...new Set(['_key', ...q.select])].map((c) => sql.ref(c));
+  const sortColumns = keys.map((k, i) => sql`${sql.ref(k.column.name)}::text as ${sql.id(`__s${i}`)}`);
+  const orderBy = [...keys.map((k) => sql`${sql.ref(k.column.name)} ${sql.raw(k.desc ? 'desc' : 'asc')} nulls last`), sql`_key asc`];
+  const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
+  const rows = await tableRows(
+    db,
+    sql`select ${sql.join([...columns, ...sortColumns])} from ${table} where ${sql.join(conditions, sql` and `)} order by ${sql.join(orderBy)} limit ${q.limit + 1}`,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const cursorOf = (r: Record<string, unknown>) => encodeCursor({ order: signature, values: keys.map((_, i) => (r[`__s${i}`] as string | null) ?? null), key: r._key as string });
+  const nextCursor = rows.length > q.limit && last ? cursorOf(last) : null;
+  const selected = new Set(['_key', ...q.select]);
+  return {
+    rows: page.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => selected.has(k)))),
+    nextCursor,
+    cursors: page.map(cursorOf),
+  };
+}
+
+/** Reads one entity row by key with every column, or undefined. */
+export async function getEntityRow(db: Kysely<Database>, name: string, entity: EntityConfig, key: string): Promise<Record<string, unknown> | undefined> {
+  const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
+  return (await tableRows(db, sql`select * from ${table} where _key = ${key}`))[0];
+}
+
+/** `email.desc,_last_changed.asc`: what a cursor is tied to. */
+export function orderSignature(order: readonly SortKey[]): string {
+  return order.map((k) => `${k.column.name}.${k.desc ? 'desc' : 'asc'}`).join(',');
+}
+
+/** Rows strictly after the cursor in `order by k1, ..., kn nulls last, _key`. */
+function afterCondition(keys: readonly SortKey[], values: ReadonlyArray<string | null>, key: string): RawBuilder<unknown> {
+  const typed = (i: number) => sql`cast(${values[i]} as ${sql.raw(keys[i]!.column.sqlType)})`;
+  const branches: RawBuilder<unknown>[] = [];
+  for (let i = 0; i <= keys.length; i++) {
+    const equal = keys.slice(0, i).map((k, j) => sql`${sql.ref(k.column.name)} is not distinct from ${typed(j)}`);
+    let after: RawBuilder<unknown>;
+    if (i === keys.length) after = sql`_key > ${key}`;
+    else if (values[i] === null) continue; // nothing sorts after a missing value but other missing values
+    else after = sql`(${sql.ref(keys[i]!.column.name)} ${sql.raw(keys[i]!.desc ? '<' : '>')} ${typed(i)} or ${sql.ref(keys[i]!.column.name)} is null)`;
+    branches.push(sql`(${sql.join([...equal, after], sql` and `)})`);
+  }
+  return sql`(${sql.join(branches, sql` or `)})`;
+}
+
+/** Runs a query on an entity table; a table not created yet (no merge ran) reads as empty. */
+async function tableRows(db: Kysely<Database>, query: RawBuilder<unknown>): Promise<Record<string, unknown>[]> {
+  try {
+    return (await query.execute(db)).rows as Record<string, unknown>[];
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') return [];
+    throw err;
+  }
+}

@@ -1,0 +1,62 @@
+import { type Kysely, sql } from 'kysely';
+import type { EntityConfig } from '../config/entity-config.js';
+import type { Database } from '../store/database-schema.js';
+
+/** Where one field's value came from. */
+export interface FieldOrigin {
+  readonly value: unknown;
+  /** The record that supplied it: `{ source, stream, key, at }`, or several for `union`/`sum`/`custom`. */
+  readonly from: unknown;
+}
+
+/** Per field of the entity: the value and the source record(s) that supplied it (null: no source had one). */
+export function fieldProvenance(entity: EntityConfig, row: Record<string, unknown>): Record<string, FieldOrigin> {
+  const provenance = (row._provenance ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(entity.fields).map((f) => [f, { value: row[f] ?? null, from: provenance[f] ?? null }]));
+}
+
+/** A source record contributing to an entity, with its latest raw payload when still staged. */
+export interface SourceRecordView {
+  readonly source: string;
+  readonly stream: string;
+  readonly source_key: string;
+  /** The mapped values this record contributes. */
+  readonly values: unknown;
+  readonly source_updated_at: Date | null;
+  readonly fetched_at: Date;
+  readonly run_id: string;
+  /** Set when upstream deleted the record (its contribution is withdrawn). */
+  readonly deleted_at: Date | null;
+  /** The record as the API returned it, from the newest staged page that holds it (null once pruned). */
+  readonly raw: unknown;
+  readonly raw_fetched_at: Date | null;
+}
+
+/**
+ * The source records of one entity, from `tributary.source_record`, each joined to the newest
+ * staged raw record with the same source, stream and key (staged pages are pruned by the
+ * retention policy, so `raw` may be null).
+ *
+ * ```sql
+ * select sr.source, sr.stream, sr.source_key, sr.values, ..., raw.payload as raw
+ * from tributary.source_record sr
+ * left join lateral (select payload, fetched_at from tributary.staged_record st
+ *   where st.source = sr.source and st.stream = sr.stream and st.source_key = sr.source_key
+ *   order by st.fetched_at desc limit 1) raw on true
+ * where sr.entity = $1 and sr.entity_key = $2
+ * ```
+ */
+export async function sourceRecords(db: Kysely<Database>, entity: string, key: string): Promise<SourceRecordView[]> {
+  const { rows } = await sql<SourceRecordView>`
+    select sr.source, sr.stream, sr.source_key, sr.values, sr.source_updated_at, sr.fetched_at, sr.run_id, sr.deleted_at,
+      raw.payload as raw, raw.fetched_at as raw_fetched_at
+    from tributary.source_record sr
+    left join lateral (
+      select st.payload, st.fetched_at from tributary.staged_record st
+      where st.source = sr.source and st.stream = sr.stream and st.source_key = sr.source_key
+      order by st.fetched_at desc limit 1
+    ) raw on true
+    where sr.entity = ${entity} and sr.entity_key = ${key}
+    order by sr.source, sr.stream, sr.source_key`.execute(db);
+  return rows;
+}
