@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly cpuProf: boolean;
   /** Preload pg_stat_statements in the bench's own Postgres and keep each Tributary scenario's top statements. */
   readonly pgStatements: boolean;
+  /** Earlier results files (bench/.data/results-*.json) whose results join this run's report, e.g. 100k and 1M measured in two sittings. */
+  readonly include: readonly string[];
   /** Rewrite the generated section of BENCHMARKS.md (default true). */
   readonly writeReport: boolean;
 }
@@ -30,6 +32,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   pageSize: 250,
   cpuProf: false,
   pgStatements: false,
+  include: [],
   writeReport: true,
 };
 
@@ -43,6 +46,7 @@ const USAGE = `npm run bench -- [options]
   --page-size 250            records per page (100-500), the same for every system
   --cpu-prof                 CPU profiles of the Tributary worker into bench/.data/profiles
   --pg-statements            top Postgres statements per Tributary scenario (bench-started Postgres only)
+  --include <results.json>   add an earlier run's results to the report (repeatable)
   --no-report                do not rewrite BENCHMARKS.md`;
 
 function count(text: string): number {
@@ -79,6 +83,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--page-size') o.pageSize = count(value());
     else if (arg === '--cpu-prof') o.cpuProf = true;
     else if (arg === '--pg-statements') o.pgStatements = true;
+    else if (arg === '--include') o.include = [...o.include, value()];
     else if (arg === '--no-report') o.writeReport = false;
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);

@@ -5,7 +5,7 @@
  * time split and the targets' verdicts go into the generated section of BENCHMARKS.md; every
  * raw result into bench/.data/results-<time>.json. Not part of `npm test`.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import { type BenchOptions, parseOptions } from './options.js';
 import { renderResults } from './report/markdown.js';
 import { systemInfo } from './report/system-info.js';
 import { writeResultsSection } from './report/write-report.js';
-import type { BenchContext, BenchSystem, Scenario, ScenarioResult } from './systems/bench-system.js';
+import { type BenchContext, type BenchSystem, SCENARIOS, SYSTEMS, type Scenario, type ScenarioResult } from './systems/bench-system.js';
 import { dltSystem, dltVersion, ensureDlt } from './systems/dlt.js';
 import { limitSystem } from './systems/limit.js';
 import { tributarySystem } from './systems/tributary.js';
@@ -90,13 +90,21 @@ async function run(opts: BenchOptions): Promise<void> {
       name === 'tributary' ? tributarySystem(ctx, { client, address: temporal.address, namespace: temporal.namespace, bundlePath }) : name === 'dlt' ? dltSystem(ctx) : limitSystem(ctx),
     );
     const info = await systemInfo({ postgresUrl: postgres.url, dltVersion });
-    const results: ScenarioResult[] = [];
+    const earlier = opts.include.map((f) => JSON.parse(readFileSync(f, 'utf8')) as { command: string; results: ScenarioResult[] });
+    const results: ScenarioResult[] = earlier.flatMap((e) => e.results);
+    const reported: BenchOptions = {
+      ...opts,
+      records: [...new Set([...results.map((r) => r.records), ...opts.records])].sort((a, b) => a - b),
+      scenarios: SCENARIOS.filter((s) => opts.scenarios.includes(s) || results.some((r) => r.scenario === s)),
+      systems: SYSTEMS.filter((s) => opts.systems.includes(s) || results.some((r) => r.system === s)),
+    };
+    const fullCommand = [...earlier.map((e) => e.command), command].join('` and `');
     const failures: string[] = [];
     const resultsFile = join(DATA_DIR, `results-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
     const save = () => {
       writeFileSync(resultsFile, JSON.stringify({ command, info, options: opts, results, failures }, null, 2));
       if (opts.writeReport && results.length > 0) {
-        const section = renderResults(results, info, opts, command, startedAt, Date.now() - startedAt.getTime());
+        const section = renderResults(results, info, reported, fullCommand, startedAt, Date.now() - startedAt.getTime());
         writeResultsSection(REPORT, failures.length ? `${section}\n\n### Failures\n\n${failures.map((f) => `- ${f}`).join('\n')}` : section);
       }
     };
