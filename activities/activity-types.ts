@@ -90,6 +90,14 @@ export interface StreamSummary extends StreamRef {
   readonly records: number;
   readonly paginationType?: string;
   readonly truncation?: string;
+  /** Set when a page/record cap of the stream stopped its fetch early. */
+  readonly cappedBy?: 'maxPages' | 'maxRecords';
+  /** Milliseconds the stream's requests waited for rate limits and retry backoff, over all its chunks. */
+  readonly rateLimitWaitMs?: number;
+  /** Requests retried after transient failures (429, 5xx, timeouts), over all the stream's chunks. */
+  readonly retries?: number;
+  /** Problems that did not fail the stream (schema drift, partial GraphQL data, cost budget reached), each once. */
+  readonly warnings?: readonly string[];
   readonly error?: string;
 }
 

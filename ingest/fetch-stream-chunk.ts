@@ -23,11 +23,14 @@ export interface FetchProgress {
   readonly truncation?: string;
   /** Set when a page/record cap stopped the fetch early. */
   readonly cappedBy?: 'maxPages' | 'maxRecords';
-  /** Milliseconds this chunk waited for the source's rate limit (and retry backoff). */
+  /**
+   * Milliseconds this chunk waited for the source's rate limit (and retry backoff). Per chunk
+   * here; the `syncStream` workflow sums the chunks, so its result (and the run summary) covers the stream.
+   */
   readonly rateLimitWaitMs?: number;
-  /** Requests this chunk retried after transient failures. */
+  /** Requests this chunk retried after transient failures (per chunk; summed per stream like `rateLimitWaitMs`). */
   readonly retries?: number;
-  /** Problems that did not fail the fetch (partial GraphQL data, schema drift), at most a few. */
+  /** Problems that did not fail the fetch (partial GraphQL data, schema drift, cost budget), at most a few. */
   readonly warnings?: readonly string[];
 }
 

@@ -171,7 +171,18 @@ function depth(streams: readonly PlannedStream[], s: PlannedStream): number {
 function summarizeStream(s: { source: string; stream: string }, outcome: PromiseSettledResult<FetchProgress>, live: StreamProgress | undefined): StreamSummary {
   if (outcome.status === 'fulfilled') {
     const p = outcome.value;
-    return { ...s, status: 'succeeded', pages: p.pages, records: p.records, paginationType: p.paginationType, ...(p.truncation ? { truncation: p.truncation } : {}) };
+    return {
+      ...s,
+      status: 'succeeded',
+      pages: p.pages,
+      records: p.records,
+      paginationType: p.paginationType,
+      ...(p.truncation ? { truncation: p.truncation } : {}),
+      ...(p.cappedBy ? { cappedBy: p.cappedBy } : {}),
+      ...(p.rateLimitWaitMs ? { rateLimitWaitMs: p.rateLimitWaitMs } : {}),
+      ...(p.retries ? { retries: p.retries } : {}),
+      ...(p.warnings?.length ? { warnings: p.warnings } : {}),
+    };
   }
   return { ...s, status: 'failed', pages: live?.pages ?? 0, records: live?.records ?? 0, error: rootMessage(outcome.reason) };
 }

@@ -9,6 +9,15 @@ export interface SyncStreamInput extends StreamRef {
   readonly parentWorkflowId: string;
   /** Pages per fetch activity. */
   readonly pagesPerChunk?: number;
+  /** Rate-limit waits, retries and warnings of the chunks fetched before a continue-as-new. */
+  readonly totals?: FetchTotals;
+}
+
+/** What a stream's chunks add up to beyond pages and records (each chunk reports only its own). */
+export interface FetchTotals {
+  readonly rateLimitWaitMs: number;
+  readonly retries: number;
+  readonly warnings: readonly string[];
 }
 
 // A chunk may page for minutes: each attempt heartbeats every few seconds, so a killed worker
@@ -23,18 +32,39 @@ const { fetchStreamChunk } = proxyActivities<Activities>({
 
 /**
  * Fetches one stream of a run to the end, a chunk of pages per activity, reporting progress to
- * the pipeline run. History stays bounded: it continues as new when Temporal suggests it.
+ * the pipeline run. History stays bounded: it continues as new when Temporal suggests it,
+ * carrying the running totals. The result's wait time, retries and warnings cover the whole stream.
  */
 export async function syncStream(input: SyncStreamInput): Promise<FetchProgress> {
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
+  let totals: FetchTotals = input.totals ?? { rateLimitWaitMs: 0, retries: 0, warnings: [] };
   for (;;) {
-    const progress = await fetchStreamChunk({ runId: input.runId, source: input.source, stream: input.stream, maxPages: input.pagesPerChunk ?? 50 });
+    const chunk = await fetchStreamChunk({ runId: input.runId, source: input.source, stream: input.stream, maxPages: input.pagesPerChunk ?? 50 });
+    totals = addChunk(totals, chunk);
+    const progress = withTotals(chunk, totals);
     await parent.signal(streamProgressSignal, { source: input.source, stream: input.stream, pages: progress.pages, records: progress.records, status: progress.done ? 'succeeded' : 'fetching' });
     if (progress.done) {
       if (progress.truncation) log.warn('possible silent truncation', { runId: input.runId, source: input.source, stream: input.stream, detail: progress.truncation });
       log.info('stream fetched', { runId: input.runId, source: input.source, stream: input.stream, pages: progress.pages, records: progress.records });
       return progress;
     }
-    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof syncStream>(input);
+    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof syncStream>({ ...input, totals });
   }
+}
+
+// Warnings repeat across chunks (schema drift is reported by each); keep each once, and a few.
+function addChunk(t: FetchTotals, chunk: FetchProgress): FetchTotals {
+  const warnings = [...t.warnings];
+  for (const w of chunk.warnings ?? []) if (!warnings.includes(w) && warnings.length < 10) warnings.push(w);
+  return { rateLimitWaitMs: t.rateLimitWaitMs + (chunk.rateLimitWaitMs ?? 0), retries: t.retries + (chunk.retries ?? 0), warnings };
+}
+
+function withTotals(chunk: FetchProgress, t: FetchTotals): FetchProgress {
+  const { rateLimitWaitMs: _w, retries: _r, warnings: _s, ...rest } = chunk;
+  return {
+    ...rest,
+    ...(t.rateLimitWaitMs > 0 ? { rateLimitWaitMs: t.rateLimitWaitMs } : {}),
+    ...(t.retries > 0 ? { retries: t.retries } : {}),
+    ...(t.warnings.length > 0 ? { warnings: t.warnings } : {}),
+  };
 }
