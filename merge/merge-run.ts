@@ -14,6 +14,15 @@ import { QuarantineThresholdError } from './quarantine.js';
 
 export type { EntityMergeSummary } from './merge-summary.js';
 
+/**
+ * Name of the Postgres advisory lock (`pg_advisory_xact_lock(hashtext(name))`) a merge holds on
+ * an entity for its whole transaction, e.g. `tributary.merge.customer`: one merge of an entity
+ * at a time, whichever pipeline runs it. Take it in another session to hold merges back.
+ */
+export function mergeLockName(entity: string): string {
+  return `tributary.merge.${entity}`;
+}
+
 /** What to merge: the staged streams of one run. */
 export interface MergeRunInput {
   readonly runId: string;
@@ -49,7 +58,7 @@ export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, in
       const summaries: EntityMergeSummary[] = [];
       for (const [name, entity] of entities) {
         // One merge of an entity at a time, whichever pipeline runs it.
-        await sql`select pg_advisory_xact_lock(hashtext(${`tributary.merge.${name}`}))`.execute(trx);
+        await sql`select pg_advisory_xact_lock(hashtext(${mergeLockName(name)}))`.execute(trx);
         const summary = emptySummary(name);
         await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId: input.stagedRunId ?? input.runId, now, staged, summary });
         checkQuarantine(name, entity, summary);
