@@ -6,7 +6,7 @@ import { limitsFields, sourceRequestFields } from './stream-limits.js';
 
 /**
  * A GraphQL query that yields one stream of records from a Relay connection. The query comes
- * inline (`query`) or from a `.graphql` file (`queryFile`, relative to the working directory);
+ * inline (`query`) or from a `.graphql` file (`queryFile`, relative to the config file's folder);
  * it must declare `$first` and `$after` for Relay pagination. String variables are templates
  * (`{incremental.start}`, `{window.start}`, `{window.end}`).
  */
@@ -14,8 +14,8 @@ export const graphqlStreamSchema = z
   .strictObject({
     /** The query document. */
     query: z.string().min(1).optional().describe('The query document (or use queryFile).'),
-    /** Path of a `.graphql` file holding the query document. */
-    queryFile: z.string().min(1).optional().describe('Path of a .graphql file holding the query (relative to the working directory).'),
+    /** Path of a `.graphql` file holding the query document, relative to the folder of the config file (or absolute). */
+    queryFile: z.string().min(1).optional().describe('Path of a .graphql file holding the query (relative to the config file\'s folder, or absolute).'),
     /** Variables (string values may be templates). */
     variables: z.record(z.string(), z.unknown()).default({}).describe('Query variables (string values may be templates).'),
     /** JSONPath to the connection object (the one holding `edges`/`nodes` and `pageInfo`), e.g. `$.data.customers`; may point inside nested objects. */

@@ -31,14 +31,15 @@ export interface PreparedReader {
 /**
  * The reader for one stream of a source: its requests go through the source's shared rate
  * limiter with in-activity retries; auth is built from the source's config; templates get
- * `context`; a child stream is fanned out over `parents`.
+ * `context`; a child stream is fanned out over `parents`; a GraphQL `queryFile` is resolved
+ * against `baseDir` (the config file's folder).
  */
 export async function createStreamReader(
   sourceName: string,
   source: SourceConfig,
   streamName: string,
   deps: ConnectorDeps,
-  opts: { context?: TemplateContext; parents?: ParentRecords } = {},
+  opts: { context?: TemplateContext; parents?: ParentRecords; baseDir?: string } = {},
 ): Promise<PreparedReader> {
   const limiter = deps.rateLimits.forSource(sourceName, source.rateLimit);
   const http = createSourceHttpClient(deps.http, limiter, source);
@@ -55,7 +56,7 @@ export async function createStreamReader(
   }
   const stream = source.streams[streamName];
   if (!stream) throw new Error(`unknown stream "${streamName}"; valid: ${Object.keys(source.streams).join(', ')}`);
-  const query = await loadQuery(stream);
+  const query = await loadQuery(stream, opts.baseDir ?? process.cwd());
   const throttle = (ms: number) => limiter.pauseUntil(Date.now() + ms);
   return { reader: createGraphqlStreamReader(source, stream, { http, auth, query, context, throttle }), stats: http.stats };
 }

@@ -1,3 +1,4 @@
+import { configDir } from '../config/config-origin.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { createMemoryRefreshTokenStore } from './auth/refresh-token-store.js';
 import { createAuthenticator } from './auth/create-authenticator.js';
@@ -53,7 +54,11 @@ export async function dryRunStream(config: TributaryConfig, sourceName: string, 
     parents = { at: async () => (first === undefined ? undefined : { position: '1', record: first }), after: async (p) => (p === '0' && first !== undefined ? { position: '1', record: first } : undefined) };
   }
   const initial = stream.incremental?.initial;
-  const { reader } = await createStreamReader(sourceName, source, streamName, deps, { context: initial === undefined ? {} : { incremental: { start: initial } }, ...(parents ? { parents } : {}) });
+  const { reader } = await createStreamReader(sourceName, source, streamName, deps, {
+    context: initial === undefined ? {} : { incremental: { start: initial } },
+    baseDir: configDir(config),
+    ...(parents ? { parents } : {}),
+  });
   let state = null;
   let records = 0;
   let n = 0;
@@ -83,6 +88,6 @@ export async function introspectSource(config: TributaryConfig, sourceName: stri
   const auth = createAuthenticator(source.auth, { ...deps, http, source: sourceName, baseUrl: source.url, timeoutMs: source.timeoutMs });
   const schema = await introspectSchema({ http, auth, url: source.url, headers: source.headers, timeoutMs: source.timeoutMs });
   const problems: Record<string, string[]> = {};
-  for (const [name, stream] of Object.entries(source.streams)) problems[name] = validateQuery(schema.schema, await loadQuery(stream));
+  for (const [name, stream] of Object.entries(source.streams)) problems[name] = validateQuery(schema.schema, await loadQuery(stream, configDir(config)));
   return { schema, problems };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { ConfigError } from '../config/config-error.js';
+import { configDir } from '../config/config-origin.js';
 import { createAuthenticator } from '../connectors/auth/create-authenticator.js';
 import { type ConnectorDeps, createStreamReader } from '../connectors/create-stream-reader.js';
 import { loadQuery } from '../connectors/graphql/load-query.js';
@@ -64,7 +65,7 @@ export async function fetchStream(
       const limiter = deps.rateLimits.forSource(input.source, source.rateLimit);
       const http = createSourceHttpClient(deps.http, limiter, source);
       const auth = createAuthenticator(source.auth, { ...deps, http, source: input.source, baseUrl: source.url, timeoutMs: source.timeoutMs });
-      const query = await loadQuery(source.streams[input.stream]!);
+      const query = await loadQuery(source.streams[input.stream]!, configDir(deps.config));
       warnings = await graphqlPreflight(db, { runId: input.runId, sourceName: input.source, source, streamName: input.stream, query }, { http, auth });
     } else {
       warnings = await recordedDrift(db, input.runId, input.source);
@@ -72,7 +73,7 @@ export async function fetchStream(
     for (const w of warnings) hooks.warn?.(w);
   }
 
-  const { reader, stats } = await createStreamReader(input.source, source, input.stream, deps, { context, ...(parents ? { parents } : {}) });
+  const { reader, stats } = await createStreamReader(input.source, source, input.stream, deps, { context, baseDir: configDir(deps.config), ...(parents ? { parents } : {}) });
   return fetchStreamChunk(db, key, source, reader, {
     maxPages: input.maxPages,
     stats,
