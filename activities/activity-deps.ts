@@ -6,6 +6,9 @@ import type { HttpClient } from '../connectors/http/http-client.js';
 import type { RateLimiterRegistry } from '../connectors/rate-limit/rate-limiter.js';
 import type { SecretResolver } from '../connectors/secrets/resolve-secret.js';
 import type { SecretMasker } from '../connectors/secrets/secret-masker.js';
+import type { AlertDispatcher } from '../observability/alerts/alert-dispatcher.js';
+import type { Logger } from '../observability/logger.js';
+import type { TributaryMetrics } from '../observability/metrics.js';
 import type { Database } from '../store/database-schema.js';
 
 /** What the activities need; the worker builds it once. */
@@ -20,4 +23,10 @@ export interface ActivityDeps {
   readonly refreshTokens: RefreshTokenStore;
   /** Per-source rate limiters shared by every activity of the worker. */
   readonly rateLimits: RateLimiterRegistry;
+  /** Structured logs (pino) with run, pipeline and source on every line. */
+  readonly log?: Logger | undefined;
+  /** Prometheus metrics of the worker. */
+  readonly metrics?: TributaryMetrics | undefined;
+  /** Sends alerts for failed or degraded runs and stale sources (when `alerts` is configured). */
+  readonly alerts?: AlertDispatcher | undefined;
 }

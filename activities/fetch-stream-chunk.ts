@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { fetchStream } from '../ingest/fetch-stream.js';
+import { readCheckpoint } from '../store/staging-store.js';
 import type { FetchChunkInput, FetchProgress } from './activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
@@ -11,6 +12,34 @@ export function fetchStreamChunkActivity(deps: ActivityDeps) {
   return async (input: FetchChunkInput): Promise<FetchProgress> => {
     const ctx = Context.current();
     const meta = { runId: input.runId, source: input.source, stream: input.stream };
-    return fetchStream(deps, input, { onPage: (progress) => ctx.heartbeat(progress), warn: (message) => ctx.log.warn(message, meta) });
+    // Progress counts are cumulative per stream; metrics count what this chunk added.
+    const labels = { pipeline: input.runId.split('/')[0] ?? '', source: input.source, stream: input.stream };
+    const before = deps.metrics ? await readCheckpoint(deps.db, { runId: input.runId, source: input.source, stream: input.stream }).catch(() => undefined) : undefined;
+    let last: { pages: number; records: number } | undefined = { pages: before?.pages ?? 0, records: before?.records ?? 0 };
+    const count = (p: FetchProgress) => {
+      if (last && deps.metrics) {
+        deps.metrics.pagesFetched.inc(labels, Math.max(0, p.pages - last.pages));
+        deps.metrics.recordsFetched.inc(labels, Math.max(0, p.records - last.records));
+      }
+      last = { pages: p.pages, records: p.records };
+    };
+    const log = deps.log?.child({ ...meta, pipeline: labels.pipeline });
+    const result = await fetchStream(deps, input, {
+      onPage: (progress) => {
+        count(progress);
+        ctx.heartbeat(progress);
+      },
+      warn: (message) => {
+        ctx.log.warn(message, meta);
+        log?.warn(message);
+      },
+    });
+    count(result);
+    if (deps.metrics && result.rateLimitWaitMs) {
+      deps.metrics.rateLimitWaits.inc({ source: input.source });
+      deps.metrics.rateLimitWaitSeconds.inc({ source: input.source }, result.rateLimitWaitMs / 1000);
+    }
+    log?.info({ pages: result.pages, records: result.records, done: result.done }, 'chunk fetched');
+    return result;
   };
 }

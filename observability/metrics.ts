@@ -9,8 +9,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * | `pages_fetched_total` | pipeline, source, stream | pages fetched |
  * | `records_merged_total` | pipeline, entity, outcome (`written`, `unchanged`, `deleted`) | merge results |
  * | `records_quarantined_total` | pipeline, entity | records set aside as invalid |
- * | `http_requests_total` | source, status (`200`, `429`, `error`) | upstream requests |
- * | `http_request_duration_seconds` | source | upstream latency histogram |
+ * | `http_requests_total` | host, status (`200`, `429`, `error`) | upstream requests |
+ * | `http_request_duration_seconds` | host | upstream latency histogram |
  * | `rate_limit_waits_total`, `rate_limit_wait_seconds_total` | source | time spent waiting on rate limits |
  * | `runs_total` | pipeline, status | finished runs |
  * | `run_duration_seconds` | pipeline, status | run duration histogram |
@@ -25,8 +25,8 @@ export interface TributaryMetrics {
   readonly pagesFetched: Counter<'pipeline' | 'source' | 'stream'>;
   readonly recordsMerged: Counter<'pipeline' | 'entity' | 'outcome'>;
   readonly recordsQuarantined: Counter<'pipeline' | 'entity'>;
-  readonly httpRequests: Counter<'source' | 'status'>;
-  readonly httpDuration: Histogram<'source'>;
+  readonly httpRequests: Counter<'host' | 'status'>;
+  readonly httpDuration: Histogram<'host'>;
   readonly rateLimitWaits: Counter<'source'>;
   readonly rateLimitWaitSeconds: Counter<'source'>;
   readonly runs: Counter<'pipeline' | 'status'>;
@@ -53,8 +53,8 @@ export function createMetrics(opts: { registry?: Registry; processMetrics?: bool
     pagesFetched: counter('pages_fetched_total', 'Pages fetched from upstream APIs', streamLabels),
     recordsMerged: counter('records_merged_total', 'Entity rows by merge outcome (written, unchanged, deleted)', ['pipeline', 'entity', 'outcome']),
     recordsQuarantined: counter('records_quarantined_total', 'Records quarantined as invalid', ['pipeline', 'entity']),
-    httpRequests: counter('http_requests_total', 'Upstream HTTP requests by status (error: no response)', ['source', 'status']),
-    httpDuration: histogram('http_request_duration_seconds', 'Upstream HTTP request latency', ['source'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]),
+    httpRequests: counter('http_requests_total', 'Upstream HTTP requests by host and status (error: no response)', ['host', 'status']),
+    httpDuration: histogram('http_request_duration_seconds', 'Upstream HTTP request latency by host', ['host'], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]),
     rateLimitWaits: counter('rate_limit_waits_total', 'Times a request waited for a rate limit (client-side or Retry-After)', ['source']),
     rateLimitWaitSeconds: counter('rate_limit_wait_seconds_total', 'Seconds spent waiting for rate limits', ['source']),
     runs: counter('runs_total', 'Finished runs by status', ['pipeline', 'status']),
@@ -76,4 +76,18 @@ let shared: TributaryMetrics | undefined;
 export function processMetrics(): TributaryMetrics {
   shared ??= createMetrics({ processMetrics: true });
   return shared;
+}
+
+/** A hook for the HTTP client that counts upstream requests by host and status and times them. */
+export function httpObserver(metrics: TributaryMetrics): (e: { url: string; status: number | undefined; durationMs: number }) => void {
+  return (e) => {
+    let host = 'unknown';
+    try {
+      host = new URL(e.url).host;
+    } catch {
+      // keep "unknown"
+    }
+    metrics.httpRequests.inc({ host, status: e.status === undefined ? 'error' : String(e.status) });
+    metrics.httpDuration.observe({ host }, e.durationMs / 1000);
+  };
 }

@@ -7,6 +7,11 @@ import { createRateLimiterRegistry } from '../connectors/rate-limit/rate-limiter
 import { createHttpClient } from '../connectors/http/http-client.js';
 import { createSecretResolver } from '../connectors/secrets/resolve-secret.js';
 import { createSecretMasker } from '../connectors/secrets/secret-masker.js';
+import { createAlertDispatcher } from '../observability/alerts/alert-dispatcher.js';
+import { watchFreshness } from '../observability/alerts/notify-run-outcome.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { type TributaryMetrics, httpObserver, processMetrics } from '../observability/metrics.js';
+import { serveMetrics } from '../observability/serve-metrics.js';
 import type { Database } from '../store/database-schema.js';
 import { createPgRefreshTokenStore } from '../store/oauth-token-store.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions.js';
@@ -31,6 +36,12 @@ export interface WorkerOptions {
   readonly identity?: string;
   /** A pre-built workflow bundle (`npm run build`, see `chooseWorkflowBundle`); without it, workflows are bundled at start. */
   readonly workflowBundlePath?: string;
+  /** Structured logs (default: pino on stdout at `$TRIBUTARY_LOG_LEVEL`, secrets masked). */
+  readonly log?: Logger;
+  /** Metrics (default: the process-wide ones, shared with an access API in the same process). */
+  readonly metrics?: TributaryMetrics;
+  /** Serve `/metrics` on this port (default `$TRIBUTARY_WORKER_METRICS_PORT`, else not served: the access API serves them). */
+  readonly metricsPort?: number;
 }
 
 /** The running worker and how to stop it. */
@@ -49,8 +60,16 @@ export interface RunningWorker {
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const masker = createSecretMasker();
   const secrets = createSecretResolver(masker, opts.env);
-  const http = createHttpClient({ masker });
-  const activities = createActivities({ db: opts.db, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry() });
+  const metrics = opts.metrics ?? processMetrics();
+  const log = (opts.log ?? createLogger({ masker, base: { component: 'worker' } })).child({});
+  const http = createHttpClient({ masker, observe: httpObserver(metrics) });
+  const alerts = opts.config.alerts ? createAlertDispatcher({ db: opts.db, config: opts.config.alerts, secrets, masker, log, metrics, namespace: opts.namespace }) : undefined;
+  const activities = createActivities({ db: opts.db, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry(), log, metrics, alerts });
+  // Stale sources alert even when no run finishes (a paused schedule, every worker down but this one).
+  const stopWatch = alerts ? watchFreshness({ db: opts.db, config: opts.config, dispatcher: alerts, onError: (err) => log.warn({ err: masker.mask(err.message) }, 'freshness check failed') }) : () => undefined;
+  const metricsPort = opts.metricsPort ?? (process.env.TRIBUTARY_WORKER_METRICS_PORT ? Number(process.env.TRIBUTARY_WORKER_METRICS_PORT) : undefined);
+  const metricsServer = metricsPort !== undefined ? await serveMetrics(metrics, { port: metricsPort, host: process.env.TRIBUTARY_WORKER_METRICS_HOST ?? '127.0.0.1' }) : undefined;
+  if (metricsServer) log.info({ url: metricsServer.url }, 'worker metrics served');
   const connection = await NativeConnection.connect({ address: opts.address });
   const worker = await Worker.create({
     connection,
@@ -67,7 +86,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     shutdownGraceTime: (opts.shutdownGraceTime ?? '20 seconds') as '20 seconds',
     ...(opts.identity ? { identity: opts.identity } : {}),
   });
-  const done = worker.run().finally(() => connection.close());
+  const done = worker.run().finally(async () => {
+    stopWatch();
+    await metricsServer?.close();
+    await connection.close();
+  });
   return {
     worker,
     done,

@@ -16,6 +16,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'validate', summary: 'Check a config file offline and list every problem with its path', load: () => import('./validate.js') },
   { name: 'sources', summary: 'sources test --source S [--stream T] [--pages N]: fetch the first page(s), print samples and the pagination used', load: () => import('./sources-test.js') },
   { name: 'introspect', summary: 'Introspect a GraphQL source (--source S): schema summary and query validation', load: () => import('./introspect.js') },
+  { name: 'serve', summary: 'Serve the access API alone (REST, GraphQL, OpenAPI, runs, freshness, metrics) over DATABASE_URL', load: () => import('./serve.js') },
   { name: 'worker', summary: 'Run a worker against TEMPORAL_ADDRESS and DATABASE_URL (graceful on SIGINT/SIGTERM)', load: () => import('./worker.js') },
   { name: 'apply', summary: 'Create or update the Temporal Schedules from config (--prune --yes removes those of deleted pipelines)', load: () => import('./apply.js') },
   { name: 'run', summary: 'Run a pipeline now (--pipeline P [--source S] [--wait] prints live progress and the summary)', load: () => import('./run.js') },

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createAccessApp, serveAccessApi } from '../../access/index.js';
 import { loadConfigFile } from '../../config/index.js';
+import { createLogger, installTelemetry, processMetrics, sdkMetricsText } from '../../observability/index.js';
 import { TRIBUTARY_SEARCH_ATTRIBUTES, projectRoot, startPostgres, startTemporal } from '../../infra/index.js';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
@@ -30,7 +31,10 @@ export interface StartOptions {
  * everything it started on Ctrl-C. Data lives under `.data/`, so a second start resumes.
  */
 export async function startCommand(opts: StartOptions): Promise<void> {
-  installQuietRuntime();
+  const log = createLogger({ base: { component: 'tributary' } });
+  // The SDK's logs go to pino; its own metrics are appended to the access API's /metrics.
+  if (!installTelemetry({ log, metricsAddress: process.env.TRIBUTARY_TEMPORAL_METRICS_ADDRESS ?? '127.0.0.1:9464' })) installQuietRuntime();
+  const metrics = processMetrics();
   const dataDir = process.env.TRIBUTARY_DATA_DIR ?? join(projectRoot(), '.data');
   const cleanups: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
@@ -67,10 +71,11 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     const taskQueue = env.TRIBUTARY_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
     const bundle = chooseWorkflowBundle(env);
     say(`worker: ${bundle.reason}`);
-    const worker = await startWorker({ address: temporal.address, namespace: temporal.namespace, taskQueue, config, db, ...(bundle.path ? { workflowBundlePath: bundle.path } : {}) });
+    const worker = await startWorker({ address: temporal.address, namespace: temporal.namespace, taskQueue, config, db, log, metrics, ...(bundle.path ? { workflowBundlePath: bundle.path } : {}) });
     cleanups.push(() => worker.shutdown());
 
-    const api = await serveAccessApi(createAccessApp({ db, config }), { host: env.TRIBUTARY_API_HOST ?? '127.0.0.1', port: opts.apiPort });
+    const apiHost = accessHost(config, env.TRIBUTARY_API_HOST);
+    const api = await serveAccessApi(createAccessApp({ db, config, log, metrics, extraMetrics: sdkMetricsText, temporalUiUrl: temporal.uiUrl ?? env.TEMPORAL_UI_URL, namespace: temporal.namespace }), { host: apiHost, port: opts.apiPort });
     cleanups.push(() => api.close());
 
     const connection = await Connection.connect({ address: temporal.address });
@@ -89,7 +94,8 @@ export async function startCommand(opts: StartOptions): Promise<void> {
         '',
         'Tributary is running. Where to look:',
         `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its UI)'}`,
-        `  Access API     ${api.url}/v1/entities/${entity ?? '<entity>'}    (runs: ${api.url}/v1/runs)`,
+        `  Access API     ${api.url}/v1/entities/${entity ?? '<entity>'}    (runs: ${api.url}/v1/runs, sources: ${api.url}/v1/sources, GraphQL: ${api.url}/graphql, metrics: ${api.url}/metrics)`,
+        `                 ${config.access && config.access.auth !== 'none' ? 'bearer tokens required (access.tokens)' : 'no authentication: bound to 127.0.0.1 only; configure access.tokens to serve others'}`,
         `  Database       ${redactPassword(postgres.url)}    (entity tables in schema "unified")`,
         '',
         'Press Ctrl-C to stop; data under .data/ survives a restart.',
@@ -100,6 +106,12 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     await stopAll();
     throw err;
   }
+}
+
+/** Without tokens the API is open, so it binds to loopback only, whatever was asked. */
+function accessHost(config: { access?: { auth: string } | undefined }, requested: string | undefined): string {
+  const open = !config.access || config.access.auth === 'none';
+  return open ? '127.0.0.1' : (requested ?? '127.0.0.1');
 }
 
 function port(name: string, fallback: number): number {

@@ -39,7 +39,7 @@ export interface HttpClient {
  * masked body excerpt. Redirects are not followed across origins with credentials: got strips
  * the authorization header itself when a redirect changes host.
  */
-export function createHttpClient(opts: { masker: SecretMasker; userAgent?: string }): HttpClient {
+export function createHttpClient(opts: { masker: SecretMasker; userAgent?: string; observe?: (e: { url: string; status: number | undefined; durationMs: number }) => void }): HttpClient {
   const client = got.extend({
     throwHttpErrors: false,
     followRedirect: true,
@@ -55,6 +55,9 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
       const fullUrl = withQuery(request.url, request.query);
       const shownUrl = mask(redactUrl(fullUrl));
       let response;
+      // Metrics hook: status (undefined: no response) and latency of every request.
+      const started = performance.now();
+      const observe = (status: number | undefined) => opts.observe?.({ url: request.url, status, durationMs: performance.now() - started });
       try {
         response = await client(fullUrl, {
           method: request.method,
@@ -64,6 +67,7 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
           timeout: { request: request.timeoutMs },
         });
       } catch (err) {
+        observe(undefined);
         if (err instanceof TimeoutError) {
           throw new ConnectorError('HTTP_TIMEOUT', `request to ${shownUrl} timed out after ${request.timeoutMs} ms`, { retryable: true, cause: err });
         }
@@ -73,6 +77,7 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
         const code = err instanceof RequestError ? err.code : 'UNKNOWN';
         throw new ConnectorError('HTTP_NETWORK', `request to ${shownUrl} failed: ${code} ${mask((err as Error).message)}`, { retryable: true, cause: err });
       }
+      observe(response.statusCode);
       const body = response.body;
       const contentType = String(response.headers['content-type'] ?? '');
       if (response.statusCode < 200 || response.statusCode >= 300) {
