@@ -13,7 +13,8 @@ export function fetchStreamChunkActivity(deps: ActivityDeps) {
     const ctx = Context.current();
     const meta = { runId: input.runId, source: input.source, stream: input.stream };
     // Progress counts are cumulative per stream; metrics count what this chunk added.
-    const labels = { pipeline: input.runId.split('/')[0] ?? '', source: input.source, stream: input.stream };
+    const pipeline = Object.entries(deps.config.pipelines).find(([, p]) => p.sources.includes(input.source))?.[0] ?? '';
+    const labels = { pipeline, source: input.source, stream: input.stream };
     const before = deps.metrics ? await readCheckpoint(deps.db, { runId: input.runId, source: input.source, stream: input.stream }).catch(() => undefined) : undefined;
     let last: { pages: number; records: number } | undefined = { pages: before?.pages ?? 0, records: before?.records ?? 0 };
     const count = (p: FetchProgress) => {

@@ -17,7 +17,7 @@ export interface LogContext {
 export interface LoggerOptions {
   /** Masks every secret the process resolved, in every line, whatever field it sits in. */
   readonly masker?: SecretMasker;
-  /** `trace`, `debug`, `info` (default), `warn`, `error`; default `$TRIBUTARY_LOG_LEVEL`, else `info`. */
+  /** `trace`, `debug`, `info`, `warn`, `error`, `silent`; default `$TRIBUTARY_LOG_LEVEL`, else `info` (`silent` under `node --test`). */
   readonly level?: string;
   /** Where lines go; default stdout. */
   readonly destination?: DestinationStream;
@@ -44,7 +44,8 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const paths = REDACTED_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
   return pino(
     {
-      level: (opts.level ?? process.env.TRIBUTARY_LOG_LEVEL ?? 'info').toLowerCase(),
+      // Under `node --test` logs stay quiet unless asked for, so test reports stay readable.
+      level: (opts.level ?? process.env.TRIBUTARY_LOG_LEVEL ?? (process.env.NODE_TEST_CONTEXT ? 'silent' : 'info')).toLowerCase(),
       base: { ...opts.base },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
