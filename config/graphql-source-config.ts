@@ -30,6 +30,23 @@ export const graphqlStreamSchema = z
     allowPartialData: z.boolean().default(false).describe('Keep data of responses that also carry errors (reported as warnings).'),
     /** Refuse to run when the query's static cost estimate (connection sizes multiplied along nesting) exceeds this. */
     maxQueryCost: z.number().int().positive().optional().describe('Refuse queries whose static cost estimate exceeds this.'),
+    /**
+     * The most query cost this stream may spend in one run: the sum of the costs the API reports
+     * per page (GitHub `rateLimit.cost`, Shopify `extensions.cost.actualQueryCost`; when it reports
+     * none, the static estimate, at least 1 per request). The total is checkpointed with the staged
+     * pages, so it holds across chunks, retries and worker restarts. Before each page the next
+     * page's cost is predicted from the previous one; when it would go over the budget no further
+     * request is sent and the stream fails with a non-retryable `GRAPHQL_COST` error naming what
+     * was spent. Failing rather than stopping quietly is deliberate: a stream cut short would merge
+     * as if complete and could advance its incremental watermark past data never fetched. Under a
+     * `partial` failure policy the other streams of the run still merge.
+     */
+    maxRunCost: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Most query cost (sum of reported costs per page) the stream may spend in one run; going over fails the stream (non-retryable), never truncates it silently.'),
     /** Incremental sync by a cursor field. */
     incremental: incrementalSchema.optional(),
     ...limitsFields,

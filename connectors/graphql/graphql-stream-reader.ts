@@ -7,7 +7,8 @@ import { redactUrl } from '../http/redact-url.js';
 import { relayPaginator } from '../pagination/relay-paginator.js';
 import { type TemplateContext, renderJson } from '../request/template.js';
 import type { StreamReader } from '../stream-reader.js';
-import { costPauseMs, isThrottled } from './query-cost.js';
+import { parse } from 'graphql';
+import { costPauseMs, estimateQueryCost, isThrottled, reportedQueryCost } from './query-cost.js';
 
 type GraphqlError = { message?: string; path?: unknown[]; extensions?: { code?: unknown } };
 
@@ -17,6 +18,11 @@ type GraphqlError = { message?: string; path?: unknown[]; extensions?: { code?: 
  * set. `errors` in a 200 response fail the page unless `allowPartialData`; a throttled query
  * or exhausted cost budget (GitHub `rateLimit`, Shopify `extensions.cost`) holds the source's
  * requests through `throttle`, or fails retryably with the wait when it is long.
+ *
+ * With `maxRunCost`, the cost each page reported (or, when the API reports none, the query's
+ * static estimate, at least 1) is added up in the pagination state, so it is checkpointed with
+ * the staged pages and survives chunks and retries. A page that would take the total over the
+ * budget (judged by the previous page's cost) is not requested: the stream fails non-retryably.
  */
 export function createGraphqlStreamReader(
   source: GraphqlSourceConfig,
@@ -31,12 +37,36 @@ export function createGraphqlStreamReader(
   const ctx = deps.context ?? {};
   const start = ctx.incremental?.start;
   const incremental = stream.incremental?.param && start !== undefined ? { [stream.incremental.param]: start } : {};
+  let document: ReturnType<typeof parse> | undefined;
+  // Without a reported cost a page counts its static estimate, and every request at least 1.
+  const estimatedCost = (variables: Readonly<Record<string, unknown>>) => {
+    try {
+      document ??= parse(deps.query);
+      return Math.max(1, estimateQueryCost(document, variables));
+    } catch {
+      return 1;
+    }
+  };
 
   return {
     paginationType: paginator.type,
     async readPage(state) {
       const patch = paginator.request(state);
       const variables = { ...(renderJson(stream.variables, ctx) as object), ...incremental, ...patch.body };
+      const spent = typeof state?.spent === 'number' ? state.spent : 0;
+      const lastCost = typeof state?.lastCost === 'number' ? state.lastCost : undefined;
+      if (stream.maxRunCost !== undefined) {
+        // The first page is always sent (maxQueryCost guards a single query); later pages cost about what the last one did.
+        const expected = lastCost ?? 0;
+        if (spent + expected > stream.maxRunCost) {
+          throw new ConnectorError(
+            'GRAPHQL_COST',
+            `GraphQL cost budget of ${shown} exhausted: this run's pages spent ${spent} points and the next would cost about ${expected}, over maxRunCost ${stream.maxRunCost}. ` +
+              'The stream stops here and fails (pages staged so far are not merged); raise maxRunCost, lower pageSize, or narrow the query',
+            { retryable: false },
+          );
+        }
+      }
       const send = async () => {
         const auth = await deps.auth.authorize();
         return deps.http.requestJson({
@@ -86,9 +116,14 @@ export function createGraphqlStreamReader(
       const records = nested ? present.flatMap((n) => flatten(nested.multi ? nested.all(n) : nested.first(n))) : present;
       // Pagination follows the outer connection, whatever the flattening yields.
       const step = paginator.next(state, { body, headers: response.headers, url: response.url, recordCount: nodes.length });
+      let next = step.next;
+      if (stream.maxRunCost !== undefined && next !== null) {
+        const cost = reportedQueryCost(body) ?? estimatedCost(variables);
+        next = { ...next, spent: spent + cost, lastCost: cost };
+      }
       return {
         records,
-        next: step.next,
+        next,
         url: shown,
         ...(step.reportedTotal === undefined || nested ? {} : { reportedTotal: step.reportedTotal }),
         ...(warnings.length ? { warnings } : {}),

@@ -84,3 +84,25 @@ test('a static query-cost budget refuses a query that would cost too much', asyn
   const deps = h.deps(source({ items: { query, connectionPath: '$.data.items', pageSize: 50, primaryKey: 'id', maxQueryCost: 1000 } }));
   await assert.rejects(fetchStream(deps, { runId: 'g-cost', source: 'gql', stream: 'items', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'GRAPHQL_COST' && /estimated at 5050 points, over maxQueryCost 1000/.test(e.message));
 });
+
+test('a per-run cost budget adds up the reported costs across chunks and fails before going over it', async () => {
+  const gh = 'query($first: Int!, $after: String) { rateLimit { cost remaining resetAt } items(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }';
+  const stream = { query: gh, connectionPath: '$.data.items', pageSize: 5, primaryKey: 'id' };
+  // 23 items in pages of 5 cost 1 point each: 5 pages. A budget of 3 buys 3 of them, over two chunks.
+  const tight = h.deps(source({ items: { ...stream, maxRunCost: 3 } }, { introspection: false }));
+  const before = api.state.queries;
+  await assert.rejects(h.fetchAll(tight, 'g-run-cost', 'gql', 'items', 2), (e: unknown) => {
+    assert.ok(e instanceof ConnectorError && e.code === 'GRAPHQL_COST' && !e.retryable);
+    assert.match(e.message, /spent 3 points and the next would cost about 1, over maxRunCost 3/);
+    return true;
+  });
+  assert.equal(api.state.queries, before + 3, 'no request beyond the budget');
+  assert.equal((await h.staged('g-run-cost', 'gql', 'items')).length, 15);
+
+  const enough = h.deps(source({ items: { ...stream, maxRunCost: 5 } }, { introspection: false }));
+  assert.equal((await h.fetchAll(enough, 'g-run-cost-ok', 'gql', 'items', 2)).records, 23);
+
+  // Without a reported cost each page counts its static estimate (pageSize 5).
+  const silent = h.deps(source({ items: { query: itemsQuery, connectionPath: '$.data.items', pageSize: 5, primaryKey: 'id', maxRunCost: 12 } }, { introspection: false }));
+  await assert.rejects(h.fetchAll(silent, 'g-run-cost-est', 'gql', 'items', 2), /spent 10 points and the next would cost about 5, over maxRunCost 12/);
+});
