@@ -39,3 +39,16 @@ test('a child stream must also map to its parent; a valid child entity passes', 
   const p = problems({ customer: { ...parent, sources: {} }, address: { parent: 'customer', childKey: ['kind'], fields: { kind: { type: 'string' } }, sources: { 'crm.contacts': { fields: { kind: '$.k' } } } } });
   assert.match(p['entities.address.sources.crm.contacts']!, /must also map to its parent "customer"/);
 });
+
+test('$parent paths read the parent record only in a child mapping (with each)', () => {
+  const parent = { matchOn: ['email'], fields: { email: { type: 'string' } }, sources: { 'crm.contacts': { fields: { email: '$.email' } } } };
+  const child = (mapping: Record<string, unknown>) => ({ parent: 'customer', childKey: ['kind'], fields: { kind: { type: 'string' }, owner: { type: 'string' } }, sources: { 'crm.contacts': mapping } });
+  assert.deepEqual(problems({ customer: parent, address: child({ each: '$.a[*]', updatedAt: '$parent.updated_at', fields: { kind: '$.k', owner: { template: '{$parent.name} ({k})' } } }) }), {});
+  const p = problems({
+    customer: { ...parent, fields: { email: { type: 'string' }, name: { type: 'string' } }, sources: { 'crm.contacts': { updatedAt: '$parent.at', fields: { email: '$.email', name: { concat: ['$.first', "$parent['last name']"] } } } } },
+    address: child({ fields: { kind: '$.k', owner: '$parent.name' } }),
+  });
+  assert.match(p['entities.customer.sources.crm.contacts.updatedAt']!, /"\$parent\.at" reads a parent record, which only a child mapping \(with each\) has/);
+  assert.match(p['entities.customer.sources.crm.contacts.fields.name']!, /"\$parent\['last name'\]"/);
+  assert.match(p['entities.address.sources.crm.contacts.fields.owner']!, /only a child mapping/);
+});

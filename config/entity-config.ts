@@ -104,6 +104,24 @@ export const fieldMappingSchema = z.union([z.string().min(1), fieldMappingObject
 /** A field mapping: path string or object form. */
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 
+/**
+ * Prefix of a path into the parent record from a child mapping (one with `each`): `$parent.id`,
+ * `$parent['a b']`, `$parent.tags[*]`, or `$parent` itself. Other paths read the element.
+ */
+export const PARENT_PATH = /^\s*\$parent(?=$|[.[\s])/;
+
+/** True when `path` reads the parent record of a child mapping (`$parent...`). */
+export function isParentPath(path: string): boolean {
+  return PARENT_PATH.test(path);
+}
+
+/** Every path a mapping reads: its path, its template placeholders or its concat paths. */
+export function mappingPaths(mapping: FieldMapping): string[] {
+  if (typeof mapping === 'string') return [mapping];
+  if (mapping.template !== undefined) return [...mapping.template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  return mapping.concat ?? (mapping.path === undefined ? [] : [mapping.path]);
+}
+
 /** A tombstone: the record says it was deleted upstream. */
 export const deletedWhenSchema = z.strictObject({
   /** JSONPath of the flag, e.g. `$.deleted` or `$.status`. */
@@ -125,7 +143,12 @@ export const entitySourceMappingSchema = z.strictObject({
    * primary key names a record of that stream whose contribution is withdrawn. No `fields`.
    */
   deletes: z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'must be source.stream').optional(),
-  /** For a child entity: JSONPath of the elements (e.g. `$.addresses[*]`); field paths are relative to each element. */
+  /**
+   * For a child entity: JSONPath of the elements (e.g. `$.addresses[*]`). Field and `updatedAt`
+   * paths are relative to each element; a path starting with `$parent` reads the whole source
+   * record the element came from instead (e.g. `updatedAt: $parent.updated_at`,
+   * `{ template: '{$parent.name}: {label}' }`). Without `each`, `$parent` paths are refused.
+   */
   each: z.string().min(1).optional(),
 });
 
@@ -202,6 +225,14 @@ export const entitySchema = z
         ctx.addIssue({ code: 'custom', path: ['sources', ref, 'deletes'], message: 'a deleted-records feed has no fields, each or deletedWhen' });
       }
       if (m.each !== undefined && e.parent === undefined) ctx.addIssue({ code: 'custom', path: ['sources', ref, 'each'], message: 'each only applies to a child entity (with parent)' });
+      if (m.each === undefined) {
+        const mapped: Array<[Array<string | number>, FieldMapping]> = Object.entries(m.fields).map(([f, fm]) => [['fields', f], fm]);
+        if (m.updatedAt !== undefined) mapped.push([['updatedAt'], m.updatedAt]);
+        for (const [path, fm] of mapped) {
+          const parentPath = mappingPaths(fm).find(isParentPath);
+          if (parentPath !== undefined) ctx.addIssue({ code: 'custom', path: ['sources', ref, ...path], message: `"${parentPath.trim()}" reads a parent record, which only a child mapping (with each) has` });
+        }
+      }
     }
   });
 

@@ -1,4 +1,4 @@
-import type { EntityConfig, EntitySourceMapping, FieldMapping } from '../config/entity-config.js';
+import { type EntityConfig, type EntitySourceMapping, type FieldMapping, PARENT_PATH, isParentPath } from '../config/entity-config.js';
 import { compileJsonPath } from '../core/json-path.js';
 import { coerceValue } from './coerce-value.js';
 import { applyTransforms } from './transforms.js';
@@ -8,8 +8,25 @@ export type MappedRecord =
   | { readonly ok: true; readonly values: Record<string, unknown>; readonly updatedAt: number | null }
   | { readonly ok: false; readonly reason: string; readonly problems: readonly string[] };
 
-/** Maps raw records of one source stream to entity field values. Compiled once per merge. */
-export type RecordMapper = (record: unknown) => MappedRecord;
+/**
+ * Maps raw records of one source stream to entity field values. Compiled once per merge. For a
+ * child mapping `record` is one element under `each` and `parent` the whole source record it
+ * came from (read by `$parent` paths).
+ */
+export type RecordMapper = (record: unknown, parent?: unknown) => MappedRecord;
+
+/** A field reader: `record` is what paths are relative to, `parent` what `$parent` paths read. */
+export type FieldReader = (record: unknown, parent?: unknown) => unknown;
+
+/** Compiles a JSONPath that reads the element, or the parent record when it starts with `$parent`. */
+function compileScopedPath(text: string): { multi: boolean; all: (r: unknown, p: unknown) => unknown[]; first: (r: unknown, p: unknown) => unknown } {
+  if (!isParentPath(text)) {
+    const path = compileJsonPath(text);
+    return { multi: path.multi, all: (r) => path.all(r), first: (r) => path.first(r) };
+  }
+  const path = compileJsonPath(`$${text.replace(PARENT_PATH, '')}`);
+  return { multi: path.multi, all: (_, p) => path.all(p), first: (_, p) => path.first(p) };
+}
 
 /**
  * Compiles a stream's mapping for an entity: each field is read by JSONPath or template,
@@ -21,11 +38,11 @@ export function compileRecordMapper(entity: EntityConfig, mapping: EntitySourceM
   const required = Object.entries(entity.fields).filter(([, f]) => f.required).map(([name]) => name);
   const readUpdatedAt = mapping.updatedAt ? compileFieldReader(mapping.updatedAt) : undefined;
 
-  return (record) => {
+  return (record, parent) => {
     const values: Record<string, unknown> = {};
     const problems: string[] = [];
     for (const f of fields) {
-      const coerced = coerceValue(f.read(record), f.config);
+      const coerced = coerceValue(f.read(record, parent), f.config);
       if (coerced.ok) values[f.name] = coerced.value;
       else problems.push(`${f.name}: ${coerced.reason}`);
     }
@@ -34,7 +51,7 @@ export function compileRecordMapper(entity: EntityConfig, mapping: EntitySourceM
     }
     let updatedAt: number | null = null;
     if (readUpdatedAt) {
-      const raw = readUpdatedAt(record);
+      const raw = readUpdatedAt(record, parent);
       const ms = typeof raw === 'string' ? Date.parse(raw) : typeof raw === 'number' ? raw : Number.NaN;
       if (!Number.isNaN(ms)) updatedAt = ms;
       else if (raw !== null && raw !== undefined) problems.push(`updatedAt: expected a timestamp, got ${JSON.stringify(raw)}`);
@@ -43,39 +60,42 @@ export function compileRecordMapper(entity: EntityConfig, mapping: EntitySourceM
   };
 }
 
-/** A function reading one mapped value from a record. */
-export function compileFieldReader(mapping: FieldMapping): (record: unknown) => unknown {
+/**
+ * A function reading one mapped value from a record. Paths (also inside templates and concat)
+ * starting with `$parent` read the parent record of a child mapping instead of the element.
+ */
+export function compileFieldReader(mapping: FieldMapping): FieldReader {
   if (typeof mapping === 'string') {
-    const path = compileJsonPath(mapping);
-    return path.multi ? (r) => path.all(r) : (r) => path.first(r);
+    const path = compileScopedPath(mapping);
+    return path.multi ? (r, p) => path.all(r, p) : (r, p) => path.first(r, p);
   }
   const transforms = mapping.transforms;
   if (mapping.template !== undefined) {
     const template = mapping.template;
-    const parts = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => ({ token: m[0], path: compileJsonPath(m[1]!) }));
-    return (r) => {
+    const parts = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => ({ token: m[0], path: compileScopedPath(m[1]!) }));
+    return (r, p) => {
       let text = template;
       // A template without placeholders is a constant.
       let any = parts.length === 0;
-      for (const p of parts) {
-        const v = p.path.first(r);
+      for (const part of parts) {
+        const v = part.path.first(r, p);
         if (v !== null && v !== undefined && v !== '') any = true;
-        text = text.replace(p.token, v === null || v === undefined ? '' : String(v));
+        text = text.replace(part.token, v === null || v === undefined ? '' : String(v));
       }
       // A template over only missing values is missing, not an empty string.
       return applyTransforms(any ? text.replace(/\s+/g, ' ').trim() : null, transforms);
     };
   }
   if (mapping.concat !== undefined) {
-    const paths = mapping.concat.map((p) => compileJsonPath(p));
+    const paths = mapping.concat.map((text) => compileScopedPath(text));
     const separator = mapping.separator ?? ' ';
-    return (r) => {
-      const parts = paths.flatMap((p) => p.all(r)).flatMap((v) => (Array.isArray(v) ? v : [v]));
+    return (r, p) => {
+      const parts = paths.flatMap((path) => path.all(r, p)).flatMap((v) => (Array.isArray(v) ? v : [v]));
       const text = parts.filter((v) => v !== null && v !== undefined && v !== '').map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)));
       return applyTransforms(text.length > 0 ? text.join(separator) : null, transforms);
     };
   }
   // The schema requires exactly one of path, template or concat.
-  const path = compileJsonPath(mapping.path!);
-  return (r) => applyTransforms(path.multi ? path.all(r) : path.first(r), transforms);
+  const path = compileScopedPath(mapping.path!);
+  return (r, p) => applyTransforms(path.multi ? path.all(r, p) : path.first(r, p), transforms);
 }

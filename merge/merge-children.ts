@@ -68,7 +68,7 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
       if (p.deleted) continue;
       const seen = new Set<string>();
       for (const element of each.all(record.payload).flatMap((e) => (Array.isArray(e) ? e : [e]))) {
-        const mapped = map(element);
+        const mapped = map(element, record.payload);
         if (!mapped.ok) {
           bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: element as object });
           continue;
