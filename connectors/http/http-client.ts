@@ -2,6 +2,7 @@ import got, { ReadError, RequestError, TimeoutError } from 'got';
 import { ConnectorError, HttpStatusError, ResponseFormatError, TruncatedBodyError } from '../connector-error.js';
 import type { SecretMasker } from '../secrets/secret-masker.js';
 import { describeBody, excerpt } from './describe-body.js';
+import { type RedirectPolicy, redirectGuard } from './redirect-guard.js';
 import { redactUrl } from './redact-url.js';
 import { retryAfterMs } from './retry-after.js';
 
@@ -16,6 +17,8 @@ export interface HttpRequest {
   /** Sent as `application/x-www-form-urlencoded`. */
   readonly form?: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** What to do on a redirect to another origin (default: refuse it). */
+  readonly redirects?: RedirectPolicy;
 }
 
 /** A 2xx response whose body parsed as JSON. */
@@ -36,8 +39,9 @@ export interface HttpClient {
  * An HTTP client over got. got's own retries are limited to one quick retry of idempotent
  * network failures, so they do not multiply the connector's and Temporal's retries; every
  * status and body problem becomes a typed error whose message carries a redacted URL and a
- * masked body excerpt. Redirects are not followed across origins with credentials: got strips
- * the authorization header itself when a redirect changes host.
+ * masked body excerpt. A redirect to another origin is refused unless the request allows it, and
+ * then followed without the request's headers and credential query parameters (got alone would
+ * strip only `authorization` and `cookie`): see `redirectGuard`.
  */
 export function createHttpClient(opts: { masker: SecretMasker; userAgent?: string; observe?: (e: { url: string; status: number | undefined; durationMs: number }) => void }): HttpClient {
   const client = got.extend({
@@ -55,6 +59,7 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
       const fullUrl = withQuery(request.url, request.query);
       const shownUrl = mask(redactUrl(fullUrl));
       let response;
+      const guard = redirectGuard(fullUrl, request.headers ?? {}, request.redirects ?? {});
       // Metrics hook: status (undefined: no response) and latency of every request.
       const started = performance.now();
       const observe = (status: number | undefined) => opts.observe?.({ url: request.url, status, durationMs: performance.now() - started });
@@ -65,8 +70,11 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
           ...(request.json !== undefined ? { json: request.json } : {}),
           ...(request.form !== undefined ? { form: { ...request.form } } : {}),
           timeout: { request: request.timeoutMs },
+          hooks: { beforeRedirect: [guard.hook] },
         });
       } catch (err) {
+        const refused = guard.refused();
+        if (refused) throw refused;
         observe(undefined);
         if (err instanceof TimeoutError) {
           throw new ConnectorError('HTTP_TIMEOUT', `request to ${shownUrl} timed out after ${request.timeoutMs} ms`, { retryable: true, cause: err });

@@ -54,6 +54,8 @@ export function createRestStreamReader(
           headers: { ...source.headers, ...(renderRecord(stream.headers, ctx) as Record<string, string>), ...auth.headers },
           ...(stream.method === 'POST' ? { json: { ...(renderJson(stream.body ?? {}, ctx) as object), ...incremental, ...patch.body } } : {}),
           timeoutMs: stream.timeoutMs ?? source.timeoutMs,
+          // A redirect to another origin is refused, or with allowCrossOrigin followed without credentials.
+          redirects: { allowCrossOrigin: allowCross, credentialQuery: Object.keys(auth.query ?? {}) },
         };
         return deps.http.requestJson(request);
       };

@@ -89,3 +89,37 @@ test('request templates: parent fields in the path fan a child stream out over t
   assert.deepEqual(contacts.map((c) => c.id), ['a1-c1', 'a1-c2', 'a1-c3', 'a3-c1', 'a3-c2', 'a3-c3']);
   assert.deepEqual([...new Set(contacts.map((c) => c.account_id))], ['a1', 'a3']);
 });
+
+test('a redirect to another origin is refused by default; allowed, it carries no header the request set and no key parameter', async () => {
+  const streams = (allow: boolean, path = '/redirect-away') => ({
+    items: { path, recordsPath: '$.results', primaryKey: 'id', headers: { 'X-Session': 'sess-{window.end}' }, pagination: { type: 'next_url', nextUrlPath: '$.next', allowCrossOrigin: allow } },
+  });
+  const headerKey = { auth: { type: 'api_key', name: 'X-API-Key', value: 'env:KEY' }, headers: { 'X-Tenant-Token': 'tenant-secret' } };
+  const seenBefore = other.seen.length;
+  const refused = h.deps(source(streams(false), headerKey), { KEY: 'k-redirect-1' });
+  await assert.rejects(h.fetchAll(refused, 'run-redirect-1', 'api', 'items'), (e: unknown) => {
+    assert.ok(e instanceof ConnectorError && e.code === 'CROSS_ORIGIN' && !e.retryable);
+    assert.match(e.message, /redirect leaves the requested origin \(http:\/\/127\.0\.0\.1:\d+ -> http:\/\/127\.0\.0\.1:\d+\/stolen\) and was refused/);
+    assert.ok(!e.message.includes('k-redirect-1'));
+    return true;
+  });
+  assert.equal(other.seen.length, seenBefore, 'nothing was sent to the other origin');
+
+  const allowed = h.deps(source(streams(true), headerKey), { KEY: 'k-redirect-2' });
+  await h.fetchAll(allowed, 'run-redirect-2', 'api', 'items');
+  const away = other.seen.at(-1)!;
+  assert.equal(away.path, '/stolen');
+  for (const name of ['x-api-key', 'x-session', 'x-tenant-token', 'authorization', 'cookie']) assert.equal(away.headers[name], undefined, `${name} stays home`);
+
+  const queryKey = { auth: { type: 'api_key', in: 'query', name: 'api_key', value: 'env:KEY' } };
+  const inQuery = h.deps(source(streams(true), queryKey), { KEY: 'k-redirect-3' });
+  await h.fetchAll(inQuery, 'run-redirect-3', 'api', 'items');
+  assert.ok(!other.seen.at(-1)!.path.includes('k-redirect-3'), `no key in ${other.seen.at(-1)!.path}`);
+
+  // Within the origin a redirect keeps everything the request needs.
+  const home = h.deps(source(streams(false, '/redirect-home'), headerKey), { KEY: 'k-redirect-4' });
+  const progress = await h.fetchAll(home, 'run-redirect-4', 'api', 'items');
+  assert.equal(progress.records, 3);
+  const target = api.seen.at(-1)!;
+  assert.deepEqual([target.path, target.headers['x-api-key'], target.headers['x-tenant-token']], ['/redirect-target', 'k-redirect-4', 'tenant-secret']);
+});

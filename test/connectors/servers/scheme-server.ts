@@ -188,6 +188,16 @@ export async function startSchemeServer(count = 23): Promise<SchemeServer> {
       return json(res, 200, { results: page(items, 1, 10), next: `${state.otherOrigin}/stolen?page=2` });
     }
     if (p === '/stolen') return json(res, 200, { results: [] });
+    // Redirects that keep the query (an API key in it travels along unless the client strips it).
+    if (p === '/redirect-away') {
+      res.writeHead(302, { location: `${state.otherOrigin}/stolen${url.search}` });
+      return res.end();
+    }
+    if (p === '/redirect-home') {
+      res.writeHead(307, { location: `/redirect-target${url.search}` });
+      return res.end();
+    }
+    if (p === '/redirect-target') return json(res, 200, { results: page(items, 1, 3) });
     if (p === '/short-total') return json(res, 200, { items: items.slice(0, 5), total: 40 });
     if (p === '/html') {
       res.writeHead(200, { 'content-type': 'text/html' });
