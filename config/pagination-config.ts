@@ -62,8 +62,8 @@ export const nextUrlPaginationSchema = z.strictObject({
   type: z.literal('next_url'),
   /** JSONPath to the next URL (absolute or relative to the request URL). */
   nextUrlPath: z.string().describe('JSONPath to the next URL (absolute or relative).'),
-  /** Allow next URLs on another origin (off by default: auth headers never leave the origin). */
-  allowCrossOrigin: z.boolean().default(false).describe('Follow next URLs on another origin (auth is never sent there).'),
+  /** Allow next URLs and redirects to another origin (off by default); followed without auth headers, request headers or credential parameters. */
+  allowCrossOrigin: z.boolean().default(false).describe('Follow next URLs and redirects to another origin (auth headers and credential parameters are never sent there).'),
   hasMorePath,
   totalPath,
 });
@@ -73,8 +73,8 @@ export const linkHeaderPaginationSchema = z.strictObject({
   type: z.literal('link_header'),
   /** The link relation to follow. */
   rel: z.string().default('next').describe('The link relation to follow.'),
-  /** Allow next links on another origin (off by default). */
-  allowCrossOrigin: z.boolean().default(false).describe('Follow next links on another origin (auth is never sent there).'),
+  /** Allow next links and redirects to another origin (off by default); followed without auth headers, request headers or credential parameters. */
+  allowCrossOrigin: z.boolean().default(false).describe('Follow next links and redirects to another origin (auth headers and credential parameters are never sent there).'),
   totalPath,
 });
 
@@ -86,8 +86,8 @@ export const autoPaginationSchema = z.strictObject({
   type: z.literal('auto'),
   /** Parameter to send a detected cursor in (default: guessed from the field name, e.g. `cursor`, `page_token`, `after`). */
   cursorParam: z.string().optional().describe('Parameter to send a detected cursor in (default: guessed from the field name).'),
-  /** Allow next links on another origin (off by default). */
-  allowCrossOrigin: z.boolean().default(false).describe('Follow next links on another origin (auth is never sent there).'),
+  /** Allow next links and redirects to another origin (off by default); followed without auth headers, request headers or credential parameters. */
+  allowCrossOrigin: z.boolean().default(false).describe('Follow next links and redirects to another origin (auth headers and credential parameters are never sent there).'),
 });
 
 /** Pagination of a REST stream, picked by `type`. */
