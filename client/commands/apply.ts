@@ -16,6 +16,10 @@ export async function run(argv: string[]): Promise<number> {
     yes: { type: 'boolean', default: false },
     'no-search-attributes': { type: 'boolean', default: false },
   });
+  if (values.help) {
+    console.log('Usage: tributary apply [--config PATH] [--prune --yes] [--no-search-attributes] [--json]\nCreates or updates one Temporal Schedule per pipeline (tributary-<pipeline>); unchanged ones are left alone.\nSchedules of pipelines no longer in the config are listed; --prune --yes deletes them.');
+    return 0;
+  }
   if (values.yes && !values.prune) throw new UsageError('--yes confirms --prune; give both to delete schedules of removed pipelines');
   const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
   const temporal = await connectTemporal();

@@ -21,6 +21,10 @@ export async function run(argv: string[]): Promise<number> {
     concurrency: { type: 'string' },
     force: { type: 'boolean', default: false },
   });
+  if (values.help) {
+    console.log('Usage: tributary backfill --pipeline P --from T1 --to T2 [--step 1h] [--concurrency N] [--force] [--json]\nRuns the pipeline for the past windows between T1 and T2 (ISO 8601), sliced by its schedule or --step.\nWindows that already succeeded are skipped (--force redoes them); exits 1 when a window failed.');
+    return 0;
+  }
   const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
   if (!values.pipeline) throw new UsageError(`--pipeline is required; valid: ${Object.keys(config.pipelines).join(', ')}`);
   if (!config.pipelines[values.pipeline]) throw new UsageError(`unknown pipeline "${values.pipeline}"; valid: ${Object.keys(config.pipelines).join(', ')}`);

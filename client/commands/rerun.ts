@@ -11,6 +11,10 @@ import { UsageError, commonOptions, parseCommandArgs } from './common-options.js
  */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { ...commonOptions, run: { type: 'string' } });
+  if (values.help) {
+    console.log('Usage: tributary rerun --run ID [--json]\nRecomputes the merge of a past run from its staged raw records, without fetching, as a new run (rerun_of = ID).');
+    return 0;
+  }
   if (!values.run) throw new UsageError('--run ID is required (see `tributary status` for run ids)');
   const db = openDatabase();
   let pipeline: string;

@@ -15,6 +15,10 @@ export async function run(argv: string[]): Promise<number> {
     source: { type: 'string', multiple: true },
     wait: { type: 'boolean', default: false },
   });
+  if (values.help) {
+    console.log('Usage: tributary run --pipeline P [--source S]... [--wait] [--json]\nStarts a run now (its window ends now). --wait prints live progress and the summary, and exits 1 if the run failed.');
+    return 0;
+  }
   const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
   const pipelines = Object.keys(config.pipelines);
   const pipeline = values.pipeline ?? (pipelines.length === 1 ? pipelines[0] : undefined);

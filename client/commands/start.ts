@@ -8,6 +8,7 @@ import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/definitions.js';
 import { startWorker } from '../../worker/create-worker.js';
+import { shutdownOnSignals } from '../../worker/shutdown-on-signals.js';
 import { chooseWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { DEMO_CONFIG_PATH, startDemo } from '../demo.js';
 import { installQuietRuntime } from '../runtime-logging.js';
@@ -40,14 +41,8 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(`shutdown: ${(err as Error).message}`));
   };
-  let stopping: Promise<void> | undefined;
-  const onSignal = (signal: string) => {
-    if (stopping) return;
-    console.log(`\n${signal} received: stopping (in-flight activities finish first)...`);
-    stopping = stopAll().then(() => process.exit(0));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl-C: the worker drains, then everything started here stops (in reverse order), exit 0.
+  shutdownOnSignals(stopAll, (msg) => console.log(`\n${msg}`));
 
   try {
     const say = (msg: string) => console.log(`[tributary] ${msg}`);

@@ -5,7 +5,7 @@ import { lastSuccessPerStream, listRuns } from '../../store/run-store.js';
 import { connectTemporal, openDatabase, printTable } from '../connection.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
 import { describeSchedules } from '../schedules.js';
-import { commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
 
 /**
  * `tributary status [--pipeline P] [--limit N] [--json]`: the schedules (paused, next run), the
@@ -15,9 +15,16 @@ import { commonOptions, configPathFrom, parseCommandArgs } from './common-option
  */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { ...commonOptions, pipeline: { type: 'string' }, limit: { type: 'string' } });
+  if (values.help) {
+    console.log('Usage: tributary status [--config PATH] [--pipeline P] [--limit N] [--json]\nSchedules (paused, next run), the last runs with status and counts, the last successful fetch per source,\nand the runs Temporal lists by their search attributes.');
+    return 0;
+  }
   const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
-  const pipelines = values.pipeline ? [values.pipeline] : Object.keys(config.pipelines);
+  const all = Object.keys(config.pipelines);
+  if (values.pipeline && !config.pipelines[values.pipeline]) throw new UsageError(`unknown pipeline "${values.pipeline}"; valid: ${all.join(', ')}`);
+  const pipelines = values.pipeline ? [values.pipeline] : all;
   const limit = Number(values.limit ?? 10);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be an integer from 1 to 1000, got "${values.limit}"`);
   const out: Record<string, unknown> = {};
   const errors: string[] = [];
 

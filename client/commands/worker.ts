@@ -24,6 +24,10 @@ export async function run(argv: string[]): Promise<number> {
     bundle: { type: 'string' },
     'log-level': { type: 'string' },
   });
+  if (values.help) {
+    console.log('Usage: tributary worker [--config PATH] [--task-queue Q] [--max-activities N] [--max-workflow-tasks N] [--bundle PATH] [--log-level L]\nRuns a worker against TEMPORAL_ADDRESS (TEMPORAL_NAMESPACE) and DATABASE_URL; the task queue also comes from\nTRIBUTARY_TASK_QUEUE, concurrency from TRIBUTARY_MAX_ACTIVITIES and TRIBUTARY_MAX_WORKFLOW_TASKS.\nSIGINT/SIGTERM stop it gracefully: in-flight activities finish or checkpoint first.');
+    return 0;
+  }
   const env = process.env;
   const level = (values['log-level'] ?? env.TRIBUTARY_LOG_LEVEL ?? 'INFO').toUpperCase();
   if (!['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level)) throw new UsageError(`--log-level "${level}"; valid: TRACE, DEBUG, INFO, WARN, ERROR`);
