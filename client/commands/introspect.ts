@@ -11,6 +11,17 @@ import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './c
  */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { ...commonOptions, source: { type: 'string' } });
+  if (values.help) {
+    console.log(
+      [
+        'Usage: tributary introspect --source S [--config PATH] [--json]',
+        'Sends the standard introspection query to GraphQL source S (with its configured auth) and prints',
+        'the schema hash, the query fields with their arguments, the Relay connection types, and whether',
+        "each of the source's stream queries is valid against the schema. Exit 1 when a query is invalid.",
+      ].join('\n'),
+    );
+    return 0;
+  }
   const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
   const graphqlSources = Object.entries(config.sources).filter(([, s]) => s.type === 'graphql').map(([n]) => n);
   if (!values.source || !graphqlSources.includes(values.source)) throw new UsageError(`--source must name a GraphQL source; valid: ${graphqlSources.join(', ') || '(none)'}`);

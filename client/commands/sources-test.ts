@@ -12,6 +12,19 @@ const options = { ...commonOptions, source: { type: 'string' }, stream: { type: 
  */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, options, true);
+  if (values.help) {
+    console.log(
+      [
+        'Usage: tributary sources test --source S [--stream T] [--pages N] [--config PATH] [--json]',
+        'Dry run: fetches the first N pages (default 1) of each stream of source S (or only stream T),',
+        'stages nothing, and prints the record count, the pagination used (for `auto`, what it detected,',
+        'e.g. auto:cursor), whether more pages follow, the total the API reports, warnings and up to',
+        'three sample records. Secrets are read from the environment as the worker reads them, and',
+        'masked in the output. A child stream uses the first record of its parent. Exit 1 when a stream fails.',
+      ].join('\n'),
+    );
+    return 0;
+  }
   if (positionals[0] !== 'test') throw new UsageError('usage: tributary sources test --source S [--stream T] [--pages N]');
   const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
   const sourceName = values.source;

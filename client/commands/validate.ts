@@ -10,6 +10,18 @@ import { validateGraphqlOnline } from './validate-online.js';
  */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { ...commonOptions, online: { type: 'boolean', default: false } });
+  if (values.help) {
+    console.log(
+      [
+        'Usage: tributary validate [--config PATH] [--online] [--json]',
+        'Checks a config file offline: schema, references between sources, entities and pipelines; every',
+        'problem is listed with its path (exit 2). --online also introspects each GraphQL source (using its',
+        'auth; secrets from the environment) and validates every stream query against the live schema (exit 1',
+        'on an invalid query or an unreachable source). Exit 0 when valid.',
+      ].join('\n'),
+    );
+    return 0;
+  }
   const path = configPathFrom(values) ?? DEMO_CONFIG_PATH;
   const config = await loadConfigFile(path);
   const counts = {
