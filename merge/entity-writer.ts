@@ -6,6 +6,19 @@ import type { CustomStrategyFn } from './custom-strategy.js';
 import { ENTITY_SCHEMA, PARENT_COLUMN, columnType, entityTableName } from './entity-table.js';
 import { type ResolvedEntity, resolveEntity } from './resolve-entity.js';
 
+/** A stored contribution as read back for re-merging. */
+interface SourceRow {
+  readonly entity_key: string;
+  readonly source: string;
+  readonly stream: string;
+  readonly source_key: string;
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly source_updated_at: Date | null;
+  readonly fetched_at: Date;
+  readonly deleted_at: Date | null;
+  readonly parent_key: string | null;
+}
+
 /** Counts of what a write did. */
 export interface WriteCounts {
   /** Entity rows inserted or changed. */
@@ -50,12 +63,17 @@ export async function writeAffectedEntities(trx: Kysely<Database>, name: string,
     ).rows.map((r) => r.entity_key);
     if (keys.length === 0) return counts;
     after = keys[keys.length - 1]!;
-    const rows = await trx
-      .selectFrom('tributary.source_record')
-      .select(['entity_key', 'source', 'stream', 'source_key', 'values', 'source_updated_at', 'fetched_at', 'deleted_at', 'parent_key'])
-      .where('entity', '=', name)
-      .where('entity_key', 'in', keys)
-      .execute();
+    // One index probe per key, whatever the statistics say. On a first load source_record was never
+    // analyzed (all of it is this transaction's), so for `entity = $1 and entity_key in (...1000 keys)`
+    // the planner guesses a few rows per entity, scans all of the entity's contributions through the
+    // primary key for every batch, and the merge turns quadratic in N (seconds per batch at 1M).
+    // `offset 0` keeps the lateral subquery from being flattened back into that plan.
+    const rows = (
+      await sql<SourceRow>`
+        select s.entity_key, s.source, s.stream, s.source_key, s."values", s.source_updated_at, s.fetched_at, s.deleted_at, s.parent_key
+        from unnest(${keys}::text[]) as k(entity_key)
+        cross join lateral (select * from tributary.source_record r where r.entity = ${name} and r.entity_key = k.entity_key offset 0) s`.execute(trx)
+    ).rows;
     const byKey = new Map<string, { parentKey: string | null; contributions: Contribution[] }>();
     for (const r of rows) {
       const entry = byKey.get(r.entity_key) ?? { parentKey: r.parent_key, contributions: [] };
