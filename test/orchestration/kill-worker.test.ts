@@ -10,6 +10,7 @@ import pg from 'pg';
 import { installQuietRuntime } from '../../client/runtime-logging.js';
 import { startPipelineRun } from '../../client/start-run.js';
 import { waitFor } from '../../infra/index.js';
+import { mergeLockName } from '../../merge/merge-run.js';
 import { createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
@@ -81,7 +82,7 @@ test('SIGKILL of the worker mid merge (transaction open): a new worker merges ag
   const blocker = new pg.Client({ connectionString: database.url });
   await blocker.connect();
   await blocker.query('begin');
-  await blocker.query(`select pg_advisory_xact_lock(hashtext('tributary.merge.person'))`);
+  await blocker.query('select pg_advisory_xact_lock(hashtext($1))', [mergeLockName('person')]);
   const worker = await spawnWorker(env);
   workers.push(worker);
   const { handle } = await startPipelineRun(client, { taskQueue: env.TRIBUTARY_TASK_QUEUE!, workflowId: 'slow/merge-kill', input: { pipeline: 'slow', windowEnd: '2026-10-02T00:00:00Z' } });
