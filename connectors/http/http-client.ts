@@ -73,9 +73,9 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
           hooks: { beforeRedirect: [guard.hook] },
         });
       } catch (err) {
+        observe(undefined);
         const refused = guard.refused();
         if (refused) throw refused;
-        observe(undefined);
         if (err instanceof TimeoutError) {
           throw new ConnectorError('HTTP_TIMEOUT', `request to ${shownUrl} timed out after ${request.timeoutMs} ms`, { retryable: true, cause: err });
         }

@@ -2,24 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * Top-level folders that may hold `*.test.ts` files. Listed explicitly so
- * scratch folders, fixtures and tool caches at the root are never scanned.
+ * Top-level folders never scanned for tests: dependencies, generated output, local data and
+ * tool caches, and the benchmark (it runs on demand with `npm run bench`, never in the suite).
+ * Every other top-level folder is scanned, so a new engine folder's tests can never be skipped
+ * silently.
  */
-export const TEST_ROOTS = [
-  'test',
-  'config',
-  'connectors',
-  'merge',
-  'access',
-  'observability',
-  'infra',
-  'activities',
-  'workflows',
-  'worker',
-  'client',
-  'examples',
-  'store',
-] as const;
+export const NON_TEST_ROOTS = new Set(['node_modules', 'dist', 'schema', 'bench']);
+
+/** The top-level folders that may hold `*.test.ts` files, sorted. */
+export function testRoots(root: string): string[] {
+  return fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !NON_TEST_ROOTS.has(e.name))
+    .map((e) => e.name)
+    .sort();
+}
 
 /** Folder names never descended into. */
 const SKIPPED_DIRS = new Set(['node_modules', '.data', '.tools', '.git']);
@@ -46,7 +43,7 @@ export function discoverTestFiles(root: string): string[] {
       }
     }
   };
-  for (const top of TEST_ROOTS) walk(path.join(root, top));
+  for (const top of testRoots(root)) walk(path.join(root, top));
   return found.sort();
 }
 
