@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { discoverTestFiles, filterTestFiles } from './discover-tests.js';
 
 describe('discoverTestFiles', () => {
-  it('finds *.test.ts under the engine folders and test/, sorted, skipping tool and data dirs', () => {
+  it('finds *.test.ts in every top-level folder, sorted, skipping dependencies, data dirs and the benchmark', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-discover-'));
     try {
       const touch = (file: string): void => {
@@ -21,12 +21,14 @@ describe('discoverTestFiles', () => {
         'merge/deep/nested/y.test.ts',
         'infra/node_modules/dep.test.ts',
         'store/.data/z.test.ts',
-        'scratch/ignored.test.ts',
+        'newengine/found.test.ts',
+        'bench/ignored.test.ts',
+        '.tools/ignored.test.ts',
         'top.test.ts',
       ]) {
         touch(file);
       }
-      assert.deepEqual(discoverTestFiles(root), ['infra/x.test.ts', 'merge/deep/nested/y.test.ts', 'test/b.test.ts', 'test/support/a.test.ts']);
+      assert.deepEqual(discoverTestFiles(root), ['infra/x.test.ts', 'merge/deep/nested/y.test.ts', 'newengine/found.test.ts', 'test/b.test.ts', 'test/support/a.test.ts']);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
