@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/index.js';
+import { isInfraError } from '../infra/errors.js';
 import { UsageError } from './commands/common-options.js';
 import { commands } from './commands/index.js';
 
@@ -34,6 +35,11 @@ main(process.argv.slice(2)).then(
     if (err instanceof ConfigError || err instanceof UsageError) {
       console.error(err.message);
       process.exit(2);
+    }
+    // Servers that cannot be reached or started get their message, not a stack trace (exit 3).
+    if (isInfraError(err)) {
+      console.error(err.message);
+      process.exit(3);
     }
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);

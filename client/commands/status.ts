@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { loadConfigFile } from '../../config/index.js';
 import { PIPELINE_KEY, STATUS_KEY } from '../../core/search-attributes.js';
+import { loadFreshness } from '../../observability/index.js';
 import { lastSuccessPerStream, listRuns } from '../../store/run-store.js';
 import { connectTemporal, openDatabase, printTable } from '../connection.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
@@ -10,7 +11,7 @@ import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './c
 /**
  * `tributary status [--pipeline P] [--limit N] [--json]`: the schedules (paused, next run), the
  * last runs with status and counts (from Postgres), the last successful fetch per source, and
- * the runs Temporal's visibility lists by their search attributes. Whatever is unreachable is
+ * whether each source is stale (and why), and the runs Temporal's visibility lists by their search attributes. Whatever is unreachable is
  * reported as such; the rest still prints.
  */
 export async function run(argv: string[]): Promise<number> {
@@ -45,6 +46,8 @@ export async function run(argv: string[]): Promise<number> {
       .slice(0, limit)
       .map((r) => ({ ...r, records: recordsOf(r.summary), written: writtenOf(r.summary), summary: undefined }));
     out.lastSuccess = (await Promise.all(pipelines.map((p) => lastSuccessPerStream(db, p)))).flat();
+    // The same stale rule as /v1/sources, the metrics and the alerts.
+    out.freshness = (await loadFreshness(db, config)).filter((f) => pipelines.includes(f.pipeline));
   } catch (err) {
     errors.push(`database: ${(err as Error).message} (set DATABASE_URL)`);
   } finally {
@@ -56,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     section('Schedules', out.schedules, ['pipeline', 'scheduleId', 'exists', 'paused', 'nextRun', 'lastScheduledRun', 'skippedOverlaps']);
     section('Last runs (Postgres)', out.runs, ['runId', 'status', 'trigger', 'windowStart', 'windowEnd', 'records', 'written', 'finishedAt', 'error']);
-    section('Last successful fetch per source', out.lastSuccess, ['pipeline', 'source', 'stream', 'finishedAt', 'runId']);
+    section('Sources (last success, stale rule)', out.freshness, ['pipeline', 'source', 'stream', 'lastSuccessAt', 'stale', 'reason']);
     section('Runs in Temporal', out.temporalRuns, ['workflowId', 'type', 'temporalStatus', 'tributaryStatus', 'startTime', 'closeTime']);
     for (const e of errors) console.error(`unavailable: ${e}`);
   }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfigFile } from '../../config/index.js';
+import { createLogger, installTelemetry } from '../../observability/index.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { startWorker } from '../../worker/create-worker.js';
 import { shutdownOnSignals } from '../../worker/shutdown-on-signals.js';
@@ -31,12 +31,13 @@ export async function run(argv: string[]): Promise<number> {
   const env = process.env;
   const level = (values['log-level'] ?? env.TRIBUTARY_LOG_LEVEL ?? 'INFO').toUpperCase();
   if (!['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(level)) throw new UsageError(`--log-level "${level}"; valid: TRACE, DEBUG, INFO, WARN, ERROR`);
-  try {
-    // Workflow (replay-aware) and activity logs go through the SDK's Runtime logger.
-    Runtime.install({ logger: new DefaultLogger(level as 'INFO') });
-  } catch {
-    // Another logger (or metrics exporter) was installed first: keep it.
-  }
+  // Workflow (replay-aware), activity and SDK logs go to the structured logger; with
+  // TRIBUTARY_TEMPORAL_METRICS_ADDRESS the SDK's own metrics are exported too.
+  installTelemetry({
+    log: createLogger({ base: { component: 'worker' }, level: level.toLowerCase() }),
+    level: level as 'INFO',
+    metricsAddress: env.TRIBUTARY_TEMPORAL_METRICS_ADDRESS,
+  });
   const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH, env);
   const target = temporalTarget(env);
   const taskQueue = values['task-queue'] ?? target.taskQueue;

@@ -235,7 +235,7 @@ test('status: schedules, last runs with counts, last success per source, runs in
 
   const table = await cli(['status', '--config', demoOnlyConfig]);
   assert.equal(table.code, 0, table.stderr);
-  for (const title of ['Schedules', 'Last runs (Postgres)', 'Last successful fetch per source', 'Runs in Temporal']) assert.ok(table.stdout.includes(`\n${title}\n`), `section ${title}`);
+  for (const title of ['Schedules', 'Last runs (Postgres)', 'Sources (last success, stale rule)', 'Runs in Temporal']) assert.ok(table.stdout.includes(`\n${title}\n`), `section ${title}`);
 });
 
 test('worker: SIGTERM stops it gracefully with exit code 0', { timeout: TEST_TIMEOUT }, async () => {
