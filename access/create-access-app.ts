@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { type Kysely, sql } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import type { Logger } from '../observability/logger.js';
-import type { TributaryMetrics } from '../observability/metrics.js';
 import type { Database } from '../store/database-schema.js';
 import type { PageLimits } from './entity-params.js';
 import { entityRoutes } from './entity-routes.js';

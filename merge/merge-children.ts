@@ -1,29 +1,16 @@
-import { type Kysely, sql } from 'kysely';
-import type { EntityConfig, EntitySourceMapping } from '../config/entity-config.js';
+import { sql } from 'kysely';
 import { compileJsonPath } from '../core/json-path.js';
 import { contentHash } from '../core/stable-json.js';
-import type { Database } from '../store/database-schema.js';
 import { readStagedRecords } from '../store/staging-store.js';
 import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { normalizeMatchValue } from './identity.js';
 import { compileRecordMapper } from './map-record.js';
-import { type EntityMergeSummary, countQuarantined } from './merge-summary.js';
+import { countQuarantined } from './merge-summary.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from './quarantine.js';
+import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into a child entity. */
-export interface ChildStreamMerge {
-  readonly trx: Kysely<Database>;
-  readonly name: string;
-  readonly entity: EntityConfig;
-  readonly ref: string;
-  readonly mapping: EntitySourceMapping;
-  readonly runId: string;
-  /** The run whose staged records are read (a rerun reads a past run's). */
-  readonly stagedRunId: string;
-  readonly now: Date;
-  readonly summary: EntityMergeSummary;
-  readonly quarantineOnly?: boolean;
-}
+export type ChildStreamMerge = StreamMergeInput;
 
 /** The key of a child: its parent's key, `:`, and its child-key values (normalized, joined by `|`). */
 export function childEntityKey(parentKey: string, childKey: string): string {

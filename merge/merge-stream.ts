@@ -1,32 +1,18 @@
-import type { Kysely } from 'kysely';
-import type { EntityConfig, EntitySourceMapping } from '../config/entity-config.js';
 import { contentHash } from '../core/stable-json.js';
-import type { Database } from '../store/database-schema.js';
 import { readStagedRecords } from '../store/staging-store.js';
 import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { type IdentityInput, assignEntityKeys } from './identity.js';
 import { compileTombstoneTest } from './is-tombstone.js';
 import { compileRecordMapper } from './map-record.js';
 import { compileMatchReader } from './match-keys.js';
-import { type EntityMergeSummary, countQuarantined } from './merge-summary.js';
+import { countQuarantined } from './merge-summary.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from './quarantine.js';
+import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into one entity. */
-export interface StreamMerge {
-  readonly trx: Kysely<Database>;
-  readonly name: string;
-  readonly entity: EntityConfig;
-  readonly ref: string;
-  readonly mapping: EntitySourceMapping;
-  readonly runId: string;
-  /** The run whose staged records are read (a rerun reads a past run's). */
-  readonly stagedRunId: string;
-  readonly now: Date;
-  readonly summary: EntityMergeSummary;
+export interface StreamMerge extends StreamMergeInput {
   /** Child entities of this entity (their children move and are withdrawn with their parents). */
   readonly children: readonly string[];
-  /** Only map and quarantine (after a merge failed its quarantine threshold). */
-  readonly quarantineOnly?: boolean;
 }
 
 /**

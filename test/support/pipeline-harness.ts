@@ -1,13 +1,16 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import { installQuietRuntime } from '../../client/runtime-logging.js';
 import { loadConfigFile } from '../../config/index.js';
 import type { TributaryConfig } from '../../config/index.js';
 import { type DemoApis, demoCredentialEnv, startDemoApis } from '../../examples/demo-apis/index.js';
 import { createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { installQuietRuntime } from '../../client/runtime-logging.js';
 import { type RunningWorker, startWorker } from '../../worker/create-worker.js';
 import { createTestDatabase } from './database.js';
 import { temporalEnv, uniqueTaskQueue } from './temporal.js';
@@ -19,7 +22,13 @@ export const DEMO_CONFIG = fileURLToPath(new URL('../../examples/demo/pipeline.y
 export interface PipelineHarness {
   readonly demo: DemoApis;
   readonly db: Kysely<Database>;
+  /** URL of the test's own database. */
+  readonly dbUrl: string;
   readonly config: TributaryConfig;
+  /** The config file the worker runs (a bent copy when `edit` was given). */
+  readonly configPath: string;
+  /** The environment secrets and `${VAR}`s resolve against: demo URLs and credentials plus overrides. */
+  readonly env: Record<string, string>;
   readonly client: Client;
   readonly taskQueue: string;
   readonly worker: RunningWorker;
@@ -27,15 +36,34 @@ export interface PipelineHarness {
   close(): Promise<void>;
 }
 
+/** How a test bends the setup. */
+export interface PipelineHarnessOptions {
+  /** The config file (default: the demo's). */
+  readonly configPath?: string;
+  /** Rewrites the config's YAML text (failure policy, sources, ...); the result goes to a temp file. */
+  readonly edit?: (yaml: string) => string;
+  /** Overrides the environment the worker resolves secrets against (e.g. a wrong credential). */
+  readonly env?: Record<string, string>;
+  /** Lifetime of the demo billing API's OAuth2 tokens. */
+  readonly tokenTtlSeconds?: number;
+}
+
 /**
  * Starts the demo upstream APIs on free ports, a fresh migrated database on the test server,
  * and a worker on a unique task queue of the test Temporal server.
  */
-export async function startPipelineHarness(opts: { configPath?: string; tokenTtlSeconds?: number } = {}): Promise<PipelineHarness> {
+export async function startPipelineHarness(opts: PipelineHarnessOptions = {}): Promise<PipelineHarness> {
   installQuietRuntime();
   const demo = await startDemoApis(opts.tokenTtlSeconds ? { tokenTtlSeconds: opts.tokenTtlSeconds } : {});
-  const env = { ...demoCredentialEnv(demo.credentials), DEMO_CRM_URL: demo.crm.url, DEMO_BILLING_URL: demo.billing.url, DEMO_SUPPORT_URL: demo.support.url };
-  const config = await loadConfigFile(opts.configPath ?? DEMO_CONFIG, env);
+  const env = { ...demoCredentialEnv(demo.credentials), DEMO_CRM_URL: demo.crm.url, DEMO_BILLING_URL: demo.billing.url, DEMO_SUPPORT_URL: demo.support.url, ...opts.env };
+  let configPath = opts.configPath ?? DEMO_CONFIG;
+  let tempConfig: string | undefined;
+  if (opts.edit) {
+    tempConfig = join(tmpdir(), `tributary-harness-${process.pid}-${Math.random().toString(36).slice(2)}.yaml`);
+    await writeFile(tempConfig, opts.edit(await readFile(configPath, 'utf8')));
+    configPath = tempConfig;
+  }
+  const config = await loadConfigFile(configPath, env);
   const database = await createTestDatabase();
   const db = createDatabase(database.url);
   await migrateToLatest(db);
@@ -47,7 +75,10 @@ export async function startPipelineHarness(opts: { configPath?: string; tokenTtl
   return {
     demo,
     db,
+    dbUrl: database.url,
     config,
+    configPath,
+    env,
     client,
     taskQueue,
     worker,
@@ -57,6 +88,7 @@ export async function startPipelineHarness(opts: { configPath?: string; tokenTtl
       await db.destroy();
       await database.drop();
       await demo.stop();
+      if (tempConfig) await rm(tempConfig, { force: true });
     },
   };
 }
