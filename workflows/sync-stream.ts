@@ -20,6 +20,9 @@ export interface FetchTotals {
   readonly warnings: readonly string[];
 }
 
+/** Least time between two progress reports of a stream to its pipeline run. */
+const PROGRESS_INTERVAL_MS = 30_000;
+
 // A chunk may page for minutes: each attempt heartbeats every few seconds, so a killed worker
 // is noticed within 10 s and the retry resumes after the last staged page. Transient upstream
 // trouble (5xx, 429, timeouts) is ridden out for about six minutes of backoff per chunk;
@@ -38,11 +41,19 @@ const { fetchStreamChunk } = proxyActivities<Activities>({
 export async function syncStream(input: SyncStreamInput): Promise<FetchProgress> {
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
   let totals: FetchTotals = input.totals ?? { rateLimitWaitMs: 0, retries: 0, warnings: [] };
+  // Workflow time (deterministic on replay) of the last progress report to the pipeline run.
+  let reportedAt = 0;
   for (;;) {
     const chunk = await fetchStreamChunk({ runId: input.runId, source: input.source, stream: input.stream, maxPages: input.pagesPerChunk ?? 50 });
     totals = addChunk(totals, chunk);
     const progress = withTotals(chunk, totals);
-    await parent.signal(streamProgressSignal, { source: input.source, stream: input.stream, pages: progress.pages, records: progress.records, status: progress.done ? 'succeeded' : 'fetching' });
+    // Every signal lands in the pipeline run's history, which cannot continue as new while it
+    // waits for its streams: report at most every PROGRESS_INTERVAL_MS, and always at the end, so
+    // that history grows with a run's duration and stream count, not with its record count.
+    if (progress.done || Date.now() - reportedAt >= PROGRESS_INTERVAL_MS) {
+      reportedAt = Date.now();
+      await parent.signal(streamProgressSignal, { source: input.source, stream: input.stream, pages: progress.pages, records: progress.records, status: progress.done ? 'succeeded' : 'fetching' });
+    }
     if (progress.done) {
       if (progress.truncation) log.warn('possible silent truncation', { runId: input.runId, source: input.source, stream: input.stream, detail: progress.truncation });
       log.info('stream fetched', { runId: input.runId, source: input.source, stream: input.stream, pages: progress.pages, records: progress.records });

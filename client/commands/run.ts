@@ -48,6 +48,8 @@ export async function run(argv: string[]): Promise<number> {
       if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status, summary }));
       else {
         console.log(`run ${handle.workflowId} ${status}`);
+        // The final counts per stream, whether or not a progress poll caught the run mid-fetch.
+        for (const st of summary.streams) console.log(`  ${st.source}.${st.stream} ${st.records} rec/${st.pages} pg ${st.status}${st.error ? `: ${st.error}` : ''}`);
         for (const e of summary.entities) console.log(`  ${e.entity}: ${e.recordsRead} read, ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined, ${e.deleted} deleted`);
       }
       return 0;
