@@ -18,26 +18,24 @@ export async function pinRunStart(db: Kysely<Database>, key: StreamRunKey, start
     .values({ run_id: key.runId, source: key.source, stream: key.stream, start_value: start, max_value: null, updated_at: new Date() })
     .onConflict((oc) => oc.columns(['run_id', 'source', 'stream']).doNothing())
     .execute();
-  const row = await db
-    .selectFrom('tributary.fetch_cursor')
-    .select('start_value')
-    .where('run_id', '=', key.runId)
-    .where('source', '=', key.source)
-    .where('stream', '=', key.stream)
-    .executeTakeFirstOrThrow();
-  return row.start_value;
+  const row = await readRunCursor(db, key);
+  return row?.start_value ?? null;
 }
 
 /** The highest cursor value a run has seen for a stream so far. */
 export async function readRunCursorMax(db: Kysely<Database>, key: StreamRunKey): Promise<string | null> {
-  const row = await db
+  return (await readRunCursor(db, key))?.max_value ?? null;
+}
+
+/** A stream's cursor row of a run (its pinned start and highest value seen), if any. */
+function readRunCursor(db: Kysely<Database>, key: StreamRunKey) {
+  return db
     .selectFrom('tributary.fetch_cursor')
-    .select('max_value')
+    .select(['start_value', 'max_value'])
     .where('run_id', '=', key.runId)
     .where('source', '=', key.source)
     .where('stream', '=', key.stream)
     .executeTakeFirst();
-  return row?.max_value ?? null;
 }
 
 /**

@@ -1,16 +1,9 @@
 import type { Scenario, ScenarioResult, SystemName } from '../systems/bench-system.js';
 
 /** Median of the repetitions of one system, record count and scenario. */
-export interface MedianResult {
-  readonly system: SystemName;
-  readonly records: number;
-  readonly scenario: Scenario;
+export interface MedianResult
+  extends Pick<ScenarioResult, 'system' | 'records' | 'scenario' | 'wallMs' | 'recordsPerSec' | 'peakRssBytes' | 'rowsWritten' | 'cpuMs'> {
   readonly reps: number;
-  readonly wallMs: number;
-  readonly recordsPerSec: number;
-  readonly peakRssBytes: number;
-  readonly rowsWritten: number;
-  readonly cpuMs?: number;
   /** Median 1-minute load average at the end of the repetitions. */
   readonly loadAvg1?: number;
   /** The repetition whose wall time is the median, for its detail. */
