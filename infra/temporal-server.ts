@@ -169,7 +169,11 @@ async function launch({ cli, port, uiPort, namespace, opts, log }: LaunchParams)
 
   const failure = (what: string): InfraError => {
     const logTail = readLogTail(logFile, { fromByte: logStart });
-    return new InfraError('TEMPORAL_START_FAILED', `${what}. Command: ${cli} ${args.join(' ')}\nLog (${logFile}):\n${logTail || '(empty)'}`);
+    // A failed bind is logged once at the top, then buried under the panic's stack trace: name
+    // it in the message, since the caller retries on another port when it sees it.
+    const bindError = firstBindError(logFile, logStart);
+    const cause = bindError && !logTail.includes(bindError) ? `\n${bindError}` : '';
+    return new InfraError('TEMPORAL_START_FAILED', `${what}. Command: ${cli} ${args.join(' ')}${cause}\nLog (${logFile}):\n${logTail || '(empty)'}`);
   };
 
   try {
@@ -212,4 +216,14 @@ function stopper(server: DetachedProcess): () => Promise<void> {
  */
 function serverEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TEMPORAL_')));
+}
+
+/** The first "address already in use" line the server logged since byte `fromByte`, if any. */
+function firstBindError(logFile: string, fromByte: number): string | undefined {
+  try {
+    const text = fs.readFileSync(logFile).subarray(fromByte).toString('utf8');
+    return text.split('\n').find((line) => /address already in use/i.test(line))?.trim();
+  } catch {
+    return undefined;
+  }
 }
