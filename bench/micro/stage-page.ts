@@ -1,0 +1,125 @@
+/**
+ * Micro-benchmark of the fetch side's staging: stages N bench-like records (default 100k, the
+ * bench's three sources) in pages of 250 into a fresh database, as a first load and again as a
+ * second run (a new run id over the same data, like the bench's unchanged rerun), then reads
+ * each run back the way the merge does. Prints µs per record of wall time and of the Postgres
+ * backend's CPU time (from /proc, so Postgres must run on this machine).
+ *
+ * ```sh
+ * npx tsx bench/micro/stage-page.ts                       # system Postgres at 127.0.0.1:5432
+ * DATABASE_URL=postgres://... npx tsx bench/micro/stage-page.ts --records 30000
+ * ```
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { createDatabase } from '../../store/create-database.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { type StagedRecordInput, readStagedRecords, stagePage } from '../../store/staging-store.js';
+import { recreateDatabase } from '../measure/pg-stats.js';
+import { SOURCES, recordOf, shapeOf } from '../workload/records.js';
+
+const PAGE = 250;
+const DATABASE = 'tributary_micro_stage';
+
+interface Args {
+  readonly records: number;
+  readonly url: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const i = argv.indexOf('--records');
+  const records = i >= 0 ? Number(argv[i + 1]) : 100_000;
+  if (!Number.isInteger(records) || records <= 0) throw new Error(`--records must be a positive integer, got ${argv[i + 1]}`);
+  return { records, url: process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres' };
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+// utime + stime of a process in clock ticks (100 per second on Linux).
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** One stream's pages, serialized and hashed as the fetch activity does. */
+function pagesOf(records: number): Array<{ stream: string; pages: StagedRecordInput[][] }> {
+  const shape = shapeOf(records);
+  return SOURCES.map((source) => {
+    const pages: StagedRecordInput[][] = [];
+    for (let start = 0; start < shape[source].count; start += PAGE) {
+      const page: StagedRecordInput[] = [];
+      for (let i = start; i < Math.min(start + PAGE, shape[source].count); i++) {
+        const record = recordOf(source, shape[source], i, 0);
+        const payloadJson = JSON.stringify(record);
+        const sourceKey = String(record['id'] ?? record['customer_id']);
+        page.push({ sourceKey, payloadJson, hash: createHash('sha256').update(payloadJson).digest('hex').slice(0, 32) });
+      }
+      pages.push(page);
+    }
+    return { stream: source, pages };
+  });
+}
+
+async function run(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  await recreateDatabase(args.url, DATABASE);
+  // One connection, so one backend does all the Postgres work and its CPU time is the measure.
+  const db = createDatabase(withDatabaseName(args.url, DATABASE), { max: 1, applicationName: 'micro-stage' });
+  try {
+    await migrateToLatest(db);
+    const backendPid = async () => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid;
+    const prepared = Date.now();
+    const streams = pagesOf(args.records);
+    const total = streams.reduce((n, s) => n + s.pages.reduce((m, p) => m + p.length, 0), 0);
+    console.log(`${total} records, ${PAGE} a page; serialize + hash: ${(((Date.now() - prepared) * 1000) / total).toFixed(1)} µs/record (incl. generation)`);
+
+    const measure = async (label: string, work: () => Promise<void>) => {
+      const pid = await backendPid();
+      const ticks = cpuTicks(pid);
+      const started = process.hrtime.bigint();
+      await work();
+      const wallUs = Number(process.hrtime.bigint() - started) / 1000;
+      if ((await backendPid()) !== pid) throw new Error('the pool replaced its connection during the measurement');
+      const pgUs = (cpuTicks(pid) - ticks) * 10_000;
+      console.log(`${label.padEnd(22)} wall ${(wallUs / total).toFixed(1).padStart(6)} µs/record   Postgres CPU ${(pgUs / total).toFixed(1).padStart(6)} µs/record`);
+    };
+
+    for (const runId of ['micro/first', 'micro/second']) {
+      await measure(`stage ${runId}`, async () => {
+        // Pages of the three streams interleave, as their concurrent fetches do.
+        const longest = Math.max(...streams.map((s) => s.pages.length));
+        for (let p = 0; p < longest; p++) {
+          for (const s of streams) {
+            const records = s.pages[p];
+            if (!records) continue;
+            const done = p === s.pages.length - 1;
+            const checkpoint = { pages: p + 1, records: 0, state: done ? null : { cursor: String(p + 1) }, done, reportedTotal: null, paginationType: 'cursor' };
+            await stagePage(db, { runId, source: s.stream, stream: 'records' }, { seq: p + 1, records, fetchedAt: new Date(), checkpoint });
+          }
+        }
+      });
+      await measure(`read ${runId}`, async () => {
+        let n = 0;
+        for (const s of streams) {
+          for await (const batch of readStagedRecords(db, { runId, source: s.stream, stream: 'records' })) n += batch.length;
+        }
+        if (n !== total) throw new Error(`read ${n} records back, staged ${total}`);
+      });
+    }
+    const size = (await sql<{ table: string; indexes: string }>`
+      select pg_size_pretty(pg_table_size('tributary.staged_record')) as table, pg_size_pretty(pg_indexes_size('tributary.staged_record')) as indexes`.execute(db)).rows[0]!;
+    console.log(`staged_record after both runs: table ${size.table}, indexes ${size.indexes}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+run().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
