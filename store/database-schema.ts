@@ -29,6 +29,7 @@ export interface StagedRecordTable {
   stream: string;
   page_seq: number;
   source_key: string;
+  /** `json`: the text the worker serialized, validated and kept as is. */
   payload: JSONColumnType<object, string, string>;
   hash: string;
   fetched_at: Timestamp;
