@@ -1,0 +1,89 @@
+import type { CompiledQuery, Kysely } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database } from './database-schema.js';
+import { STAGED_COPY_COLUMNS, stagedCopyText } from './staged-copy-text.js';
+import { type StagedPage, advanceCheckpointQuery, upsertStagedQuery } from './staging-statements.js';
+import { CheckpointConflictError } from './checkpoint-conflict-error.js';
+import type { StagedRecordInput, StreamRunKey } from './staging-types.js';
+
+/** SQLSTATE unique_violation. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Stages a page on one client of `pool`, COPYing its records straight into
+ * `tributary.staged_record` in the transaction that advances the checkpoint:
+ *
+ * ```sql
+ * begin;                                  -- with lazyCommit: set local synchronous_commit = off
+ * update tributary.fetch_checkpoint set pages = ... where ... and pages = $seq - 1;   -- no row: CheckpointConflictError
+ * copy tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at) from stdin;
+ * commit;
+ * ```
+ *
+ * When a record of the page was already staged in the run (an earlier page held it), the COPY
+ * fails on the run's unique key; the transaction is then rolled back and run again with an
+ * upsert in place of the COPY, so the record keeps its row and takes the new version.
+ * `records` must have distinct keys.
+ */
+export async function stagePageWithCopy(pool: pg.Pool, db: Kysely<Database>, key: StreamRunKey, page: StagedPage, records: readonly StagedRecordInput[]): Promise<void> {
+  // Compiled before the first await: the caller may go on with the page's cursor state.
+  const advance = advanceCheckpointQuery(db, key, page);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    const begin = page.lazyCommit ? 'begin; set local synchronous_commit = off' : 'begin';
+    const copied = await inTransaction(client, begin, async () => {
+      await advanceOrThrow(client, advance, key, page.seq);
+      if (records.length === 0) return true;
+      try {
+        await copy(client, `copy tributary.staged_record ${STAGED_COPY_COLUMNS} from stdin`, stagedCopyText(key, page.seq, page.fetchedAt, records));
+        return true;
+      } catch (err) {
+        if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
+        throw err;
+      }
+    });
+    if (copied) return;
+    const upsert = upsertStagedQuery(db, key, page, records);
+    await inTransaction(client, begin, async () => {
+      await advanceOrThrow(client, advance, key, page.seq);
+      await client.query(upsert.sql, upsert.parameters as unknown[]);
+    });
+  } catch (err) {
+    // A connection that failed outside SQL (reset, protocol) must not go back to the pool.
+    if ((err as { code?: unknown }).code === undefined) broken = err as Error;
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function advanceOrThrow(client: pg.PoolClient, advance: CompiledQuery, key: StreamRunKey, seq: number): Promise<void> {
+  const result = await client.query(advance.sql, advance.parameters as unknown[]);
+  if (!result.rowCount) throw new CheckpointConflictError(key, seq);
+}
+
+// Commits what `work` did, or rolls it back when it throws or returns false.
+async function inTransaction(client: pg.PoolClient, begin: string, work: () => Promise<boolean | void>): Promise<boolean> {
+  await client.query(begin);
+  let ok: boolean;
+  try {
+    ok = (await work()) !== false;
+  } catch (err) {
+    await client.query('rollback');
+    throw err;
+  }
+  await client.query(ok ? 'commit' : 'rollback');
+  return ok;
+}
+
+function copy(client: pg.PoolClient, statement: string, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(statement));
+    stream.on('error', reject);
+    // pg-copy-streams emits 'finish' once the server has confirmed the COPY.
+    stream.on('finish', resolve);
+    stream.end(text);
+  });
+}

@@ -1,0 +1,32 @@
+import type { StagedRecordInput, StreamRunKey } from './staging-types.js';
+
+/** The columns of `tributary.staged_record` a COPY fills, in the order `stagedCopyText` writes them. */
+export const STAGED_COPY_COLUMNS = '(run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)';
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const SPECIAL = /[\\\n\r\t]/g;
+
+/**
+ * `value` as a field of COPY's text format: backslash, newline, carriage return and tab escaped.
+ * JSON text never holds a raw control character, so in a payload only backslashes change.
+ */
+export function copyField(value: string): string {
+  return value.replace(SPECIAL, (c) => ESCAPES[c]!);
+}
+
+/**
+ * A page's records as the text of `COPY tributary.staged_record ${STAGED_COPY_COLUMNS} FROM STDIN`,
+ * one line per record:
+ *
+ * ```text
+ * run_id <TAB> source <TAB> stream <TAB> page_seq <TAB> source_key <TAB> payload <TAB> hash <TAB> fetched_at
+ * ```
+ */
+export function stagedCopyText(key: StreamRunKey, seq: number, fetchedAt: Date, records: readonly StagedRecordInput[]): string {
+  // Everything but the record's own fields is the same on every line of the page.
+  const prefix = `${copyField(key.runId)}\t${copyField(key.source)}\t${copyField(key.stream)}\t${seq}\t`;
+  const suffix = `\t${fetchedAt.toISOString()}\n`;
+  let text = '';
+  for (const r of records) text += `${prefix}${copyField(r.sourceKey)}\t${copyField(r.payloadJson)}\t${copyField(r.hash)}${suffix}`;
+  return text;
+}

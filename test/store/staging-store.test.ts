@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrations } from '../../migrations/index.js';
+import { createDatabase } from '../../store/create-database.js';
+import { poolOf } from '../../store/database-pool.js';
+import type { Database } from '../../store/database-schema.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { CheckpointConflictError, type FetchCheckpoint, type StagedRecordInput, type StreamRunKey, readStagedRecords, stagePage } from '../../store/staging-store.js';
+import { type TestDatabase, createTestDatabase } from '../support/database.js';
+
+let database: TestDatabase;
+let copyDb: Kysely<Database>;
+let plainPool: pg.Pool;
+let plainDb: Kysely<Database>;
+before(async () => {
+  database = await createTestDatabase();
+  copyDb = createDatabase(database.url);
+  await migrateToLatest(copyDb);
+  // A Kysely instance `createDatabase` did not make: staging falls back to one upsert statement.
+  plainPool = new pg.Pool({ connectionString: database.url, max: 2 });
+  plainDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: plainPool }) });
+});
+after(async () => {
+  await copyDb?.destroy();
+  await plainDb?.destroy();
+  await database?.drop();
+});
+
+const input = (record: Record<string, unknown>, sourceKey = String(record['id'])): StagedRecordInput => {
+  const payloadJson = JSON.stringify(record);
+  return { sourceKey, payloadJson, hash: createHash('sha256').update(payloadJson).digest('hex').slice(0, 32) };
+};
+const checkpoint = (pages: number, records: number, done = false): FetchCheckpoint => ({ pages, records, state: done ? null : { cursor: `c${pages}` }, done, reportedTotal: null, paginationType: 'cursor' });
+const readAll = async (db: Kysely<Database>, key: StreamRunKey, batchSize = 2000) => {
+  const out = [];
+  for await (const batch of readStagedRecords(db, key, batchSize)) out.push(...batch);
+  return out;
+};
+const checkpointPages = async (db: Kysely<Database>, key: StreamRunKey) =>
+  (await db.selectFrom('tributary.fetch_checkpoint').select('pages').where('run_id', '=', key.runId).where('source', '=', key.source).where('stream', '=', key.stream).executeTakeFirst())?.pages;
+
+test('createDatabase makes its pool reachable for COPY; other Kysely instances have none', () => {
+  assert.ok(poolOf(copyDb));
+  assert.equal(poolOf(plainDb), undefined);
+});
+
+for (const [name, dbOf] of [
+  ['COPY', () => copyDb],
+  ['upsert fallback', () => plainDb],
+] as const) {
+  describe(`stagePage (${name})`, () => {
+    test('stages pages with their checkpoint and reads them back in staging order', async () => {
+      const db = dbOf();
+      const key = { runId: `${name}/order`, source: 'crm', stream: 'contacts' };
+      const other = { ...key, stream: 'deals' };
+      await stagePage(db, key, { seq: 1, records: [input({ id: 'b', n: 1 }), input({ id: 'a', n: 2 })], fetchedAt: new Date('2026-01-01T00:00:00Z'), checkpoint: checkpoint(1, 2), lazyCommit: true });
+      await stagePage(db, other, { seq: 1, records: [input({ id: 'x' })], fetchedAt: new Date('2026-01-01T00:00:00Z'), checkpoint: checkpoint(1, 1, true) });
+      await stagePage(db, key, { seq: 2, records: [input({ id: 'c', n: 3 })], fetchedAt: new Date('2026-01-01T00:01:00Z'), checkpoint: checkpoint(2, 3, true) });
+      const rows = await readAll(db, key, 2);
+      assert.deepEqual(rows.map((r) => [r.sourceKey, r.payload]), [['b', { id: 'b', n: 1 }], ['a', { id: 'a', n: 2 }], ['c', { id: 'c', n: 3 }]]);
+      assert.equal(rows[2]!.fetchedAt.toISOString(), '2026-01-01T00:01:00.000Z');
+      assert.equal(rows[0]!.hash, input({ id: 'b', n: 1 }).hash);
+      assert.equal(await checkpointPages(db, key), 2);
+      assert.deepEqual((await readAll(db, other)).map((r) => r.sourceKey), ['x']);
+    });
+
+    test('a zombie attempt gets CheckpointConflictError and stages nothing', async () => {
+      const db = dbOf();
+      const key = { runId: `${name}/zombie`, source: 'crm', stream: 'contacts' };
+      await stagePage(db, key, { seq: 1, records: [input({ id: 'a' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
+      await assert.rejects(stagePage(db, key, { seq: 1, records: [input({ id: 'z1' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) }), CheckpointConflictError);
+      await stagePage(db, key, { seq: 2, records: [input({ id: 'b' })], fetchedAt: new Date(), checkpoint: checkpoint(2, 2) });
+      await assert.rejects(stagePage(db, key, { seq: 2, records: [input({ id: 'z2' })], fetchedAt: new Date(), checkpoint: checkpoint(2, 2) }), CheckpointConflictError);
+      await assert.rejects(stagePage(db, key, { seq: 4, records: [input({ id: 'z4' })], fetchedAt: new Date(), checkpoint: checkpoint(4, 3) }), CheckpointConflictError);
+      assert.deepEqual((await readAll(db, key)).map((r) => r.sourceKey), ['a', 'b']);
+      assert.equal(await checkpointPages(db, key), 2);
+    });
+
+    test('a record seen twice in a run keeps its first place and takes its latest version', async () => {
+      const db = dbOf();
+      const key = { runId: `${name}/twice`, source: 'crm', stream: 'contacts' };
+      await stagePage(db, key, { seq: 1, records: [input({ id: 'a', v: 1 }), input({ id: 'b', v: 1 })], fetchedAt: new Date(), checkpoint: checkpoint(1, 2), lazyCommit: true });
+      // Across pages (an offset paginator's overlap) and within one page.
+      await stagePage(db, key, { seq: 2, records: [input({ id: 'c', v: 1 }), input({ id: 'a', v: 2 }), input({ id: 'c', v: 2 })], fetchedAt: new Date(), checkpoint: checkpoint(2, 5) });
+      const rows = await readAll(db, key);
+      assert.deepEqual(rows.map((r) => [r.sourceKey, r.payload]), [['a', { id: 'a', v: 2 }], ['b', { id: 'b', v: 1 }], ['c', { id: 'c', v: 2 }]]);
+      assert.equal(rows[0]!.hash, input({ id: 'a', v: 2 }).hash);
+      assert.equal(await checkpointPages(db, key), 2, 'the checkpoint advanced once');
+      // The same key in another run is another record.
+      await stagePage(db, { ...key, runId: `${name}/twice-2` }, { seq: 1, records: [input({ id: 'a', v: 3 })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
+      assert.deepEqual((await readAll(db, key))[0]!.payload, { id: 'a', v: 2 });
+    });
+
+    test('keeps keys and payloads byte for byte: COPY escapes, unicode, NUL escapes', async () => {
+      const db = dbOf();
+      const key = { runId: `${name}/text`, source: 'crm', stream: 'contacts' };
+      const record = { id: 'k', text: 'tab\there\nnew "quoted" back\\slash \\N \\\\ end', nul: 'a\u0000b', unicode: 'Grüße 東京 🙂', nested: { list: [1, 2.5, null, true] } };
+      const keys = ['plain', 'with\ttab', 'with\nnewline\r', 'back\\slash', '\\N', 'ünïcode'];
+      await stagePage(db, key, { seq: 1, records: keys.map((k) => input({ ...record, id: k }, k)), fetchedAt: new Date(), checkpoint: checkpoint(1, keys.length) });
+      const rows = await readAll(db, key);
+      assert.deepEqual(rows.map((r) => r.sourceKey), keys);
+      for (const [i, row] of rows.entries()) assert.deepEqual(row.payload, { ...record, id: keys[i] });
+      const stored = await sql<{ payload: string }>`select payload::text as payload from tributary.staged_record where run_id = ${key.runId} and source_key = 'plain'`.execute(db);
+      assert.equal(stored.rows[0]!.payload, JSON.stringify({ ...record, id: 'plain' }), 'stored as the JSON text the worker serialized');
+    });
+
+    test('a failing page rolls back its checkpoint advance and leaves the connection usable', async () => {
+      const db = dbOf();
+      const key = { runId: `${name}/fail`, source: 'crm', stream: 'contacts' };
+      const broken = { sourceKey: 'bad', payloadJson: '{"id": "bad"', hash: 'h' };
+      await assert.rejects(stagePage(db, key, { seq: 1, records: [input({ id: 'ok' }), broken], fetchedAt: new Date(), checkpoint: checkpoint(1, 2) }), /json/i);
+      assert.equal(await checkpointPages(db, key), undefined);
+      assert.deepEqual(await readAll(db, key), []);
+      for (let i = 0; i < 3; i++) await assert.rejects(stagePage(db, key, { seq: 1, records: [broken], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) }));
+      await stagePage(db, key, { seq: 1, records: [input({ id: 'ok' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
+      assert.deepEqual((await readAll(db, key)).map((r) => r.sourceKey), ['ok']);
+    });
+
+    test('an empty page advances the checkpoint only', async () => {
+      const db = dbOf();
+      const key = { runId: `${name}/empty`, source: 'crm', stream: 'contacts' };
+      await stagePage(db, key, { seq: 1, records: [], fetchedAt: new Date(), checkpoint: checkpoint(1, 0, true) });
+      assert.equal(await checkpointPages(db, key), 1);
+      await assert.rejects(stagePage(db, key, { seq: 1, records: [], fetchedAt: new Date(), checkpoint: checkpoint(1, 0, true) }), CheckpointConflictError);
+    });
+  });
+}
+
+test('migration 0006 keeps staged payloads staged before it', async () => {
+  const old = await createTestDatabase();
+  const db = createDatabase(old.url);
+  try {
+    await sql`create schema if not exists tributary`.execute(db);
+    const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => migrations }, migrationTableSchema: 'tributary', allowUnorderedMigrations: true });
+    const before0006 = await migrator.migrateTo('0005_alert_state');
+    assert.equal(before0006.error, undefined);
+    const payload = { id: 'a', name: 'Ada', tags: ['x'], nested: { n: 1 } };
+    await sql`insert into tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)
+      values ('r', 'crm', 'contacts', 1, 'a', ${JSON.stringify(payload)}::jsonb, 'h', now())`.execute(db);
+    await migrateToLatest(db);
+    const rows = await readAll(db, { runId: 'r', source: 'crm', stream: 'contacts' });
+    assert.deepEqual(rows.map((r) => r.payload), [payload]);
+    const type = await sql<{ t: string }>`select format_type(atttypid, atttypmod) as t from pg_attribute where attrelid = 'tributary.staged_record'::regclass and attname = 'payload'`.execute(db);
+    assert.equal(type.rows[0]!.t, 'json');
+  } finally {
+    await db.destroy();
+    await old.drop();
+  }
+});
