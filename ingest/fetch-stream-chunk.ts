@@ -4,7 +4,7 @@ import type { IncrementalConfig } from '../config/incremental-config.js';
 import type { SourceConfig } from '../config/source-config.js';
 import { sourceKeyOf } from '../core/source-key.js';
 import { ResponseFormatError } from '../connectors/connector-error.js';
-import type { StreamReader } from '../connectors/stream-reader.js';
+import type { StreamPage, StreamReader } from '../connectors/stream-reader.js';
 import type { Database } from '../store/database-schema.js';
 import { type FetchCheckpoint, type StagedRecordInput, type StreamRunKey, readCheckpoint, stagePage } from '../store/staging-store.js';
 import { readRunCursorMax, recordRunCursorMax } from '../store/watermark-store.js';
@@ -42,8 +42,9 @@ export interface ReaderStats {
 
 /**
  * Fetches up to `maxPages` pages of a stream, continuing from its checkpoint, and stages each
- * page with the advanced checkpoint in one transaction before reading the next. Called again
- * after a crash, it resumes after the last staged page: no record is lost or staged twice.
+ * page with the advanced checkpoint in one transaction (while the next page is requested).
+ * Called again after a crash, it resumes after the last staged page: no record is lost or
+ * staged twice.
  * For incremental streams the highest cursor value seen is recorded after each page.
  */
 export async function fetchStreamChunk(
@@ -62,8 +63,10 @@ export async function fetchStreamChunk(
     ...(opts.stats && opts.stats.retries > 0 ? { retries: opts.stats.retries } : {}),
     ...(warnings.length > 0 ? { warnings: warnings.slice(0, 5) } : {}),
   });
+  let next: Promise<StreamPage> | undefined;
   for (let i = 0; i < opts.maxPages && !checkpoint.done; i++) {
-    const page = await reader.readPage(checkpoint.state as never);
+    const page = await (next ?? reader.readPage(checkpoint.state as never));
+    next = undefined;
     const fetchedAt = new Date();
     let pageMax: string | undefined;
     const records: StagedRecordInput[] = page.records.map((record, index) => {
@@ -87,7 +90,17 @@ export async function fetchStreamChunk(
       reportedTotal: page.reportedTotal ?? checkpoint.reportedTotal,
       paginationType: page.paginationType ?? checkpoint.paginationType,
     };
-    await stagePage(db, key, { seq: pages, records, fetchedAt, checkpoint });
+    // The chunk's last page commits durably (flushing the pages before it) before the chunk
+    // reports back; a Postgres crash before that loses pages and checkpoint together.
+    const lastOfChunk = checkpoint.done || i + 1 >= opts.maxPages;
+    const staged = stagePage(db, key, { seq: pages, records, fetchedAt, checkpoint, lazyCommit: !lastOfChunk });
+    if (!lastOfChunk) {
+      // The next request depends only on this page's cursor: fetch it while this page is staged.
+      next = reader.readPage(checkpoint.state as never);
+      // Should staging fail, the prefetched page is dropped with its error.
+      next.catch(() => {});
+    }
+    await staged;
     if (opts.incremental && pageMax !== undefined) {
       const next = maxCursor(cursorMax, pageMax, opts.incremental.cursorType);
       if (next !== cursorMax) {
