@@ -2,8 +2,8 @@
  * Micro-benchmark of the fetch side's staging: stages N bench-like records (default 100k, the
  * bench's three sources) in pages of 250 into a fresh database, as a first load and again as a
  * second run (a new run id over the same data, like the bench's unchanged rerun), then reads
- * each run back the way the merge does. Prints µs per record of wall time and of the Postgres
- * backend's CPU time (from /proc, so Postgres must run on this machine).
+ * each run back the way the merge does. Prints µs per record of wall time, of the Postgres
+ * backend's CPU time (from /proc, so Postgres must run on this machine) and of this process's CPU.
  *
  * ```sh
  * npx tsx bench/micro/stage-page.ts                       # system Postgres at 127.0.0.1:5432
@@ -20,6 +20,8 @@ import { recreateDatabase } from '../measure/pg-stats.js';
 import { SOURCES, recordOf, shapeOf } from '../workload/records.js';
 
 const PAGE = 250;
+// Pages per fetch activity (the `syncStream` workflow's default).
+const CHUNK_PAGES = 50;
 const DATABASE = 'tributary_micro_stage';
 
 interface Args {
@@ -82,11 +84,14 @@ async function run(): Promise<void> {
       const pid = await backendPid();
       const ticks = cpuTicks(pid);
       const started = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
       await work();
       const wallUs = Number(process.hrtime.bigint() - started) / 1000;
+      const nodeCpu = process.cpuUsage(cpu);
+      const nodeUs = nodeCpu.user + nodeCpu.system;
       if ((await backendPid()) !== pid) throw new Error('the pool replaced its connection during the measurement');
       const pgUs = (cpuTicks(pid) - ticks) * 10_000;
-      console.log(`${label.padEnd(22)} wall ${(wallUs / total).toFixed(1).padStart(6)} µs/record   Postgres CPU ${(pgUs / total).toFixed(1).padStart(6)} µs/record`);
+      console.log(`${label.padEnd(22)} wall ${(wallUs / total).toFixed(1).padStart(6)} µs/record   Postgres CPU ${(pgUs / total).toFixed(1).padStart(6)}   Node CPU ${(nodeUs / total).toFixed(1).padStart(6)} µs/record`);
     };
 
     for (const runId of ['micro/first', 'micro/second']) {
@@ -99,7 +104,9 @@ async function run(): Promise<void> {
             if (!records) continue;
             const done = p === s.pages.length - 1;
             const checkpoint = { pages: p + 1, records: 0, state: done ? null : { cursor: String(p + 1) }, done, reportedTotal: null, paginationType: 'cursor' };
-            await stagePage(db, { runId, source: s.stream, stream: 'records' }, { seq: p + 1, records, fetchedAt: new Date(), checkpoint });
+            // As the fetch activity does: only a chunk's last page waits for its WAL flush.
+            const lazyCommit = !done && (p + 1) % CHUNK_PAGES !== 0;
+            await stagePage(db, { runId, source: s.stream, stream: 'records' }, { seq: p + 1, records, fetchedAt: new Date(), checkpoint, lazyCommit });
           }
         }
       });
