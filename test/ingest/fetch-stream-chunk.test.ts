@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Kysely } from 'kysely';
+import type { SourceConfig } from '../../config/source-config.js';
+import type { StreamPage, StreamReader } from '../../connectors/stream-reader.js';
+import { fetchStreamChunk } from '../../ingest/fetch-stream-chunk.js';
+import { createDatabase } from '../../store/create-database.js';
+import type { Database } from '../../store/database-schema.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { CheckpointConflictError, readCheckpoint, readStagedRecords, stagePage } from '../../store/staging-store.js';
+import { type TestDatabase, createTestDatabase } from '../support/database.js';
+
+let database: TestDatabase;
+let db: Kysely<Database>;
+before(async () => {
+  database = await createTestDatabase();
+  db = createDatabase(database.url);
+  await migrateToLatest(db);
+});
+after(async () => {
+  await db?.destroy();
+  await database?.drop();
+});
+
+const source = { type: 'rest', streams: { contacts: { primaryKey: '$.id' } } } as unknown as SourceConfig;
+
+/** A reader over `pages` pages of two records each, logging every request; page `failAt` fails. */
+function fakeReader(pages: number, opts: { failAt?: number; onRead?: (page: number) => Promise<void> } = {}): StreamReader & { requested: number[] } {
+  const requested: number[] = [];
+  return {
+    paginationType: 'cursor',
+    requested,
+    async readPage(state): Promise<StreamPage> {
+      const n = state === null ? 1 : Number((state as { page: number }).page);
+      requested.push(n);
+      await opts.onRead?.(n);
+      if (n === opts.failAt) throw new Error(`page ${n} failed`);
+      return { records: [{ id: `r${n}a` }, { id: `r${n}b` }], next: n < pages ? { page: n + 1 } : null, url: `http://api/${n}` };
+    },
+  };
+}
+
+const staged = async (runId: string) => {
+  const keys: string[] = [];
+  for await (const batch of readStagedRecords(db, { runId, source: 'crm', stream: 'contacts' })) keys.push(...batch.map((r) => r.sourceKey));
+  return keys;
+};
+
+test('chunks stage every page once, in order, and request no page beyond the chunk', async () => {
+  const key = { runId: 'chunks', source: 'crm', stream: 'contacts' };
+  const reader = fakeReader(5);
+  const first = await fetchStreamChunk(db, key, source, reader, { maxPages: 2 });
+  assert.deepEqual([first.pages, first.records, first.done], [2, 4, false]);
+  assert.deepEqual(reader.requested, [1, 2], 'the next chunk requests page 3 itself');
+  await fetchStreamChunk(db, key, source, reader, { maxPages: 2 });
+  const last = await fetchStreamChunk(db, key, source, reader, { maxPages: 2 });
+  assert.deepEqual([last.pages, last.records, last.done], [5, 10, true]);
+  assert.deepEqual(reader.requested, [1, 2, 3, 4, 5]);
+  assert.deepEqual(await staged(key.runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b', 'r4a', 'r4b', 'r5a', 'r5b']);
+});
+
+test('a request failing while the page before is staged fails the chunk after that page is staged', async () => {
+  const key = { runId: 'failing', source: 'crm', stream: 'contacts' };
+  await assert.rejects(fetchStreamChunk(db, key, source, fakeReader(5, { failAt: 3 }), { maxPages: 10 }), /page 3 failed/);
+  assert.equal((await readCheckpoint(db, key))?.pages, 2);
+  const resumed = await fetchStreamChunk(db, key, source, fakeReader(5), { maxPages: 10 });
+  assert.deepEqual([resumed.pages, resumed.records, resumed.done], [5, 10, true]);
+  assert.deepEqual(await staged(key.runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b', 'r4a', 'r4b', 'r5a', 'r5b']);
+});
+
+test('a zombie chunk stops with CheckpointConflictError and drops the page it was prefetching', async () => {
+  const key = { runId: 'zombie', source: 'crm', stream: 'contacts' };
+  // Another attempt stages page 2 while this one is between its requests.
+  const reader = fakeReader(5, {
+    onRead: async (n) => {
+      if (n !== 2) return;
+      const checkpoint = { pages: 2, records: 3, state: { page: 3 }, done: false, reportedTotal: null, paginationType: 'cursor' };
+      await stagePage(db, key, { seq: 2, records: [{ sourceKey: 'other', payloadJson: '{"id":"other"}', hash: 'h' }], fetchedAt: new Date(), checkpoint }).catch(() => {});
+    },
+  });
+  await stagePage(db, key, { seq: 1, records: [], fetchedAt: new Date(), checkpoint: { pages: 1, records: 0, state: { page: 2 }, done: false, reportedTotal: null, paginationType: 'cursor' } });
+  await assert.rejects(fetchStreamChunk(db, key, source, reader, { maxPages: 10 }), CheckpointConflictError);
+  assert.equal((await readCheckpoint(db, key))?.pages, 2);
+  assert.deepEqual(await staged(key.runId), ['other']);
+});
