@@ -1,12 +1,16 @@
 import { contentHash } from '../core/stable-json.js';
 import { readStagedRecords } from '../store/staging-store.js';
-import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
+import { type ContributionRow, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { type IdentityInput, assignEntityKeys } from './identity.js';
 import { compileTombstoneTest } from './is-tombstone.js';
 import { compileRecordMapper } from './map-record.js';
+import { mappingFingerprint } from './mapping-fingerprint.js';
+import { countStaged, markStreamSeen } from './mark-stream-seen.js';
 import { compileMatchReader } from './match-keys.js';
 import { countQuarantined } from './merge-summary.js';
+import { PendingWrites } from './pending-writes.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from './quarantine.js';
+import { readStagedChanges } from './staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into one entity. */
@@ -15,23 +19,46 @@ export interface StreamMerge extends StreamMergeInput {
   readonly children: readonly string[];
 }
 
+/** A record that mapped, waiting for its entity key. */
+interface GoodRecord {
+  readonly sourceKey: string;
+  readonly values: Record<string, unknown>;
+  readonly updatedAt: number | null;
+  readonly fetchedAt: Date;
+  readonly stagedHash: string;
+  readonly identity: IdentityInput;
+}
+
 /**
  * Merges a stream's staged records of a run into a top-level entity, a batch at a time: a
  * tombstone withdraws the record's earlier contribution (and its children); a record that
  * violates the schema goes to quarantine; the others get entity keys by their match values
  * (merging entities they link) and are stored as contributions. A deleted-records feed
  * (`deletes`) withdraws the named records of another stream.
+ *
+ * A record whose live contribution was mapped from the same payload under the same config is
+ * not read at all: mapping it again would give the same values, the same match values and so the
+ * same entity (redirects move contributions with their entities). It counts as read, and its
+ * entity is marked seen, set-based, with the records that were merged.
  */
 export async function mergeStream(m: StreamMerge): Promise<void> {
   const [source, stream] = m.ref.split('.') as [string, string];
-  const target = { entity: m.name, source, stream, runId: m.runId };
   if (m.mapping.deletes !== undefined) return mergeDeletesFeed(m, source, stream);
+  const fingerprint = mappingFingerprint(m.entity, m.ref);
+  const target = { entity: m.name, source, stream, runId: m.runId, fingerprint };
+  const staged = { runId: m.stagedRunId, source, stream };
   const map = compileRecordMapper(m.entity, m.mapping);
   const matchPairs = compileMatchReader(m.entity, m.ref);
   const isTombstone = compileTombstoneTest(m.mapping);
-  for await (const batch of readStagedRecords(m.trx, { runId: m.stagedRunId, source, stream })) {
-    m.summary.recordsRead += batch.length;
-    const good: Array<{ sourceKey: string; values: Record<string, unknown>; updatedAt: number | null; fetchedAt: Date; identity: IdentityInput }> = [];
+  // Writes nothing reads back before the next batch's identity lookup are not waited for, so the
+  // connection runs them (and the read ahead) while the next batch is mapped. Statements on the
+  // transaction run in the order they were issued, so each identity lookup still sees every link
+  // of the batches before it.
+  const writes = new PendingWrites();
+  let read = 0;
+  for await (const batch of readStagedChanges(m.trx, { ...staged, unchangedIn: { entity: m.name, fingerprint } })) {
+    read += batch.length;
+    const good: GoodRecord[] = [];
     const bad: QuarantineRow[] = [];
     const tombstones: string[] = [];
     let seenAt = new Date(0);
@@ -47,13 +74,13 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
         continue;
       }
       const identity = { pairs: matchPairs(record.payload, mapped.values), fallback: `${m.ref}:${record.sourceKey}` };
-      good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, identity });
+      good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, stagedHash: record.hash, identity });
     }
     for (const b of bad) countQuarantined(m.summary, b.reasons);
-    await insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad);
+    if (bad.length > 0) writes.add(insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad));
     if (m.quarantineOnly) continue;
-    if (tombstones.length > 0) await withdraw(m, source, stream, tombstones, seenAt);
-    const { keys, redirects } = await assignEntityKeys(m.trx, m.name, good.map((g) => g.identity), { runId: m.runId, now: m.now, children: m.children });
+    if (tombstones.length > 0) writes.add(withdraw(m, source, stream, tombstones, seenAt));
+    const { keys, redirects } = await writes.around(() => assignEntityKeys(m.trx, m.name, good.map((g) => g.identity), { runId: m.runId, now: m.now, children: m.children }));
     m.summary.identityMerges += redirects.length;
     const rows: ContributionRow[] = good.map((g, i) => ({
       source_key: g.sourceKey,
@@ -62,10 +89,14 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
       source_updated_at: g.updatedAt === null ? null : new Date(g.updatedAt).toISOString(),
       fetched_at: g.fetchedAt.toISOString(),
       hash: contentHash({ v: g.values, u: g.updatedAt }),
+      staged_hash: g.stagedHash,
     }));
-    m.summary.contributionsChanged += await upsertContributions(m.trx, target, rows);
-    await markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at })));
+    writes.add(upsertContributions(m.trx, target, rows).then((n) => (m.summary.contributionsChanged += n)));
   }
+  await writes.settle();
+  // Every record left unread was unchanged; the seen statement counts them all in one pass.
+  const total = m.quarantineOnly ? await countStaged(m.trx, staged) : await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId });
+  m.summary.recordsRead += Math.max(total, read);
 }
 
 /** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */
@@ -80,8 +111,8 @@ async function mergeDeletesFeed(m: StreamMerge, feedSource: string, feedStream: 
 
 /** Withdraws records of a stream from the entity, and their children from every child entity, as of when the deletion was fetched. */
 async function withdraw(m: StreamMerge, source: string, stream: string, sourceKeys: readonly string[], at: Date): Promise<void> {
-  m.summary.withdrawn += await withdrawContributions(m.trx, { entity: m.name, source, stream, runId: m.runId }, { sourceKeys }, at);
-  for (const child of m.children) {
-    await withdrawContributions(m.trx, { entity: child, source, stream, runId: m.runId }, { parentSourceKeys: sourceKeys, keep: [] }, at);
-  }
+  const withdrawn = withdrawContributions(m.trx, { entity: m.name, source, stream, runId: m.runId }, { sourceKeys }, at);
+  // Issued together, so a caller that does not wait still has them queued before its next statement.
+  const children = m.children.map((child) => withdrawContributions(m.trx, { entity: child, source, stream, runId: m.runId }, { parentSourceKeys: sourceKeys, keep: [] }, at));
+  m.summary.withdrawn += (await Promise.all([withdrawn, ...children]))[0]!;
 }

@@ -69,6 +69,11 @@ export interface SourceRecordTable {
   parent_key: string | null;
   /** For a child entity: the source record (of the same stream) the child was read from. */
   parent_source_key: string | null;
+  /**
+   * The staged payload hash this contribution was mapped from, combined with the mapping's config
+   * fingerprint (`merge/mapping-fingerprint.ts`); null where unknown (children, older rows).
+   */
+  raw_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** An entity merged into another because one record linked both (`tributary.entity_redirect`). */

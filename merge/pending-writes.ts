@@ -1,0 +1,36 @@
+/**
+ * Statements issued on the merge transaction without waiting for them: the connection runs them
+ * in order while the worker maps the next batch. `settle()` waits for all of them and throws the
+ * first one's error in issue order: on a failed transaction every later statement fails too, so
+ * the first error is the cause.
+ */
+export class PendingWrites {
+  private readonly pending: Array<Promise<unknown>> = [];
+
+  /** Tracks a statement already issued; its rejection is reported by `settle()`, never unhandled. */
+  add<T>(write: Promise<T>): void {
+    write.catch(() => undefined);
+    this.pending.push(write);
+  }
+
+  /** Waits for every tracked statement; throws the earliest-issued failure. */
+  async settle(): Promise<void> {
+    const all = this.pending.splice(0);
+    const results = await Promise.allSettled(all);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * Runs `step`; when it fails, a failure of an earlier tracked statement is thrown instead (the
+   * step most likely failed only because the transaction was already aborted).
+   */
+  async around<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      await this.settle();
+      throw err;
+    }
+  }
+}
