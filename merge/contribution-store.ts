@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/database-schema.js';
 import { rawHashSql } from './mapping-fingerprint.js';
+import { SEEN_PRECISION } from './mark-stream-seen.js';
 
 /** A mapped source record, keyed and hashed, ready to store as a contribution. */
 export interface ContributionRow {
@@ -124,7 +125,8 @@ export async function withdrawContributions(
 
 /**
  * Records that entities were seen upstream in this run (`tributary.entity_seen`), a narrow
- * table apart from the entity rows, so bumping "last seen" never rewrites an entity row.
+ * table apart from the entity rows, so bumping "last seen" never rewrites an entity row. A row
+ * moves on only by at least `SEEN_PRECISION`, never back.
  */
 export async function markSeen(trx: Kysely<Database>, entity: string, runId: string, seen: ReadonlyArray<{ entity_key: string; at: string }>): Promise<void> {
   if (seen.length === 0) return;
@@ -132,5 +134,6 @@ export async function markSeen(trx: Kysely<Database>, entity: string, runId: str
     insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
     select ${entity}, r.entity_key, max(r.at), ${runId} from jsonb_to_recordset(${JSON.stringify(seen)}::jsonb) as r(entity_key text, at timestamptz)
     group by r.entity_key
-    on conflict (entity, entity_key) do update set last_seen = greatest(e.last_seen, excluded.last_seen), last_run_id = excluded.last_run_id`.execute(trx);
+    on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
+      where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}`.execute(trx);
 }

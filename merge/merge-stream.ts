@@ -1,6 +1,6 @@
 import { contentHash } from '../core/stable-json.js';
 import { readStagedRecords } from '../store/staging-store.js';
-import { type ContributionRow, upsertContributions, withdrawContributions } from './contribution-store.js';
+import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { type IdentityInput, assignEntityKeys } from './identity.js';
 import { compileTombstoneTest } from './is-tombstone.js';
 import { compileRecordMapper } from './map-record.js';
@@ -92,10 +92,13 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
       staged_hash: g.stagedHash,
     }));
     writes.add(upsertContributions(m.trx, target, rows).then((n) => (m.summary.contributionsChanged += n)));
+    writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
   }
   await writes.settle();
-  // Every record left unread was unchanged; the seen statement counts them all in one pass.
-  const total = m.quarantineOnly ? await countStaged(m.trx, staged) : await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId });
+  // Records left unread were unchanged: they count as read, and their entities are seen in one
+  // statement (a first load, which skips nothing, does without it).
+  const total = await countStaged(m.trx, staged);
+  if (total > read && !m.quarantineOnly) await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId });
   m.summary.recordsRead += Math.max(total, read);
 }
 

@@ -87,7 +87,11 @@ export interface EntityRedirectTable {
   merged_at: Timestamp;
 }
 
-/** When an entity was last seen upstream (`tributary.entity_seen`); apart from the entity row so reruns rewrite nothing. */
+/**
+ * When an entity was last seen upstream (`tributary.entity_seen`); apart from the entity row so
+ * reruns rewrite nothing. Exact to within an hour: a row is rewritten only when its entity is seen
+ * at least an hour after `last_seen` (`merge/mark-stream-seen.ts` `SEEN_PRECISION`).
+ */
 export interface EntitySeenTable {
   entity: string;
   entity_key: string;
