@@ -1,5 +1,4 @@
 import { contentHash } from '../core/stable-json.js';
-import { readStagedRecords } from '../store/staging-store.js';
 import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { type IdentityInput, assignEntityKeys } from './identity.js';
 import { compileTombstoneTest } from './is-tombstone.js';
@@ -55,57 +54,63 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
   // transaction run in the order they were issued, so each identity lookup still sees every link
   // of the batches before it.
   const writes = new PendingWrites();
-  let read = 0;
-  for await (const batch of readStagedChanges(m.trx, { ...staged, unchangedIn: { entity: m.name, fingerprint } })) {
-    read += batch.length;
-    const good: GoodRecord[] = [];
-    const bad: QuarantineRow[] = [];
-    const tombstones: string[] = [];
-    let seenAt = new Date(0);
-    for (const record of batch) {
-      if (isTombstone(record.payload)) {
-        tombstones.push(record.sourceKey);
-        if (record.fetchedAt > seenAt) seenAt = record.fetchedAt;
-        continue;
+  let merged = 0;
+  try {
+    for await (const batch of readStagedChanges(m.trx, { ...staged, unchangedIn: { entity: m.name, fingerprint } })) {
+      merged += batch.length;
+      const good: GoodRecord[] = [];
+      const bad: QuarantineRow[] = [];
+      const tombstones: string[] = [];
+      let seenAt = new Date(0);
+      for (const record of batch) {
+        if (isTombstone(record.payload)) {
+          tombstones.push(record.sourceKey);
+          if (record.fetchedAt > seenAt) seenAt = record.fetchedAt;
+          continue;
+        }
+        const mapped = map(record.payload);
+        if (!mapped.ok) {
+          bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: record.payload });
+          continue;
+        }
+        const identity = { pairs: matchPairs(record.payload, mapped.values), fallback: `${m.ref}:${record.sourceKey}` };
+        good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, stagedHash: record.hash, identity });
       }
-      const mapped = map(record.payload);
-      if (!mapped.ok) {
-        bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: record.payload });
-        continue;
-      }
-      const identity = { pairs: matchPairs(record.payload, mapped.values), fallback: `${m.ref}:${record.sourceKey}` };
-      good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, stagedHash: record.hash, identity });
+      for (const b of bad) countQuarantined(m.summary, b.reasons);
+      if (bad.length > 0) writes.add(insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad));
+      if (m.quarantineOnly) continue;
+      if (tombstones.length > 0) writes.add(withdraw(m, source, stream, tombstones, seenAt));
+      const { keys, redirects } = await assignEntityKeys(m.trx, m.name, good.map((g) => g.identity), { runId: m.runId, now: m.now, children: m.children });
+      m.summary.identityMerges += redirects.length;
+      const rows: ContributionRow[] = good.map((g, i) => ({
+        source_key: g.sourceKey,
+        entity_key: keys[i]!,
+        values: g.values,
+        source_updated_at: g.updatedAt === null ? null : new Date(g.updatedAt).toISOString(),
+        fetched_at: g.fetchedAt.toISOString(),
+        hash: contentHash({ v: g.values, u: g.updatedAt }),
+        staged_hash: g.stagedHash,
+      }));
+      writes.add(upsertContributions(m.trx, target, rows).then((n) => (m.summary.contributionsChanged += n)));
+      writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
     }
-    for (const b of bad) countQuarantined(m.summary, b.reasons);
-    if (bad.length > 0) writes.add(insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad));
-    if (m.quarantineOnly) continue;
-    if (tombstones.length > 0) writes.add(withdraw(m, source, stream, tombstones, seenAt));
-    const { keys, redirects } = await writes.around(() => assignEntityKeys(m.trx, m.name, good.map((g) => g.identity), { runId: m.runId, now: m.now, children: m.children }));
-    m.summary.identityMerges += redirects.length;
-    const rows: ContributionRow[] = good.map((g, i) => ({
-      source_key: g.sourceKey,
-      entity_key: keys[i]!,
-      values: g.values,
-      source_updated_at: g.updatedAt === null ? null : new Date(g.updatedAt).toISOString(),
-      fetched_at: g.fetchedAt.toISOString(),
-      hash: contentHash({ v: g.values, u: g.updatedAt }),
-      staged_hash: g.stagedHash,
-    }));
-    writes.add(upsertContributions(m.trx, target, rows).then((n) => (m.summary.contributionsChanged += n)));
-    writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
+  } catch (err) {
+    // A failed write aborts the transaction, and every later statement fails for that: report the write's error.
+    await writes.settle();
+    throw err;
   }
   await writes.settle();
   // Records left unread were unchanged: they count as read, and their entities are seen in one
   // statement (a first load, which skips nothing, does without it).
   const total = await countStaged(m.trx, staged);
-  if (total > read && !m.quarantineOnly) await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId });
-  m.summary.recordsRead += Math.max(total, read);
+  if (total > merged && !m.quarantineOnly) await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId });
+  m.summary.recordsRead += total;
 }
 
 /** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */
 async function mergeDeletesFeed(m: StreamMerge, feedSource: string, feedStream: string): Promise<void> {
   const [source, stream] = m.mapping.deletes!.split('.') as [string, string];
-  for await (const batch of readStagedRecords(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream })) {
+  for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream })) {
     m.summary.recordsRead += batch.length;
     const seenAt = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
     if (!m.quarantineOnly) await withdraw(m, source, stream, batch.map((r) => r.sourceKey), seenAt);

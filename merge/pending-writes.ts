@@ -20,17 +20,4 @@ export class PendingWrites {
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
-
-  /**
-   * Runs `step`; when it fails, a failure of an earlier tracked statement is thrown instead (the
-   * step most likely failed only because the transaction was already aborted).
-   */
-  async around<T>(step: () => Promise<T>): Promise<T> {
-    try {
-      return await step();
-    } catch (err) {
-      await this.settle();
-      throw err;
-    }
-  }
 }
