@@ -18,13 +18,19 @@ export interface StreamSeen extends StreamRunKey {
   readonly mergeRunId: string;
 }
 
+/** What `markStreamSeen` found: the stream's staged records of the run, and how many of them are unchanged. */
+export interface StreamSeenCounts {
+  readonly staged: number;
+  readonly unchanged: number;
+}
+
 /**
  * Marks seen (`tributary.entity_seen`), in one statement inside Postgres, every entity that a
- * stream's staged record of the run now contributes to: each record whose live contribution was
- * mapped from that very payload, whether this merge stored it or skipped it as unchanged.
- * Tombstones and quarantined records have no such contribution and mark nothing. Last seen is
- * the latest fetch time of the entity's records; it never moves back, and moves on only by at
- * least `SEEN_PRECISION`.
+ * stream's unchanged staged records of the run contribute to: each record whose live
+ * contribution was mapped from that very payload under the same mapping. Other records (new,
+ * changed, tombstones, quarantined) mark nothing here. Last seen is the latest fetch time of the
+ * entity's records; it never moves back, and moves on only by at least `SEEN_PRECISION`.
+ * Returns how many records the stream staged, and how many of them are unchanged.
  *
  * ```sql
  * insert into tributary.entity_seen (entity, entity_key, last_seen, last_run_id)
@@ -35,23 +41,34 @@ export interface StreamSeen extends StreamRunKey {
  *   where excluded.last_seen >= e.last_seen + interval '1 hour'
  * ```
  */
-export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promise<void> {
+export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promise<StreamSeenCounts> {
   // `offset 0`: one primary-key probe per staged record, whatever the (possibly absent) statistics say.
-  await sql`
-    with seen as (
-      select c.entity_key, max(st.fetched_at) as at from tributary.staged_record st
+  const result = await sql<StreamSeenCounts>`
+    with staged as materialized (
+      select r.source_key, r.hash, r.fetched_at from tributary.staged_record r
+      where r.run_id = ${q.runId} and r.source = ${q.source} and r.stream = ${q.stream}
+    ), unchanged as materialized (
+      select c.entity_key, st.fetched_at from staged st
       cross join lateral (
         select s.entity_key from tributary.source_record s
         where s.entity = ${q.entity} and s.source = ${q.source} and s.stream = ${q.stream} and s.source_key = st.source_key
           and s.deleted_at is null and s.raw_hash = ${rawHashSql(sql`st.hash`, q.fingerprint)}
         offset 0) c
-      where st.run_id = ${q.runId} and st.source = ${q.source} and st.stream = ${q.stream}
-      group by c.entity_key
+    ), marked as (
+      insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
+      select ${q.entity}, entity_key, max(fetched_at), ${q.mergeRunId} from unchanged group by entity_key
+      on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
+        where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}
     )
-    insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
-    select ${q.entity}, entity_key, at, ${q.mergeRunId} from seen
-    on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
-      where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}`.execute(db);
+    select (select count(*) from staged)::int as staged, (select count(*) from unchanged)::int as unchanged`.execute(db);
+  return result.rows[0] ?? { staged: 0, unchanged: 0 };
+}
+
+/** Whether any record of the stream contributes to the entity (if not, nothing of it can be unchanged). */
+export async function hasContributions(db: Kysely<Database>, q: { entity: string; source: string; stream: string }): Promise<boolean> {
+  const result = await sql<{ any: boolean }>`
+    select exists (select 1 from tributary.source_record where entity = ${q.entity} and source = ${q.source} and stream = ${q.stream}) as any`.execute(db);
+  return result.rows[0]?.any ?? false;
 }
 
 /** How many records a stream staged in a run. */

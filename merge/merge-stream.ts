@@ -4,7 +4,7 @@ import { type IdentityInput, assignEntityKeys } from './identity.js';
 import { compileTombstoneTest } from './is-tombstone.js';
 import { compileRecordMapper } from './map-record.js';
 import { mappingFingerprint } from './mapping-fingerprint.js';
-import { countStaged, markStreamSeen } from './mark-stream-seen.js';
+import { countStaged, hasContributions, markStreamSeen } from './mark-stream-seen.js';
 import { compileMatchReader } from './match-keys.js';
 import { countQuarantined } from './merge-summary.js';
 import { PendingWrites } from './pending-writes.js';
@@ -38,7 +38,8 @@ interface GoodRecord {
  * A record whose live contribution was mapped from the same payload under the same config is
  * not read at all: mapping it again would give the same values, the same match values and so the
  * same entity (redirects move contributions with their entities). It counts as read, and its
- * entity is marked seen, set-based, with the records that were merged.
+ * entity is marked seen by one set-based statement first; when every record is unchanged,
+ * nothing else runs.
  */
 export async function mergeStream(m: StreamMerge): Promise<void> {
   const [source, stream] = m.ref.split('.') as [string, string];
@@ -54,10 +55,13 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
   // transaction run in the order they were issued, so each identity lookup still sees every link
   // of the batches before it.
   const writes = new PendingWrites();
-  let merged = 0;
+  // A stream without contributions yet (a first load) has nothing unchanged to look for.
+  const known = !m.quarantineOnly && (await hasContributions(m.trx, { entity: m.name, source, stream }));
+  const counts = known ? await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId }) : { staged: await countStaged(m.trx, staged), unchanged: 0 };
+  m.summary.recordsRead += counts.staged;
+  if (counts.unchanged === counts.staged) return;
   try {
     for await (const batch of readStagedChanges(m.trx, { ...staged, unchangedIn: { entity: m.name, fingerprint } })) {
-      merged += batch.length;
       const good: GoodRecord[] = [];
       const bad: QuarantineRow[] = [];
       const tombstones: string[] = [];
@@ -100,11 +104,6 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
     throw err;
   }
   await writes.settle();
-  // Records left unread were unchanged: they count as read, and their entities are seen in one
-  // statement (a first load, which skips nothing, does without it).
-  const total = await countStaged(m.trx, staged);
-  if (total > merged && !m.quarantineOnly) await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId });
-  m.summary.recordsRead += total;
 }
 
 /** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */
