@@ -61,8 +61,13 @@ export async function upsertContributions(trx: Kysely<Database>, target: Contrib
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         as r(source_key text, entity_key text, "values" jsonb, source_updated_at timestamptz, fetched_at timestamptz, hash text, parent_key text, parent_source_key text, staged_hash text)
     ), old as (
-      select s.source_key, s.entity_key, s.hash, s.deleted_at, s.parent_key from tributary.source_record s join input i on s.source_key = i.source_key
-      where s.entity = ${target.entity} and s.source = ${target.source} and s.stream = ${target.stream}
+      -- One primary-key probe per input row: joined plainly, a source_record without statistics (a
+      -- first load) gets hashed whole, all of the stream's contributions for every batch.
+      select i.source_key, s.entity_key, s.hash, s.deleted_at, s.parent_key from input i
+      cross join lateral (
+        select s.entity_key, s.hash, s.deleted_at, s.parent_key from tributary.source_record s
+        where s.entity = ${target.entity} and s.source = ${target.source} and s.stream = ${target.stream} and s.source_key = i.source_key
+        offset 0) s
     ), up as (
       insert into tributary.source_record as s (entity, source, stream, source_key, entity_key, "values", source_updated_at, fetched_at, run_id, hash, first_seen, parent_key, parent_source_key, raw_hash)
       select ${target.entity}, ${target.source}, ${target.stream}, i.source_key, i.entity_key, i."values", i.source_updated_at, i.fetched_at, ${target.runId}, i.hash, i.fetched_at, i.parent_key, i.parent_source_key, ${rawHash}
