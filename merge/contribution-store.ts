@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/database-schema.js';
+import { rawHashSql } from './mapping-fingerprint.js';
+import { SEEN_PRECISION } from './mark-stream-seen.js';
 
 /** A mapped source record, keyed and hashed, ready to store as a contribution. */
 export interface ContributionRow {
@@ -12,6 +14,8 @@ export interface ContributionRow {
   /** For a child entity: the parent entity key and the source record the child was read from. */
   readonly parent_key?: string | null;
   readonly parent_source_key?: string | null;
+  /** The staged payload hash the row was mapped from (stored combined with the target's `fingerprint`). */
+  readonly staged_hash?: string;
 }
 
 /** Which stream's contributions to an entity a call is about. */
@@ -20,6 +24,8 @@ export interface ContributionTarget {
   readonly source: string;
   readonly stream: string;
   readonly runId: string;
+  /** The mapping fingerprint: with it each row's `raw_hash` is stored, so an unchanged record can be skipped next time. */
+  readonly fingerprint?: string;
 }
 
 /**
@@ -34,42 +40,59 @@ export async function createAffectedTable(trx: Kysely<Database>): Promise<void> 
  * Upserts a batch of contributions of one stream to an entity (`tributary.source_record`) and
  * adds to `merge_affected` the key of every new or changed contribution, and the old key of a
  * record that moved to another entity. Unchanged contributions (same hash, same key, not
- * withdrawn) are not rewritten. A record that comes back after a withdrawal counts again.
+ * withdrawn) are not rewritten, except to record a new `raw_hash` (a payload that changed
+ * outside the mapped fields): that alone is no change, so it touches nothing else. A record that
+ * comes back after a withdrawal counts again. Returns how many contributions changed.
  *
  * ```sql
  * insert into tributary.source_record (...) select ... from jsonb_to_recordset($1::jsonb) as i(...)
  * on conflict (entity, source, stream, source_key) do update set ...
  *   where s.hash is distinct from excluded.hash or s.entity_key is distinct from excluded.entity_key or s.deleted_at is not null
+ *      or s.parent_key is distinct from excluded.parent_key or s.raw_hash is distinct from excluded.raw_hash
  * ```
  */
 export async function upsertContributions(trx: Kysely<Database>, target: ContributionTarget, rows: readonly ContributionRow[]): Promise<number> {
   if (rows.length === 0) return 0;
+  const rawHash = target.fingerprint === undefined ? sql`null::text` : rawHashSql(sql`i.staged_hash`, target.fingerprint);
+  const changed = sql`s.hash is distinct from excluded.hash or s.entity_key is distinct from excluded.entity_key
+           or s.deleted_at is not null or s.parent_key is distinct from excluded.parent_key`;
   const result = await sql<{ changed: number }>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r(source_key text, entity_key text, "values" jsonb, source_updated_at timestamptz, fetched_at timestamptz, hash text, parent_key text, parent_source_key text)
+        as r(source_key text, entity_key text, "values" jsonb, source_updated_at timestamptz, fetched_at timestamptz, hash text, parent_key text, parent_source_key text, staged_hash text)
     ), old as (
-      select s.source_key, s.entity_key from tributary.source_record s join input i on s.source_key = i.source_key
-      where s.entity = ${target.entity} and s.source = ${target.source} and s.stream = ${target.stream}
+      -- One primary-key probe per input row: joined plainly, a source_record without statistics (a
+      -- first load) gets hashed whole, all of the stream's contributions for every batch.
+      select i.source_key, s.entity_key, s.hash, s.deleted_at, s.parent_key from input i
+      cross join lateral (
+        select s.entity_key, s.hash, s.deleted_at, s.parent_key from tributary.source_record s
+        where s.entity = ${target.entity} and s.source = ${target.source} and s.stream = ${target.stream} and s.source_key = i.source_key
+        offset 0) s
     ), up as (
-      insert into tributary.source_record as s (entity, source, stream, source_key, entity_key, "values", source_updated_at, fetched_at, run_id, hash, first_seen, parent_key, parent_source_key)
-      select ${target.entity}, ${target.source}, ${target.stream}, i.source_key, i.entity_key, i."values", i.source_updated_at, i.fetched_at, ${target.runId}, i.hash, i.fetched_at, i.parent_key, i.parent_source_key
+      insert into tributary.source_record as s (entity, source, stream, source_key, entity_key, "values", source_updated_at, fetched_at, run_id, hash, first_seen, parent_key, parent_source_key, raw_hash)
+      select ${target.entity}, ${target.source}, ${target.stream}, i.source_key, i.entity_key, i."values", i.source_updated_at, i.fetched_at, ${target.runId}, i.hash, i.fetched_at, i.parent_key, i.parent_source_key, ${rawHash}
       from input i
       on conflict (entity, source, stream, source_key) do update
         set entity_key = excluded.entity_key, "values" = excluded."values", source_updated_at = excluded.source_updated_at,
-            fetched_at = excluded.fetched_at, run_id = excluded.run_id, hash = excluded.hash,
-            parent_key = excluded.parent_key, parent_source_key = excluded.parent_source_key, deleted_at = null, deleted_run_id = null
-        where s.hash is distinct from excluded.hash or s.entity_key is distinct from excluded.entity_key
-           or s.deleted_at is not null or s.parent_key is distinct from excluded.parent_key
-      returning s.source_key, s.entity_key
+            fetched_at = case when ${changed} then excluded.fetched_at else s.fetched_at end,
+            run_id = case when ${changed} then excluded.run_id else s.run_id end, hash = excluded.hash,
+            parent_key = excluded.parent_key, parent_source_key = excluded.parent_source_key, deleted_at = null, deleted_run_id = null,
+            raw_hash = excluded.raw_hash
+        where ${changed} or s.raw_hash is distinct from excluded.raw_hash
+      returning s.source_key, s.entity_key, s.hash, s.parent_key
+    ), moved as (
+      -- Only a new row, or one whose contribution changed, is a change; a new raw_hash alone is not.
+      select u.source_key, u.entity_key, o.entity_key as old_key from up u left join old o on o.source_key = u.source_key
+      where o.source_key is null or o.hash is distinct from u.hash or o.entity_key is distinct from u.entity_key
+         or o.deleted_at is not null or o.parent_key is distinct from u.parent_key
     ), touched as (
       insert into merge_affected (entity, entity_key)
-      select ${target.entity}, entity_key from up
+      select ${target.entity}, entity_key from moved
       union
-      select ${target.entity}, o.entity_key from old o join up u on u.source_key = o.source_key where o.entity_key <> u.entity_key
+      select ${target.entity}, old_key from moved where old_key <> entity_key
       on conflict do nothing
     )
-    select count(*)::int as changed from up`.execute(trx);
+    select count(*)::int as changed from moved`.execute(trx);
   return result.rows[0]?.changed ?? 0;
 }
 
@@ -107,7 +130,8 @@ export async function withdrawContributions(
 
 /**
  * Records that entities were seen upstream in this run (`tributary.entity_seen`), a narrow
- * table apart from the entity rows, so bumping "last seen" never rewrites an entity row.
+ * table apart from the entity rows, so bumping "last seen" never rewrites an entity row. A row
+ * moves on only by at least `SEEN_PRECISION`, never back.
  */
 export async function markSeen(trx: Kysely<Database>, entity: string, runId: string, seen: ReadonlyArray<{ entity_key: string; at: string }>): Promise<void> {
   if (seen.length === 0) return;
@@ -115,5 +139,6 @@ export async function markSeen(trx: Kysely<Database>, entity: string, runId: str
     insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
     select ${entity}, r.entity_key, max(r.at), ${runId} from jsonb_to_recordset(${JSON.stringify(seen)}::jsonb) as r(entity_key text, at timestamptz)
     group by r.entity_key
-    on conflict (entity, entity_key) do update set last_seen = greatest(e.last_seen, excluded.last_seen), last_run_id = excluded.last_run_id`.execute(trx);
+    on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
+      where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}`.execute(trx);
 }

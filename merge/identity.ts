@@ -56,11 +56,13 @@ export async function assignEntityKeys(
   const linked = new Map<string, string>();
   if (wanted.size > 0) {
     const batch = JSON.stringify([...wanted.values()].map(([f, v]) => ({ f, v })));
+    // One primary-key probe per wanted value (`offset 0` keeps the subquery from being flattened):
+    // joined plainly, an identity_link without statistics (a first load) gets all of the entity's
+    // links hashed for every batch, and the merge turns quadratic in N.
     const rows = await sql<{ match_field: string; match_value: string; entity_key: string }>`
-      select l.match_field, l.match_value, l.entity_key
-      from tributary.identity_link l
-      join jsonb_to_recordset(${batch}::jsonb) as w(f text, v text) on l.match_field = w.f and l.match_value = w.v
-      where l.entity = ${entity}`.execute(trx);
+      select w.f as match_field, w.v as match_value, l.entity_key
+      from jsonb_to_recordset(${batch}::jsonb) as w(f text, v text)
+      cross join lateral (select l.entity_key from tributary.identity_link l where l.entity = ${entity} and l.match_field = w.f and l.match_value = w.v offset 0) l`.execute(trx);
     for (const row of rows.rows) linked.set(id(row.match_field, row.match_value), row.entity_key);
   }
 

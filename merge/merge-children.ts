@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { compileJsonPath } from '../core/json-path.js';
 import { contentHash } from '../core/stable-json.js';
-import { readStagedRecords } from '../store/staging-store.js';
 import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { normalizeMatchValue } from './identity.js';
 import { compileRecordMapper } from './map-record.js';
 import { countQuarantined } from './merge-summary.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from './quarantine.js';
+import { readStagedChanges } from './staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into a child entity. */
@@ -33,7 +33,10 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
   const each = compileJsonPath(m.mapping.each ?? '$');
   const map = compileRecordMapper(m.entity, m.mapping);
   const childKey = m.entity.childKey ?? [];
-  for await (const batch of readStagedRecords(m.trx, { runId: m.stagedRunId, source, stream })) {
+  // Every record is read, unchanged or not: a record with no valid child, or with some children
+  // quarantined, leaves no contribution that could say it was already merged. The next batch is
+  // read while this one is mapped.
+  for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source, stream })) {
     m.summary.recordsRead += batch.length;
     const parents = new Map(
       (

@@ -1,12 +1,15 @@
 import { contentHash } from '../core/stable-json.js';
-import { readStagedRecords } from '../store/staging-store.js';
 import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { type IdentityInput, assignEntityKeys } from './identity.js';
 import { compileTombstoneTest } from './is-tombstone.js';
 import { compileRecordMapper } from './map-record.js';
+import { mappingFingerprint } from './mapping-fingerprint.js';
+import { countStaged, hasContributions, markStreamSeen } from './mark-stream-seen.js';
 import { compileMatchReader } from './match-keys.js';
 import { countQuarantined } from './merge-summary.js';
+import { PendingWrites } from './pending-writes.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from './quarantine.js';
+import { readStagedChanges } from './staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into one entity. */
@@ -15,63 +18,98 @@ export interface StreamMerge extends StreamMergeInput {
   readonly children: readonly string[];
 }
 
+/** A record that mapped, waiting for its entity key. */
+interface GoodRecord {
+  readonly sourceKey: string;
+  readonly values: Record<string, unknown>;
+  readonly updatedAt: number | null;
+  readonly fetchedAt: Date;
+  readonly stagedHash: string;
+  readonly identity: IdentityInput;
+}
+
 /**
  * Merges a stream's staged records of a run into a top-level entity, a batch at a time: a
  * tombstone withdraws the record's earlier contribution (and its children); a record that
  * violates the schema goes to quarantine; the others get entity keys by their match values
  * (merging entities they link) and are stored as contributions. A deleted-records feed
  * (`deletes`) withdraws the named records of another stream.
+ *
+ * A record whose live contribution was mapped from the same payload under the same config is
+ * not read at all: mapping it again would give the same values, the same match values and so the
+ * same entity (redirects move contributions with their entities). It counts as read, and its
+ * entity is marked seen by one set-based statement first; when every record is unchanged,
+ * nothing else runs.
  */
 export async function mergeStream(m: StreamMerge): Promise<void> {
   const [source, stream] = m.ref.split('.') as [string, string];
-  const target = { entity: m.name, source, stream, runId: m.runId };
   if (m.mapping.deletes !== undefined) return mergeDeletesFeed(m, source, stream);
+  const fingerprint = mappingFingerprint(m.entity, m.ref);
+  const target = { entity: m.name, source, stream, runId: m.runId, fingerprint };
+  const staged = { runId: m.stagedRunId, source, stream };
   const map = compileRecordMapper(m.entity, m.mapping);
   const matchPairs = compileMatchReader(m.entity, m.ref);
   const isTombstone = compileTombstoneTest(m.mapping);
-  for await (const batch of readStagedRecords(m.trx, { runId: m.stagedRunId, source, stream })) {
-    m.summary.recordsRead += batch.length;
-    const good: Array<{ sourceKey: string; values: Record<string, unknown>; updatedAt: number | null; fetchedAt: Date; identity: IdentityInput }> = [];
-    const bad: QuarantineRow[] = [];
-    const tombstones: string[] = [];
-    let seenAt = new Date(0);
-    for (const record of batch) {
-      if (isTombstone(record.payload)) {
-        tombstones.push(record.sourceKey);
-        if (record.fetchedAt > seenAt) seenAt = record.fetchedAt;
-        continue;
+  // Writes nothing reads back before the next batch's identity lookup are not waited for, so the
+  // connection runs them (and the read ahead) while the next batch is mapped. Statements on the
+  // transaction run in the order they were issued, so each identity lookup still sees every link
+  // of the batches before it.
+  const writes = new PendingWrites();
+  // A stream without contributions yet (a first load) has nothing unchanged to look for.
+  const known = !m.quarantineOnly && (await hasContributions(m.trx, { entity: m.name, source, stream }));
+  const counts = known ? await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId }) : { staged: await countStaged(m.trx, staged), unchanged: 0 };
+  m.summary.recordsRead += counts.staged;
+  if (counts.unchanged === counts.staged) return;
+  try {
+    for await (const batch of readStagedChanges(m.trx, { ...staged, unchangedIn: { entity: m.name, fingerprint } })) {
+      const good: GoodRecord[] = [];
+      const bad: QuarantineRow[] = [];
+      const tombstones: string[] = [];
+      let seenAt = new Date(0);
+      for (const record of batch) {
+        if (isTombstone(record.payload)) {
+          tombstones.push(record.sourceKey);
+          if (record.fetchedAt > seenAt) seenAt = record.fetchedAt;
+          continue;
+        }
+        const mapped = map(record.payload);
+        if (!mapped.ok) {
+          bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: record.payload });
+          continue;
+        }
+        const identity = { pairs: matchPairs(record.payload, mapped.values), fallback: `${m.ref}:${record.sourceKey}` };
+        good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, stagedHash: record.hash, identity });
       }
-      const mapped = map(record.payload);
-      if (!mapped.ok) {
-        bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: record.payload });
-        continue;
-      }
-      const identity = { pairs: matchPairs(record.payload, mapped.values), fallback: `${m.ref}:${record.sourceKey}` };
-      good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, identity });
+      for (const b of bad) countQuarantined(m.summary, b.reasons);
+      if (bad.length > 0) writes.add(insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad));
+      if (m.quarantineOnly) continue;
+      if (tombstones.length > 0) writes.add(withdraw(m, source, stream, tombstones, seenAt));
+      const { keys, redirects } = await assignEntityKeys(m.trx, m.name, good.map((g) => g.identity), { runId: m.runId, now: m.now, children: m.children });
+      m.summary.identityMerges += redirects.length;
+      const rows: ContributionRow[] = good.map((g, i) => ({
+        source_key: g.sourceKey,
+        entity_key: keys[i]!,
+        values: g.values,
+        source_updated_at: g.updatedAt === null ? null : new Date(g.updatedAt).toISOString(),
+        fetched_at: g.fetchedAt.toISOString(),
+        hash: contentHash({ v: g.values, u: g.updatedAt }),
+        staged_hash: g.stagedHash,
+      }));
+      writes.add(upsertContributions(m.trx, target, rows).then((n) => (m.summary.contributionsChanged += n)));
+      writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
     }
-    for (const b of bad) countQuarantined(m.summary, b.reasons);
-    await insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad);
-    if (m.quarantineOnly) continue;
-    if (tombstones.length > 0) await withdraw(m, source, stream, tombstones, seenAt);
-    const { keys, redirects } = await assignEntityKeys(m.trx, m.name, good.map((g) => g.identity), { runId: m.runId, now: m.now, children: m.children });
-    m.summary.identityMerges += redirects.length;
-    const rows: ContributionRow[] = good.map((g, i) => ({
-      source_key: g.sourceKey,
-      entity_key: keys[i]!,
-      values: g.values,
-      source_updated_at: g.updatedAt === null ? null : new Date(g.updatedAt).toISOString(),
-      fetched_at: g.fetchedAt.toISOString(),
-      hash: contentHash({ v: g.values, u: g.updatedAt }),
-    }));
-    m.summary.contributionsChanged += await upsertContributions(m.trx, target, rows);
-    await markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at })));
+  } catch (err) {
+    // A failed write aborts the transaction, and every later statement fails for that: report the write's error.
+    await writes.settle();
+    throw err;
   }
+  await writes.settle();
 }
 
 /** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */
 async function mergeDeletesFeed(m: StreamMerge, feedSource: string, feedStream: string): Promise<void> {
   const [source, stream] = m.mapping.deletes!.split('.') as [string, string];
-  for await (const batch of readStagedRecords(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream })) {
+  for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream })) {
     m.summary.recordsRead += batch.length;
     const seenAt = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
     if (!m.quarantineOnly) await withdraw(m, source, stream, batch.map((r) => r.sourceKey), seenAt);
@@ -80,8 +118,8 @@ async function mergeDeletesFeed(m: StreamMerge, feedSource: string, feedStream: 
 
 /** Withdraws records of a stream from the entity, and their children from every child entity, as of when the deletion was fetched. */
 async function withdraw(m: StreamMerge, source: string, stream: string, sourceKeys: readonly string[], at: Date): Promise<void> {
-  m.summary.withdrawn += await withdrawContributions(m.trx, { entity: m.name, source, stream, runId: m.runId }, { sourceKeys }, at);
-  for (const child of m.children) {
-    await withdrawContributions(m.trx, { entity: child, source, stream, runId: m.runId }, { parentSourceKeys: sourceKeys, keep: [] }, at);
-  }
+  const withdrawn = withdrawContributions(m.trx, { entity: m.name, source, stream, runId: m.runId }, { sourceKeys }, at);
+  // Issued together, so a caller that does not wait still has them queued before its next statement.
+  const children = m.children.map((child) => withdrawContributions(m.trx, { entity: child, source, stream, runId: m.runId }, { parentSourceKeys: sourceKeys, keep: [] }, at));
+  m.summary.withdrawn += (await Promise.all([withdrawn, ...children]))[0]!;
 }

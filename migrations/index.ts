@@ -4,6 +4,7 @@ import * as m0003 from './0003_merge.js';
 import * as m0004 from './0004_run_window.js';
 import * as m0005 from './0005_alert_state.js';
 import * as m0006 from './0006_staged_record_copy.js';
+import * as m0007 from './0007_source_record_raw_hash.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations = {
@@ -13,4 +14,5 @@ export const migrations = {
   '0004_run_window': m0004,
   '0005_alert_state': m0005,
   '0006_staged_record_copy': m0006,
+  '0007_source_record_raw_hash': m0007,
 };

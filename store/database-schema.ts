@@ -70,6 +70,11 @@ export interface SourceRecordTable {
   parent_key: string | null;
   /** For a child entity: the source record (of the same stream) the child was read from. */
   parent_source_key: string | null;
+  /**
+   * The staged payload hash this contribution was mapped from, combined with the mapping's config
+   * fingerprint (`merge/mapping-fingerprint.ts`); null where unknown (children, older rows).
+   */
+  raw_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** An entity merged into another because one record linked both (`tributary.entity_redirect`). */
@@ -83,7 +88,11 @@ export interface EntityRedirectTable {
   merged_at: Timestamp;
 }
 
-/** When an entity was last seen upstream (`tributary.entity_seen`); apart from the entity row so reruns rewrite nothing. */
+/**
+ * When an entity was last seen upstream (`tributary.entity_seen`); apart from the entity row so
+ * reruns rewrite nothing. Exact to within an hour: a row is rewritten only when its entity is seen
+ * at least an hour after `last_seen` (`merge/mark-stream-seen.ts` `SEEN_PRECISION`).
+ */
 export interface EntitySeenTable {
   entity: string;
   entity_key: string;

@@ -1,0 +1,79 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../store/database-schema.js';
+import type { StreamRunKey } from '../store/staging-store.js';
+import { rawHashSql } from './mapping-fingerprint.js';
+
+/**
+ * How far `entity_seen.last_seen` must move before its row is rewritten: reruns closer together
+ * than this leave the row (and its `last_run_id`) as it is, so a burst of unchanged reruns
+ * rewrites nothing. Last seen is thus exact to within this interval.
+ */
+export const SEEN_PRECISION = sql`interval '1 hour'`;
+
+/** A stream's staged records of a run, seen for one entity under one mapping. */
+export interface StreamSeen extends StreamRunKey {
+  readonly entity: string;
+  readonly fingerprint: string;
+  /** The merging run (a rerun marks entities seen by itself, as of the staged fetch times). */
+  readonly mergeRunId: string;
+}
+
+/** What `markStreamSeen` found: the stream's staged records of the run, and how many of them are unchanged. */
+export interface StreamSeenCounts {
+  readonly staged: number;
+  readonly unchanged: number;
+}
+
+/**
+ * Marks seen (`tributary.entity_seen`), in one statement inside Postgres, every entity that a
+ * stream's unchanged staged records of the run contribute to: each record whose live
+ * contribution was mapped from that very payload under the same mapping. Other records (new,
+ * changed, tombstones, quarantined) mark nothing here. Last seen is the latest fetch time of the
+ * entity's records; it never moves back, and moves on only by at least `SEEN_PRECISION`.
+ * Returns how many records the stream staged, and how many of them are unchanged.
+ *
+ * ```sql
+ * insert into tributary.entity_seen (entity, entity_key, last_seen, last_run_id)
+ * select $entity, s.entity_key, max(r.fetched_at), $run from tributary.staged_record r
+ *   join lateral (select entity_key from tributary.source_record s where ... and s.raw_hash = md5(r.hash || $fp)) s
+ * group by s.entity_key
+ * on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
+ *   where excluded.last_seen >= e.last_seen + interval '1 hour'
+ * ```
+ */
+export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promise<StreamSeenCounts> {
+  // `offset 0`: one primary-key probe per staged record, whatever the (possibly absent) statistics say.
+  const result = await sql<StreamSeenCounts>`
+    with staged as materialized (
+      select r.source_key, r.hash, r.fetched_at from tributary.staged_record r
+      where r.run_id = ${q.runId} and r.source = ${q.source} and r.stream = ${q.stream}
+    ), unchanged as materialized (
+      select c.entity_key, st.fetched_at from staged st
+      cross join lateral (
+        select s.entity_key from tributary.source_record s
+        where s.entity = ${q.entity} and s.source = ${q.source} and s.stream = ${q.stream} and s.source_key = st.source_key
+          and s.deleted_at is null and s.raw_hash = ${rawHashSql(sql`st.hash`, q.fingerprint)}
+        offset 0) c
+    ), marked as (
+      insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
+      select ${q.entity}, entity_key, max(fetched_at), ${q.mergeRunId} from unchanged group by entity_key
+      on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
+        where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}
+    )
+    select (select count(*) from staged)::int as staged, (select count(*) from unchanged)::int as unchanged`.execute(db);
+  return result.rows[0] ?? { staged: 0, unchanged: 0 };
+}
+
+/** Whether any record of the stream contributes to the entity (if not, nothing of it can be unchanged). */
+export async function hasContributions(db: Kysely<Database>, q: { entity: string; source: string; stream: string }): Promise<boolean> {
+  const result = await sql<{ any: boolean }>`
+    select exists (select 1 from tributary.source_record where entity = ${q.entity} and source = ${q.source} and stream = ${q.stream}) as any`.execute(db);
+  return result.rows[0]?.any ?? false;
+}
+
+/** How many records a stream staged in a run. */
+export async function countStaged(db: Kysely<Database>, q: StreamRunKey): Promise<number> {
+  const result = await sql<{ n: number }>`
+    select count(*)::int as n from tributary.staged_record where run_id = ${q.runId} and source = ${q.source} and stream = ${q.stream}`.execute(db);
+  return result.rows[0]?.n ?? 0;
+}
