@@ -54,6 +54,10 @@ export async function writeAffectedEntities(trx: Kysely<Database>, name: string,
   const upsert = compileEntityUpsert(name, entity);
   const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
   const limit = opts.batchSize ?? 1000;
+  // merge_affected is a temp table, which autovacuum never analyzes: without statistics the planner
+  // reads and sorts every remaining key of the entity for each batch's `order by entity_key limit`
+  // (quadratic in the number of affected entities). Analyzed, it walks the primary key in order.
+  await sql`analyze merge_affected`.execute(trx);
   const pipeline = createStatementPipeline();
   let next = pipeline.track(readAffectedBatch(trx, name, '', limit));
   try {

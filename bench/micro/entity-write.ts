@@ -8,7 +8,8 @@
  *
  * Prints wall time, the worker's CPU time (Node) and the Postgres backend's CPU time (from
  * `/proc/<pid>/stat`, so the server must run on this machine), and µs per entity. `--cpu-prof
- * <file>` writes a V8 CPU profile of the first repetition's write.
+ * <file>` writes a V8 CPU profile of the first repetition's write; `--explain` prints the plans
+ * of the write's statements (auto_explain, so on a first load: tables never analyzed).
  *
  * ```sh
  * DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/micro/entity-write.ts --records 50000 --reps 3
@@ -18,7 +19,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { type Kysely, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../config/load-config.js';
 import { contentHash } from '../../core/stable-json.js';
@@ -27,7 +29,8 @@ import { ensureEntityTable } from '../../merge/entity-table.js';
 import { writeAffectedEntities } from '../../merge/entity-writer.js';
 import { mergeStream } from '../../merge/merge-stream.js';
 import { emptySummary } from '../../merge/merge-summary.js';
-import { createDatabase } from '../../store/create-database.js';
+// Registers the type parsers the worker uses (bigint as number, numeric as text).
+import '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { createTestDatabase } from '../../test/support/database.js';
@@ -42,12 +45,15 @@ const RUN = 'micro-run';
 class Rollback extends Error {}
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { records: { type: 'string', default: '50000' }, reps: { type: 'string', default: '3' }, rewrite: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' } } });
+  const { values: args } = parseArgs({ options: { records: { type: 'string', default: '50000' }, reps: { type: 'string', default: '3' }, rewrite: { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' }, explain: { type: 'boolean', default: false } } });
   const total = Number(args.records);
   const config = parseConfig(parseYaml(tributaryBenchConfig('http://127.0.0.1:1', 250)), 'bench', {});
   const entity = config.entities['person']!;
   const database = await createTestDatabase();
-  const db = createDatabase(database.url, { max: 1 });
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  // With --explain, the plans auto_explain sends as notices for the write's statements are printed.
+  pool.on('connect', (client) => client.on('notice', (n) => args.explain && console.log(n.message)));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db);
     await ensureEntityTable(db, 'person', entity);
@@ -63,9 +69,12 @@ async function main(): Promise<void> {
           for (const ref of Object.keys(entity.sources)) {
             await mergeStream({ trx, name: 'person', entity, ref, mapping: entity.sources[ref]!, runId: RUN, stagedRunId: RUN, now, summary, children: [] });
           }
+          if (args.explain) await sql`select set_config('auto_explain.log_min_duration', '0', true), set_config('auto_explain.log_analyze', 'on', true), set_config('auto_explain.log_level', 'notice', true)`.execute(trx);
+          if (args.explain) await sql`load 'auto_explain'`.execute(trx);
           const profiler = args['cpu-prof'] !== undefined && rep === 1 ? await startProfile() : undefined;
           const first = await measure(trx, () => writeAffectedEntities(trx, 'person', entity, { runId: RUN, now }));
           if (profiler) await profiler.stop(args['cpu-prof']!);
+          if (args.explain) await sql`select set_config('auto_explain.log_min_duration', '-1', true)`.execute(trx);
           report(`rep ${rep} first write`, first);
           const checksum = (await sql<{ md5: string }>`select md5(string_agg(p::text, '|' order by _key)) as md5 from unified.person p`.execute(trx)).rows[0]!.md5;
           console.log(`rep ${rep} rows checksum ${checksum}`);
