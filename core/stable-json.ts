@@ -60,6 +60,9 @@ function writeObject(o: object): string {
   const keys = sortedKeys(o);
   let out = '{';
   for (const key of keys) {
+    // The sorted copy this text is defined by assigned `copy.__proto__ = ...`, which sets the
+    // prototype instead of adding a key: an own "__proto__" key (JSON.parse makes them) never showed.
+    if (key === '__proto__') continue;
     const s = write((o as Record<string, unknown>)[key]);
     if (s === undefined) continue;
     if (out.length > 1) out += ',';
