@@ -21,3 +21,24 @@ test('missing paths yield nothing and null is a value', () => {
 test('a path outside the subset is a syntax error naming the path', () => {
   assert.throws(() => compileJsonPath('$..id'), (err: unknown) => err instanceof JsonPathSyntaxError && /\$\.\.id/.test(err.message));
 });
+
+test('a path without a wildcard: at most one value, and the same as `first`', () => {
+  const cases: Array<[string, unknown, unknown[]]> = [
+    ['$.a.b', { a: { b: 0 } }, [0]],
+    ['$.a.b', { a: { b: null } }, [null]],
+    ['$.a.b', { a: null }, []],
+    ['$.a.b', { a: 'text' }, []],
+    ['$.a.length', { a: [1, 2] }, [2]],
+    ['$.a[1]', { a: [1, 2] }, [2]],
+    ['$.a[2]', { a: [1, 2] }, []],
+    ['$.a[0]', { a: { 0: 'x' } }, []],
+    ['$.a', undefined, []],
+    ['$', undefined, [undefined]],
+    ['$', null, [null]],
+  ];
+  for (const [text, doc, want] of cases) {
+    const path = compileJsonPath(text);
+    assert.deepEqual(path.all(doc), want, text);
+    assert.equal(path.first(doc), want[0], text);
+  }
+});

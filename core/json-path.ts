@@ -33,12 +33,21 @@ export function compileJsonPath(text: string): JsonPath {
   let compiled = cache.get(text);
   if (!compiled) {
     const segments = parse(text);
-    compiled = Object.freeze({
-      text,
-      multi: segments.some((s) => s.kind === 'wildcard'),
-      all: (value: unknown) => evaluate(segments, value),
-      first: (value: unknown) => evaluate(segments, value, true)[0],
-    });
+    const multi = segments.some((s) => s.kind === 'wildcard');
+    // A path without a wildcard selects at most one value: walk to it without building arrays.
+    compiled = Object.freeze(
+      multi || segments.length === 0
+        ? { text, multi, all: (value: unknown) => evaluate(segments, value), first: (value: unknown) => evaluate(segments, value, true)[0] }
+        : {
+            text,
+            multi,
+            all: (value: unknown) => {
+              const v = walk(segments, value);
+              return v === undefined ? [] : [v];
+            },
+            first: (value: unknown) => walk(segments, value),
+          },
+    );
     cache.set(text, compiled);
   }
   return compiled;
@@ -61,6 +70,18 @@ function parse(text: string): Segment[] {
     rest = rest.slice(m[0].length);
   }
   return segments;
+}
+
+/** `evaluate(segments, root, true)[0]` for segments without a wildcard. */
+function walk(segments: readonly Segment[], root: unknown): unknown {
+  let value = root;
+  for (const segment of segments) {
+    if (value === null || typeof value !== 'object') return undefined;
+    if (segment.kind === 'key') value = (value as Record<string, unknown>)[segment.key];
+    else if (segment.kind === 'index') value = Array.isArray(value) && segment.index < value.length ? value[segment.index] : undefined;
+    if (value === undefined) return undefined;
+  }
+  return value;
 }
 
 function evaluate(segments: Segment[], root: unknown, firstOnly = false): unknown[] {

@@ -22,7 +22,14 @@ export interface StrategyContext {
   readonly custom?: CustomStrategyFn;
 }
 
-type Strategy = (candidates: readonly Contribution[], ctx: StrategyContext) => ResolvedField;
+/** Where strategies get the provenance of a value taken from a contribution (memoized by the entity resolver). */
+export interface ProvenanceSource {
+  of(c: Contribution): ProvenanceEntry;
+}
+
+const fresh: ProvenanceSource = { of: provenanceOf };
+
+type Strategy = (candidates: readonly Contribution[], ctx: StrategyContext, prov: ProvenanceSource) => ResolvedField;
 
 const none: ResolvedField = { value: null, provenance: null };
 
@@ -37,15 +44,28 @@ const PICKING: ReadonlySet<StrategyName> = new Set(['latest', 'earliest', 'prior
  * key), so the result does not depend on arrival order.
  */
 export function resolveField(strategy: StrategyName, contributions: readonly Contribution[], ctx: StrategyContext): ResolvedField {
-  const nullsCount = ctx.config.nullOverwrites && PICKING.has(strategy);
-  const candidates = contributions
-    .filter((c) => (nullsCount ? c.values[ctx.field] !== undefined : c.values[ctx.field] !== null && c.values[ctx.field] !== undefined))
-    .sort(compareContributions);
-  if (candidates.length === 0) return none;
-  return strategies[strategy](candidates, ctx);
+  return compileFieldResolver(strategy, ctx)([...contributions].sort(compareContributions), fresh);
 }
 
-const pick = (c: Contribution | undefined, field: string): ResolvedField => (c ? { value: c.values[field], provenance: provenanceOf(c) } : none);
+/**
+ * `resolveField` compiled once per field, for contributions already in the total order of
+ * `compareContributions` (the entity resolver sorts them once per entity, not once per field).
+ */
+export function compileFieldResolver(strategy: StrategyName, ctx: StrategyContext): (sorted: readonly Contribution[], prov: ProvenanceSource) => ResolvedField {
+  const field = ctx.field;
+  const nullsCount = ctx.config.nullOverwrites && PICKING.has(strategy);
+  const run = strategies[strategy];
+  return (sorted, prov) => {
+    const candidates: Contribution[] = [];
+    for (const c of sorted) {
+      const v = c.values[field];
+      if (v !== undefined && (nullsCount || v !== null)) candidates.push(c);
+    }
+    return candidates.length === 0 ? none : run(candidates, ctx, prov);
+  };
+}
+
+const pick = (c: Contribution | undefined, field: string, prov: ProvenanceSource): ResolvedField => (c ? { value: c.values[field], provenance: prov.of(c) } : none);
 
 const rankBy = (order: readonly string[]) => (c: Contribution) => {
   const i = order.indexOf(c.source);
@@ -53,19 +73,19 @@ const rankBy = (order: readonly string[]) => (c: Contribution) => {
 };
 
 const strategies: Record<StrategyName, Strategy> = {
-  latest: (cs, ctx) => pick(best(cs, (a, b) => asOf(a) > asOf(b)), ctx.field),
-  earliest: (cs, ctx) => pick(best(cs, (a, b) => asOf(a) < asOf(b)), ctx.field),
-  priority: (cs, ctx) => {
+  latest: (cs, ctx, prov) => pick(best(cs, (a, b) => asOf(a) > asOf(b)), ctx.field, prov),
+  earliest: (cs, ctx, prov) => pick(best(cs, (a, b) => asOf(a) < asOf(b)), ctx.field, prov),
+  priority: (cs, ctx, prov) => {
     const rank = rankBy(ctx.priority);
-    return pick(best(cs, (a, b) => rank(a) < rank(b)), ctx.field);
+    return pick(best(cs, (a, b) => rank(a) < rank(b)), ctx.field, prov);
   },
-  first_non_null: (cs, ctx) => {
+  first_non_null: (cs, ctx, prov) => {
     const rank = rankBy(ctx.mappingOrder);
-    return pick(best(cs, (a, b) => rank(a) < rank(b)), ctx.field);
+    return pick(best(cs, (a, b) => rank(a) < rank(b)), ctx.field, prov);
   },
-  max: (cs, ctx) => pick(best(cs, (a, b) => compareValues(a.values[ctx.field], b.values[ctx.field], ctx.config.type) > 0), ctx.field),
-  min: (cs, ctx) => pick(best(cs, (a, b) => compareValues(a.values[ctx.field], b.values[ctx.field], ctx.config.type) < 0), ctx.field),
-  union: (cs, ctx) => {
+  max: (cs, ctx, prov) => pick(best(cs, (a, b) => compareValues(a.values[ctx.field], b.values[ctx.field], ctx.config.type) > 0), ctx.field, prov),
+  min: (cs, ctx, prov) => pick(best(cs, (a, b) => compareValues(a.values[ctx.field], b.values[ctx.field], ctx.config.type) < 0), ctx.field, prov),
+  union: (cs, ctx, prov) => {
     const seen = new Map<string, unknown>();
     for (const c of cs) {
       const v = c.values[ctx.field];
@@ -73,32 +93,32 @@ const strategies: Record<StrategyName, Strategy> = {
     }
     // Sorted by serialized form so the array is the same whatever the arrival order.
     const value = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-    return { value, provenance: cs.map(provenanceOf) };
+    return { value, provenance: cs.map((c) => prov.of(c)) };
   },
-  custom: (cs, ctx) => {
+  custom: (cs, ctx, prov) => {
     if (!ctx.custom) throw new CustomStrategyError(`field ${ctx.field}: the custom strategy function is not loaded`);
     const candidates = cs.map((c) => toCandidate(c, ctx.field));
     const result: unknown = ctx.custom(candidates, { name: ctx.field, type: ctx.config.type, array: ctx.config.array });
     if (result instanceof Promise) throw new CustomStrategyError(`field ${ctx.field}: a custom strategy must return its value synchronously, not a Promise`);
     const picked = candidates.indexOf(result as never);
-    if (picked >= 0) return { value: cs[picked]!.values[ctx.field], provenance: provenanceOf(cs[picked]!) };
+    if (picked >= 0) return { value: cs[picked]!.values[ctx.field], provenance: prov.of(cs[picked]!) };
     if (result === null || result === undefined) return none;
     // A derived value is checked like a mapped one; every candidate counts as its provenance.
     const coerced = coerceValue(result, ctx.config);
     if (!coerced.ok) throw new CustomStrategyError(`field ${ctx.field}: the custom strategy returned a value that does not fit the field: ${coerced.reason}`);
-    return { value: coerced.value, provenance: cs.map(provenanceOf) };
+    return { value: coerced.value, provenance: cs.map((c) => prov.of(c)) };
   },
-  sum: (cs, ctx) => {
+  sum: (cs, ctx, prov) => {
     const total = cs.reduce((acc, c) => acc + Number(c.values[ctx.field]), 0);
     const value = ctx.config.type === 'decimal' ? String(Number(total.toPrecision(15))) : total;
-    return { value, provenance: cs.map(provenanceOf) };
+    return { value, provenance: cs.map((c) => prov.of(c)) };
   },
 };
 
 /** The first candidate `better` prefers over all others; candidates arrive in the total order, so ties keep the earlier one. */
 function best(cs: readonly Contribution[], better: (a: Contribution, b: Contribution) => boolean): Contribution | undefined {
   let winner = cs[0];
-  for (const c of cs.slice(1)) if (winner && better(c, winner)) winner = c;
+  for (let i = 1; i < cs.length; i++) if (winner && better(cs[i]!, winner)) winner = cs[i];
   return winner;
 }
 
