@@ -19,6 +19,8 @@ export interface MemoryReport {
   readonly peakLiveHeap: number;
   /** Full collections since sampling started. */
   readonly majorGcs: number;
+  /** Milliseconds the main thread spent in garbage collection pauses (all kinds) since sampling started. */
+  readonly gcPauseMs: number;
 }
 
 /** Samples this process's memory until stopped; `report()` may be called any time. */
@@ -54,9 +56,11 @@ export function sampleMemory(intervalMs = 200): MemorySampler {
   timer.unref();
   let peakLiveHeap = 0;
   let majorGcs = 0;
+  let gcPauseMs = 0;
   // Observers run soon after the collection, so heapUsed then is close to the live set.
   const gcs = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
+      gcPauseMs += entry.duration;
       if (((entry as { detail?: { kind?: number } }).detail)?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
       majorGcs++;
       peakLiveHeap = Math.max(peakLiveHeap, process.memoryUsage().heapUsed);
@@ -66,7 +70,7 @@ export function sampleMemory(intervalMs = 200): MemorySampler {
   return {
     report() {
       tick();
-      return { start, peak, peakLiveHeap, majorGcs };
+      return { start, peak, peakLiveHeap, majorGcs, gcPauseMs: Math.round(gcPauseMs) };
     },
     stop() {
       clearInterval(timer);
