@@ -6,7 +6,7 @@
  *   generation fill with the garbage of batch-sized JSON strings and rows to about four times the
  *   live size before a full collection, so a worker sat at 400-500 MB RSS. With a limit below 1 GB
  *   V8 grows the heap by a smaller factor: about 40 full collections per 100k records instead of 5,
- *   peak RSS near 250 MB, for about 25 % more worker CPU (the worker waits on Postgres most of the
+ *   peak RSS near 230-250 MB, for 10-20 % more worker CPU (the worker waits on Postgres most of the
  *   time). 512 MB is ten times the live heap; it is a hard limit, so raise it for configs whose
  *   records are very large.
  * - `--max-semi-space-size=8`: half of Node 20's default young generation, about 20 MB less RSS
