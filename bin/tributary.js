@@ -1,6 +1,21 @@
 #!/usr/bin/env node
-// The `tributary` command: registers the TypeScript loader, then runs the CLI.
-import { register } from 'tsx/esm/api';
+// The `tributary` command: runs the compiled CLI from dist/ when `npm run build` made it and no
+// source changed since, else registers the TypeScript loader and runs the sources. `worker` and
+// `start` run a worker: they restart themselves once with the worker's V8 heap flags
+// (worker/worker-node-flags.ts, `TRIBUTARY_WORKER_NODE_FLAGS`), which Node takes only at start.
+import { pathToFileURL } from 'node:url';
+import { compiledEntry } from './compiled-entry.js';
+import { RELAUNCHED_ENV, relaunch, stopWithParent } from './relaunch.js';
 
-register();
-await import('../client/main.ts');
+const main = compiledEntry('client/main.js');
+const flagsModule = compiledEntry('worker/worker-node-flags.js');
+const compiled = main !== undefined && flagsModule !== undefined;
+if (!compiled) (await import('tsx/esm/api')).register();
+
+if (['worker', 'start'].includes(process.argv[2] ?? '') && process.env[RELAUNCHED_ENV] !== '1') {
+  const { workerNodeFlags } = await import(compiled ? pathToFileURL(flagsModule).href : '../worker/worker-node-flags.ts');
+  const flags = workerNodeFlags();
+  if (flags.length > 0) process.exit(await relaunch(flags));
+}
+stopWithParent();
+await import(compiled ? pathToFileURL(main).href : '../client/main.ts');

@@ -1,8 +1,9 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type DemoApis, demoCredentialEnv, startDemoApis } from '../examples/demo-apis/index.js';
+import { projectRoot } from '../infra/project-root.js';
 
-/** The bundled demo pipeline config. */
-export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../examples/demo/pipeline.yaml', import.meta.url));
+/** The bundled demo pipeline config (from the project root, so the compiled CLI in dist/ finds it too). */
+export const DEMO_CONFIG_PATH = join(projectRoot(), 'examples', 'demo', 'pipeline.yaml');
 
 /**
  * Starts the demo upstream APIs and puts their URLs and demo credentials into `env` (values

@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../infra/project-root.js';
 
-/** The workflow source entry point that bundles are built from. */
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The workflow source entry point that bundles are built from (the TypeScript source, also when this module runs compiled from dist/). */
+export const WORKFLOWS_PATH = join(projectRoot(), 'workflows', 'index.ts');
 
 /** Where `npm run build` writes the pre-built workflow bundle. */
 export const DEFAULT_WORKFLOW_BUNDLE_PATH = join(projectRoot(), 'dist', 'workflow-bundle.js');

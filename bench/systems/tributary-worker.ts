@@ -6,7 +6,7 @@
  * It times every Postgres round trip per activity type (a wrapper around pg's `Client.query`,
  * bench-only, the product code is untouched), so the report can split an activity's time into
  * Postgres and Node (HTTP, parsing, hashing, mapping). On an IPC `stats` message it answers with
- * those timings, CPU time and peak RSS; on `stop` it shuts down gracefully and exits.
+ * those timings, CPU time, peak RSS and where the memory went; on `stop` it shuts down gracefully and exits.
  */
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
@@ -15,6 +15,7 @@ import { installQuietRuntime } from '../../client/runtime-logging.js';
 import { loadConfigFile } from '../../config/index.js';
 import { createDatabase } from '../../store/create-database.js';
 import { startWorker } from '../../worker/create-worker.js';
+import { type MemoryReport, sampleMemory } from '../measure/memory-sampler.js';
 
 /** What the worker child reports about itself. */
 export interface WorkerStats {
@@ -26,6 +27,8 @@ export interface WorkerStats {
   readonly cpuMs: number;
   /** Peak RSS in bytes as the process saw it. */
   readonly maxRssBytes: number;
+  /** `process.memoryUsage()` once polling, and each field's peak since. */
+  readonly memory: MemoryReport;
 }
 
 const pgMs: Record<string, number> = {};
@@ -75,10 +78,11 @@ async function run(): Promise<void> {
     db,
     workflowBundlePath: env('BENCH_WORKFLOW_BUNDLE'),
   });
+  const memory = sampleMemory();
   process.on('message', (msg: unknown) => {
     if (msg === 'stats') {
       const cpu = process.cpuUsage();
-      const stats: WorkerStats = { pgMs, pgCalls, cpuMs: (cpu.user + cpu.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+      const stats: WorkerStats = { pgMs, pgCalls, cpuMs: (cpu.user + cpu.system) / 1000, maxRssBytes: process.resourceUsage().maxRSS * 1024, memory: memory.report() };
       process.send?.({ stats });
     } else if (msg === 'stop') {
       void worker

@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { spawnTs } from '../measure/child-process.js';
+import { workerNodeFlags } from '../../worker/worker-node-flags.js';
+import { spawnChild } from '../measure/child-process.js';
 import { recreateDatabase, resetStatements, rowsWritten, tableRowCounts, topStatements } from '../measure/pg-stats.js';
 import { analyzeRunHistory } from '../measure/run-history.js';
 import type { BenchContext, BenchSystem, Scenario, ScenarioResult } from './bench-system.js';
+import { compileForBench } from './compile-worker.js';
 import { tributaryBenchConfig } from './tributary-config.js';
 import type { WorkerStats } from './tributary-worker.js';
 
@@ -25,6 +27,14 @@ const DATABASE = 'bench_tributary';
 export function tributarySystem(ctx: BenchContext, temporal: { client: Client; address: string; namespace: string; bundlePath: string }): BenchSystem {
   const url = ctx.databaseUrl(DATABASE);
   const configPath = join(ctx.dataDir, 'tributary-pipeline.yaml');
+  let compiled: Promise<string> | undefined;
+  const workerMain = () => {
+    if (!compiled) {
+      ctx.log('compiling the worker (tsconfig.build.json)');
+      compiled = compileForBench(WORKER_MAIN, join(ctx.dataDir, 'dist'));
+    }
+    return compiled;
+  };
   return {
     name: 'tributary',
     async reset() {
@@ -39,11 +49,12 @@ export function tributarySystem(ctx: BenchContext, temporal: { client: Client; a
     },
     async run(records: number, scenario: Scenario, rep: number): Promise<ScenarioResult> {
       const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
-      // One directory per scenario: Node writes a profile per thread (tsx's loader has its own), the largest is the worker's main thread.
+      // One directory per scenario: Node writes a profile per thread (the workflow thread has its own), the largest is the worker's main thread.
       const profile = ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(ctx.cpuProfDir, `tributary-${records}-${scenario}-${rep}`)] : [];
-      const worker = spawnTs(WORKER_MAIN, {
+      // The V8 flags a production worker runs with (`TRIBUTARY_WORKER_NODE_FLAGS` overrides them here too).
+      const flags = workerNodeFlags(process.env, []);
+      const worker = spawnChild(process.execPath, [...profile, ...flags, await workerMain()], {
         ipc: true,
-        nodeArgs: profile,
         env: { ...process.env, BENCH_CONFIG: configPath, DATABASE_URL: url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, BENCH_TASK_QUEUE: taskQueue, BENCH_WORKFLOW_BUNDLE: temporal.bundlePath },
       });
       try {
@@ -72,7 +83,7 @@ export function tributarySystem(ctx: BenchContext, temporal: { client: Client; a
           peakRssBytes: stats.maxRssBytes,
           rowsWritten: rows,
           cpuMs: stats.cpuMs - before.cpuMs,
-          detail: { history, pgMs: stats.pgMs, pgCalls: stats.pgCalls, entities: (summary as { entities?: unknown }).entities, tables, ...(statements ? { statements } : {}) },
+          detail: { history, memory: stats.memory, pgMs: stats.pgMs, pgCalls: stats.pgCalls, entities: (summary as { entities?: unknown }).entities, tables, ...(statements ? { statements } : {}) },
         };
       } finally {
         if (worker.proc.exitCode === null) worker.proc.kill('SIGKILL');
