@@ -9,8 +9,10 @@ export class PendingWrites {
 
   /** Tracks a statement already issued; its rejection is reported by `settle()`, never unhandled. */
   add<T>(write: Promise<T>): void {
-    write.catch(() => undefined);
-    this.pending.push(write);
+    // Keep only whether it failed, never its result, so a long stream holds no finished statement's rows.
+    const done = write.then(() => undefined);
+    done.catch(() => undefined);
+    this.pending.push(done);
   }
 
   /** Waits for every tracked statement; throws the earliest-issued failure. */

@@ -33,7 +33,12 @@ export function createStatementPipeline(): StatementPipeline {
       if (!first || seq < first.seq) first = { seq, error };
       throw first.error;
     });
-    const settled = result.catch(() => undefined);
+    // Holds no result: a read's rows must be collectable once the caller is done with them,
+    // however many batches the pipeline tracks before it drains.
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
     tracked.push(settled);
     return result;
   };

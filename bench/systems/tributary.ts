@@ -64,7 +64,12 @@ export function tributarySystem(ctx: BenchContext, temporal: { client: Client; a
         if (ctx.pgStatements) await resetStatements(url);
         const workflowId = `bench-${records}-${scenario}-${rep}-${randomBytes(3).toString('hex')}`;
         const started = performance.now();
-        const summary = await temporal.client.workflow.execute('syncPipeline', { taskQueue, workflowId, args: [{ pipeline: 'bench', trigger: 'manual' }] });
+        // A worker that dies mid-run (out of memory, a crash) leaves the workflow waiting for another: fail the measurement instead.
+        const died = worker.exited.then((code) => {
+          throw new Error(`the worker exited (${code}) during ${workflowId}: ${worker.stderr().slice(-4000)}`);
+        });
+        const summary = await Promise.race([temporal.client.workflow.execute('syncPipeline', { taskQueue, workflowId, args: [{ pipeline: 'bench', trigger: 'manual' }] }), died]);
+        died.catch(() => undefined);
         const wallMs = performance.now() - started;
         const stats = await statsOf(worker.proc);
         worker.proc.send('stop');
