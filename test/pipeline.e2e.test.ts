@@ -5,6 +5,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { sql } from 'kysely';
 import { createAccessApp } from '../access/index.js';
 import { normalizeMatchValue } from '../merge/identity.js';
+import { streamExecutionEventBound } from '../workflows/definitions.js';
 import { syncPipeline } from '../workflows/index.js';
 import { type PipelineHarness, startPipelineHarness } from './support/pipeline-harness.js';
 
@@ -76,6 +77,44 @@ test('a second run over unchanged upstream data rewrites no entity row', { timeo
   const customer = summary.entities.find((e) => e.entity === 'customer');
   assert.equal(customer?.contributionsChanged, 0);
   assert.equal(customer?.written, 0);
+});
+
+test('a stream continues as new every chunksPerExecution chunks, its history bounded, its totals carried over', { timeout: 120_000 }, async () => {
+  const workflowId = 'e2e-chunked';
+  const summary = await h.client.workflow.execute(syncPipeline, {
+    workflowId,
+    taskQueue: h.taskQueue,
+    args: [{ pipeline: 'demo', windowEnd: '2026-10-01T00:00:00Z', chunking: { pagesPerChunk: 1, chunksPerExecution: 1 } }],
+  });
+  const d = h.demo.dataset;
+  const expected: Record<string, number> = { crm: d.crm.contacts.length, billing: d.billing.customers.length, support: d.support.customers.length };
+  for (const s of summary.streams) {
+    assert.equal(s.status, 'succeeded');
+    assert.equal(s.records, expected[s.source], `${s.source}: every record, counted across executions`);
+    // Follow the stream's chain of executions from the first.
+    const id = `${workflowId}/${s.source}.${s.stream}`;
+    const executions: number[] = [];
+    let runId: string | undefined = (await h.client.workflow.getHandle(id).describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
+    while (runId) {
+      const events = (await h.client.workflow.getHandle(id, runId).fetchHistory()).events ?? [];
+      executions.push(events.length);
+      runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    assert.ok(s.pages >= 2, `${s.source} paged`);
+    assert.equal(executions.length, s.pages, `${s.source}: one execution per page: ${executions.join(', ')} events`);
+    assert.ok(Math.max(...executions) <= streamExecutionEventBound(1), `${s.source}: each execution's history stays small: ${executions.join(', ')} events`);
+  }
+  if (process.env.UPDATE_HISTORIES) {
+    // The first execution of a stream that continued as new at its chunk cap.
+    const id = `${workflowId}/crm.contacts`;
+    const first = (await h.client.workflow.getHandle(id).describe()).raw.workflowExecutionInfo?.firstRunId ?? undefined;
+    const history = await h.client.workflow.getHandle(id, first).fetchHistory();
+    await writeFile(new URL('./histories/sync-stream-chunked.json', import.meta.url), `{"workflowId":${JSON.stringify(id)},"history":${historyToJSON(history)}}\n`);
+  }
+  const pipelineEvents = (await h.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const signals = pipelineEvents.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+  // At most one report every 30 s and one at the end per stream, however often a stream continued as new.
+  assert.ok(signals <= summary.streams.length * 2, `the streams' continue-as-new adds no progress signals (${signals} signals)`);
 });
 
 test('a changed upstream record updates only its entity, with the new provenance', { timeout: 120_000 }, async () => {

@@ -21,5 +21,17 @@ export const progressQuery = defineQuery<PipelineProgress>('progress');
 /** Sent by a stream's child workflow to its pipeline run after each chunk. */
 export const streamProgressSignal = defineSignal<[StreamProgress]>('streamProgress');
 
+/**
+ * Fetch activities one `syncStream` execution runs before it continues as new: about six
+ * history events each, so an execution holds at most about `streamExecutionEventBound()` events
+ * whatever the stream's size (500 pages, 125k records at the default chunk of 50 pages of 250).
+ */
+export const CHUNKS_PER_EXECUTION = 10;
+
+/** The most history events one `syncStream` execution of `chunks` fetch activities holds (start, chunks, two progress reports, the end). */
+export function streamExecutionEventBound(chunks = CHUNKS_PER_EXECUTION): number {
+  return 6 * chunks + 24;
+}
+
 /** The task queue the worker polls unless configured otherwise. */
 export const DEFAULT_TASK_QUEUE = 'tributary';

@@ -35,6 +35,13 @@ export interface SyncPipelineInput {
   readonly sources?: readonly string[];
   /** How the run was started (default: `scheduled`). */
   readonly trigger?: 'scheduled' | 'manual' | 'backfill';
+  /** How each stream splits its fetch into activities and executions (tuning; the defaults suit most runs). */
+  readonly chunking?: {
+    /** Pages per fetch activity (default 50). */
+    readonly pagesPerChunk?: number;
+    /** Fetch activities per stream workflow execution before it continues as new (default `CHUNKS_PER_EXECUTION`, 10). */
+    readonly chunksPerExecution?: number;
+  };
 }
 
 /**
@@ -91,7 +98,7 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
           }
           const child = await startChild(syncStream, {
             workflowId: `${runId}/${s.source}.${s.stream}`,
-            args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId }],
+            args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId, ...input.chunking }],
             parentClosePolicy: ParentClosePolicy.TERMINATE,
           });
           return child.result();

@@ -1,14 +1,18 @@
-import { continueAsNew, getExternalWorkflowHandle, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, getExternalWorkflowHandle, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, FetchProgress, StreamRef } from '../activities/index.js';
-import { streamProgressSignal } from './definitions.js';
+import { CHUNKS_PER_EXECUTION, streamProgressSignal } from './definitions.js';
 
 /** Input of the `syncStream` child workflow. */
 export interface SyncStreamInput extends StreamRef {
   readonly runId: string;
   /** Workflow id of the pipeline run to report progress to. */
   readonly parentWorkflowId: string;
-  /** Pages per fetch activity. */
+  /** Pages per fetch activity (default 50). */
   readonly pagesPerChunk?: number;
+  /** Fetch activities per workflow execution before it continues as new (default `CHUNKS_PER_EXECUTION`). */
+  readonly chunksPerExecution?: number;
+  /** Workflow time (ms) of the last progress report, carried over a continue-as-new. */
+  readonly reportedAt?: number;
   /** Rate-limit waits, retries and warnings of the chunks fetched before a continue-as-new. */
   readonly totals?: FetchTotals;
 }
@@ -35,15 +39,17 @@ const { fetchStreamChunk } = proxyActivities<Activities>({
 
 /**
  * Fetches one stream of a run to the end, a chunk of pages per activity, reporting progress to
- * the pipeline run. History stays bounded: it continues as new when Temporal suggests it,
- * carrying the running totals. The result's wait time, retries and warnings cover the whole stream.
+ * the pipeline run. History stays bounded whatever the stream's size: an execution continues as
+ * new after `chunksPerExecution` chunks (or sooner, when Temporal suggests it), carrying the
+ * running totals. The result's wait time, retries and warnings cover the whole stream.
  */
 export async function syncStream(input: SyncStreamInput): Promise<FetchProgress> {
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
   let totals: FetchTotals = input.totals ?? { rateLimitWaitMs: 0, retries: 0, warnings: [] };
   // Workflow time (deterministic on replay) of the last progress report to the pipeline run.
-  let reportedAt = 0;
-  for (;;) {
+  let reportedAt = input.reportedAt ?? 0;
+  const chunkCap = Math.max(1, input.chunksPerExecution ?? CHUNKS_PER_EXECUTION);
+  for (let chunks = 1; ; chunks++) {
     const chunk = await fetchStreamChunk({ runId: input.runId, source: input.source, stream: input.stream, maxPages: input.pagesPerChunk ?? 50 });
     totals = addChunk(totals, chunk);
     const progress = withTotals(chunk, totals);
@@ -59,7 +65,9 @@ export async function syncStream(input: SyncStreamInput): Promise<FetchProgress>
       log.info('stream fetched', { runId: input.runId, source: input.source, stream: input.stream, pages: progress.pages, records: progress.records });
       return progress;
     }
-    if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof syncStream>({ ...input, totals });
+    // Executions recorded before the chunk cap existed continued only when Temporal suggested it.
+    const capped = chunks >= chunkCap && patched('stream-chunks-per-execution');
+    if (capped || workflowInfo().continueAsNewSuggested) await continueAsNew<typeof syncStream>({ ...input, totals, reportedAt });
   }
 }
 
