@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { isInfraError } from './errors.js';
-import { startPostgres } from './postgres-server.js';
+import { embeddedTuning, startPostgres } from './postgres-server.js';
 
 /** A scratch dir the unprivileged postgres user can enter when we run as root. */
 function scratchDir(): string {
@@ -55,6 +55,9 @@ describe('startPostgres (embedded)', { timeout: 120_000 }, () => {
     try {
       const { rows } = await query(second.url, 'select v from kept');
       assert.deepEqual(rows, [{ v: 'survives' }]);
+      const settings = await query(second.url, "select name, setting, unit from pg_settings where name in ('shared_buffers', 'max_wal_size') order by name");
+      assert.deepEqual(settings.rows.map((r) => r.name), ['max_wal_size', 'shared_buffers'], 'the embedded server runs with its tuning');
+      assert.equal(settings.rows[0].setting, '4096');
     } finally {
       await second.stop();
     }
@@ -73,6 +76,13 @@ describe('startPostgres (embedded)', { timeout: 120_000 }, () => {
       blocker.close();
     }
   });
+});
+
+it('embeddedTuning: shared_buffers an eighth of RAM, within 128 MB and 1 GB', () => {
+  const gib = 2 ** 30;
+  assert.deepEqual(embeddedTuning(24 * gib), ['-c', 'shared_buffers=1024MB', '-c', 'max_wal_size=4GB']);
+  assert.deepEqual(embeddedTuning(4 * gib).slice(0, 2), ['-c', 'shared_buffers=512MB']);
+  assert.deepEqual(embeddedTuning(0.5 * gib).slice(0, 2), ['-c', 'shared_buffers=128MB']);
 });
 
 describe('startPostgres with DATABASE_URL', () => {
