@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { contentHash } from '../../core/stable-json.js';
 import { mergeRun } from '../../merge/merge-run.js';
+import { withPlannerSettings } from '../../merge/planner-settings.js';
+import type { Database } from '../../store/database-schema.js';
 import { type MergeFixture, createMergeFixture, mergeConfig } from './merge-fixture.js';
 
 let f: MergeFixture;
@@ -172,4 +174,14 @@ test('property: runs that repeat earlier records unchanged (skipped) end where o
     }),
     { numRuns: 25 },
   );
+});
+
+test('withPlannerSettings changes planner settings for its work only, inside the transaction', async () => {
+  const setting = async (db: Kysely<Database>) => (await sql<{ v: string }>`select current_setting('enable_nestloop') as v`.execute(db)).rows[0]!.v;
+  await f.db.transaction().execute(async (trx) => {
+    const during = await withPlannerSettings(trx, { enable_nestloop: 'off' }, () => setting(trx));
+    assert.equal(during, 'off');
+    assert.equal(await setting(trx), 'on', 'restored after the work');
+  });
+  assert.equal(await setting(f.db), 'on');
 });
