@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { shortSha256 } from './short-hash.js';
 
 /**
  * JSON with object keys sorted at every level, so equal values always serialize, and hash,
@@ -18,7 +18,7 @@ export function contentHash(value: unknown): string {
 
 /** The content hash of text that already is stable JSON (what `contentHash` computes from a value). */
 export function hashStableJson(json: string): string {
-  return createHash('sha256').update(json).digest('hex').slice(0, 32);
+  return shortSha256(json);
 }
 
 /** The JSON of one value, or undefined for what JSON leaves out (undefined, functions, symbols). */

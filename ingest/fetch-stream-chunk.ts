@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { IncrementalConfig } from '../config/incremental-config.js';
 import type { SourceConfig } from '../config/source-config.js';
+import { shortSha256 } from '../core/short-hash.js';
 import { sourceKeyOf } from '../core/source-key.js';
 import { ResponseFormatError } from '../connectors/connector-error.js';
 import type { StreamPage, StreamReader } from '../connectors/stream-reader.js';
@@ -76,7 +76,7 @@ export async function fetchStreamChunk(
       }
       if (opts.incremental) pageMax = maxCursor(pageMax, cursorValueOf(record, opts.incremental), opts.incremental.cursorType);
       const payloadJson = JSON.stringify(record);
-      return { sourceKey, payloadJson, hash: createHash('sha256').update(payloadJson).digest('hex').slice(0, 32) };
+      return { sourceKey, payloadJson, hash: shortSha256(payloadJson) };
     });
     for (const w of page.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
     const pages = checkpoint.pages + 1;
