@@ -23,9 +23,13 @@ export function coerceValue(value: unknown, field: EntityFieldConfig): Coerced {
   return coerceScalar(value, field.type);
 }
 
+/** Why a value holding U+0000 is refused: neither `text` nor `jsonb` can store it. */
+const NUL_REASON = 'contains a NUL character (\\u0000), which Postgres cannot store';
+
 function coerceScalar(v: unknown, type: EntityFieldConfig['type']): Coerced {
   switch (type) {
     case 'string':
+      if (typeof v === 'string' && v.includes('\u0000')) return { ok: false, reason: NUL_REASON };
       return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? { ok: true, value: String(v) } : bad(v, 'a string');
     case 'integer': {
       const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
@@ -50,8 +54,16 @@ function coerceScalar(v: unknown, type: EntityFieldConfig['type']): Coerced {
       return Number.isNaN(ms) ? bad(v, 'a date (YYYY-MM-DD)') : { ok: true, value: new Date(ms).toISOString().slice(0, 10) };
     }
     case 'json':
-      return { ok: true, value: v };
+      return containsNul(v) ? { ok: false, reason: NUL_REASON } : { ok: true, value: v };
   }
+}
+
+/** Whether a JSON value holds U+0000 in any string or key. */
+export function containsNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (Array.isArray(v)) return v.some(containsNul);
+  if (v !== null && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\u0000') || containsNul(x));
+  return false;
 }
 
 function bad(v: unknown, expected: string): Coerced {

@@ -28,8 +28,18 @@ export async function insertQuarantine(
   if (rows.length === 0) return;
   await sql`insert into tributary.quarantine (run_id, entity, source, stream, source_key, reason, reasons, payload)
     select ${target.runId}, ${target.entity}, ${target.source}, ${target.stream}, q.source_key, q.reason, array(select jsonb_array_elements_text(q.reasons)), q.payload
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as q(source_key text, reason text, reasons jsonb, payload jsonb)
+    from jsonb_to_recordset(${JSON.stringify(rows, withoutNul)}::jsonb) as q(source_key text, reason text, reasons jsonb, payload jsonb)
     on conflict (run_id, entity, source, stream, source_key) do update set reason = excluded.reason, reasons = excluded.reasons, payload = excluded.payload`.execute(db);
+}
+
+// jsonb cannot hold U+0000, and a record quarantined for holding one must still be stored: it
+// is kept with U+FFFD in its place (the staged payload keeps the original).
+function withoutNul(_key: string, v: unknown): unknown {
+  if (typeof v === 'string') return v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => k.includes('\u0000'))) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replaceAll('\u0000', '\uFFFD'), x]));
+  }
+  return v;
 }
 
 /** Thrown when a merge quarantined more than the entity's `quarantine.failAbove` allows; nothing of the merge is applied. */
