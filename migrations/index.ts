@@ -5,6 +5,7 @@ import * as m0004 from './0004_run_window.js';
 import * as m0005 from './0005_alert_state.js';
 import * as m0006 from './0006_staged_record_copy.js';
 import * as m0007 from './0007_source_record_raw_hash.js';
+import * as m0008 from './0008_identity_link_entity_key.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations = {
@@ -15,4 +16,5 @@ export const migrations = {
   '0005_alert_state': m0005,
   '0006_staged_record_copy': m0006,
   '0007_source_record_raw_hash': m0007,
+  '0008_identity_link_entity_key': m0008,
 };
