@@ -26,12 +26,20 @@ export interface StreamSeenCounts {
 }
 
 /**
+ * Temp table (dropped at commit) of the staged records `markStreamSeen` found not unchanged:
+ * new, changed, withdrawn or quarantined before. `readStagedChanges` with `changedOnly` reads
+ * just these.
+ */
+export const CHANGED_KEYS_TABLE = 'merge_changed';
+
+/**
  * Marks seen (`tributary.entity_seen`), in one statement inside Postgres, every entity that a
  * stream's unchanged staged records of the run contribute to: each record whose live
- * contribution was mapped from that very payload under the same mapping. Other records (new,
- * changed, tombstones, quarantined) mark nothing here. Last seen is the latest fetch time of the
- * entity's records; it never moves back, and moves on only by at least `SEEN_PRECISION`.
- * Returns how many records the stream staged, and how many of them are unchanged.
+ * contribution was mapped from that very payload under the same mapping. The other records'
+ * keys (new, changed, tombstones, quarantined) go into `merge_changed` for the merge to read.
+ * Last seen is the latest fetch time of the entity's records; it never moves back, and moves on
+ * only by at least `SEEN_PRECISION`. Returns how many records the stream staged, and how many of
+ * them are unchanged.
  *
  * ```sql
  * insert into tributary.entity_seen (entity, entity_key, last_seen, last_run_id)
@@ -43,6 +51,8 @@ export interface StreamSeenCounts {
  * ```
  */
 export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promise<StreamSeenCounts> {
+  await sql`create temp table if not exists merge_changed (source_key text primary key) on commit drop`.execute(db);
+  await sql`truncate merge_changed`.execute(db);
   // The stream's staged records and its contributions are both indexed by source key: one merge
   // join walks the two index ranges side by side, about three times cheaper than probing the
   // contributions' key once per staged record. Without statistics (the tables were just written)
@@ -51,7 +61,7 @@ export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promi
   const result = await withPlannerSettings(db, planner, () =>
     sql<StreamSeenCounts>`
       with joined as materialized (
-        select s.entity_key, r.fetched_at from tributary.staged_record r
+        select r.source_key, s.entity_key, r.fetched_at from tributary.staged_record r
         left join tributary.source_record s
           on s.entity = ${q.entity} and s.source = r.source and s.stream = r.stream and s.source_key = r.source_key
           and s.deleted_at is null and s.raw_hash = ${rawHashSql(sql`r.hash`, q.fingerprint)}
@@ -61,6 +71,8 @@ export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promi
         select ${q.entity}, entity_key, max(fetched_at), ${q.mergeRunId} from joined where entity_key is not null group by entity_key
         on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
           where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}
+      ), changed as (
+        insert into merge_changed (source_key) select source_key from joined where entity_key is null
       )
       select count(*)::int as staged, count(entity_key)::int as unchanged from joined`.execute(db),
   );

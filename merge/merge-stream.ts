@@ -61,7 +61,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
   m.summary.recordsRead += counts.staged;
   if (counts.unchanged === counts.staged) return;
   try {
-    for await (const batch of readStagedChanges(m.trx, { ...staged, unchangedIn: { entity: m.name, fingerprint } })) {
+    for await (const batch of readStagedChanges(m.trx, { ...staged, changedOnly: known })) {
       const good: GoodRecord[] = [];
       const bad: QuarantineRow[] = [];
       const tombstones: string[] = [];
