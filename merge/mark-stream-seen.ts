@@ -26,9 +26,9 @@ export interface StreamSeenCounts {
 }
 
 /**
- * Temp table (dropped at commit) of the staged records `markStreamSeen` found not unchanged:
- * new, changed, withdrawn or quarantined before. `readStagedChanges` with `changedOnly` reads
- * just these.
+ * Temp table (dropped at commit) of the staged records `markStreamSeen` found not unchanged
+ * (new, changed, withdrawn or quarantined before), by source key and staged `id`.
+ * `readStagedChanges` with `changedOnly` reads just these.
  */
 export const CHANGED_KEYS_TABLE = 'merge_changed';
 
@@ -51,7 +51,7 @@ export const CHANGED_KEYS_TABLE = 'merge_changed';
  * ```
  */
 export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promise<StreamSeenCounts> {
-  await sql`create temp table if not exists merge_changed (source_key text primary key) on commit drop`.execute(db);
+  await sql`create temp table if not exists merge_changed (source_key text primary key, id bigint not null) on commit drop`.execute(db);
   await sql`truncate merge_changed`.execute(db);
   // The stream's staged records and its contributions are both indexed by source key: one merge
   // join walks the two index ranges side by side, about three times cheaper than probing the
@@ -61,7 +61,7 @@ export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promi
   const result = await withPlannerSettings(db, planner, () =>
     sql<StreamSeenCounts>`
       with joined as materialized (
-        select r.source_key, s.entity_key, r.fetched_at from tributary.staged_record r
+        select r.id, r.source_key, s.entity_key, r.fetched_at from tributary.staged_record r
         left join tributary.source_record s
           on s.entity = ${q.entity} and s.source = r.source and s.stream = r.stream and s.source_key = r.source_key
           and s.deleted_at is null and s.raw_hash = ${rawHashSql(sql`r.hash`, q.fingerprint)}
@@ -72,7 +72,7 @@ export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promi
         on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
           where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}
       ), changed as (
-        insert into merge_changed (source_key) select source_key from joined where entity_key is null
+        insert into merge_changed (source_key, id) select source_key, id from joined where entity_key is null
       )
       select count(*)::int as staged, count(entity_key)::int as unchanged from joined`.execute(db),
   );

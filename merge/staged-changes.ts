@@ -22,7 +22,7 @@ export interface StagedChangesQuery extends StreamRunKey {
  * select r.id, r.source_key, r.payload, r.hash, r.fetched_at from tributary.staged_record r
  * where r.run_id = $1 and r.source = $2 and r.stream = $3 and r.source_key > $4
  * order by r.source_key limit $5
- * -- changedOnly: driven by merge_changed's keys, each probing staged_record's key
+ * -- changedOnly: driven by merge_changed's keys in order, each probing staged_record's primary key by id
  * ```
  */
 export async function* readStagedChanges(db: Kysely<Database>, q: StagedChangesQuery): AsyncGenerator<StagedRecord[]> {
@@ -45,11 +45,12 @@ async function readBatch(db: Kysely<Database>, q: StagedChangesQuery, after: str
   // order the planner would scan the stream's remaining rows and sort them for every batch, which
   // grows quadratically with the stream. The merge does not depend on the order records come in.
   const rows = q.changedOnly
-    ? // Only the changed keys, each a probe of the staged key (`offset 0` keeps it one): the work
+    ? // Only the changed records, each one probe of the staged primary key (by `id`, which no other
+      // index has, so no plan can scan the stream instead; `offset 0` keeps it a probe): the work
       // follows the number of changes, not the size of the stream.
       await sql<StagedRow>`
         select ${columns} from merge_changed c
-        cross join lateral (select ${columns} from tributary.staged_record r where ${stream} and r.source_key = c.source_key offset 0) r
+        cross join lateral (select ${columns} from tributary.staged_record r where ${stream} and r.id = c.id offset 0) r
         where ${after === null ? sql`true` : sql`c.source_key > ${after}`}
         order by c.source_key limit ${size}`.execute(db)
     : await sql<StagedRow>`
