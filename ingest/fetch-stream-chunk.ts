@@ -74,6 +74,11 @@ export async function fetchStreamChunk(
       if (sourceKey === undefined) {
         throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1} has no primary key at ${stream.primaryKey}`);
       }
+      // A key is stored as text, which cannot hold U+0000: refused here, with the record named,
+      // rather than failing the page's COPY with an encoding error that a retry would only repeat.
+      if (sourceKey.includes('\u0000')) {
+        throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1} has a primary key at ${stream.primaryKey} containing a NUL character (\\u0000), which Postgres cannot store`);
+      }
       if (opts.incremental) pageMax = maxCursor(pageMax, cursorValueOf(record, opts.incremental), opts.incremental.cursorType);
       const payloadJson = JSON.stringify(record);
       return { sourceKey, payloadJson, hash: shortSha256(payloadJson) };

@@ -24,7 +24,7 @@ export function coerceValue(value: unknown, field: EntityFieldConfig): Coerced {
 }
 
 /** Why a value holding U+0000 is refused: neither `text` nor `jsonb` can store it. */
-const NUL_REASON = 'contains a NUL character (\\u0000), which Postgres cannot store';
+export const NUL_REASON = 'contains a NUL character (\\u0000), which Postgres cannot store';
 
 function coerceScalar(v: unknown, type: EntityFieldConfig['type']): Coerced {
   switch (type) {

@@ -1,4 +1,5 @@
 import { contentHash } from '../core/stable-json.js';
+import { NUL_REASON } from './coerce-value.js';
 import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { type IdentityInput, assignEntityKeys } from './identity.js';
 import { compileTombstoneTest } from './is-tombstone.js';
@@ -78,6 +79,13 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
           continue;
         }
         const identity = { pairs: matchPairs(record.payload, mapped.values), fallback: `${m.ref}:${record.sourceKey}` };
+        // External-id match values come from the raw record, past the field coercion that refuses U+0000.
+        const nul = identity.pairs.find(([, v]) => v.includes('\u0000'));
+        if (nul !== undefined) {
+          const reason = `${nul[0]}: ${NUL_REASON}`;
+          bad.push({ source_key: record.sourceKey, reason, reasons: [reason], payload: record.payload });
+          continue;
+        }
         good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, stagedHash: record.hash, identity });
       }
       for (const b of bad) countQuarantined(m.summary, b.reasons);

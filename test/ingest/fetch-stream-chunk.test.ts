@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import type { SourceConfig } from '../../config/source-config.js';
+import { ResponseFormatError } from '../../connectors/connector-error.js';
 import type { StreamPage, StreamReader } from '../../connectors/stream-reader.js';
 import { fetchStreamChunk } from '../../ingest/fetch-stream-chunk.js';
 import { createDatabase } from '../../store/create-database.js';
@@ -82,4 +83,21 @@ test('a zombie chunk stops with CheckpointConflictError and drops the page it wa
   await assert.rejects(fetchStreamChunk(db, key, source, reader, { maxPages: 10 }), CheckpointConflictError);
   assert.equal((await readCheckpoint(db, key))?.pages, 2);
   assert.deepEqual(await staged(key.runId), ['other']);
+});
+
+test('a record whose primary key holds U+0000 fails the chunk with a clear, non-retryable error after the pages before it', async () => {
+  const key = { runId: 'nul-key', source: 'crm', stream: 'contacts' };
+  const reader: StreamReader = {
+    paginationType: 'cursor',
+    async readPage(state): Promise<StreamPage> {
+      const n = state === null ? 1 : Number((state as { page: number }).page);
+      return { records: n === 1 ? [{ id: 'ok' }] : [{ id: 'fine' }, { id: 'a\u0000b' }], next: { page: n + 1 }, url: `http://api/${n}` };
+    },
+  };
+  await assert.rejects(
+    fetchStreamChunk(db, key, source, reader, { maxPages: 10 }),
+    (err: unknown) => err instanceof ResponseFormatError && !err.retryable && /record 1 of page 2 has a primary key at \$\.id containing a NUL character/.test(err.message),
+  );
+  assert.equal((await readCheckpoint(db, key))?.pages, 1);
+  assert.deepEqual(await staged(key.runId), ['ok']);
 });

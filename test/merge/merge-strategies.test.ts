@@ -136,12 +136,13 @@ test('records that violate the schema are quarantined with reasons and counted p
   assert.deepEqual(q2.map((r) => r.source_key), ['bad2', 'bad3'], 'the quarantined records are still recorded');
 });
 
-test('a value holding U+0000 (which Postgres cannot store) quarantines its record, kept with U+FFFD; the merge goes on', async () => {
+test('a value or external id holding U+0000 (which Postgres cannot store) quarantines its record, kept with U+FFFD; the merge goes on', async () => {
   const base = customer();
   const crm = base.sources['crm.contacts'] as { updatedAt: string; fields: Record<string, unknown> };
   const config = mergeConfig({
     person_nul: {
       ...base,
+      matchOn: ['email', { key: 'crm_id', from: { 'crm.contacts': '$.crm_id' } }],
       fields: { ...base.fields, nick: { type: 'string' }, extra: { type: 'json' } },
       sources: { ...base.sources, 'crm.contacts': { ...crm, fields: { ...crm.fields, extra: '$.extra' } } },
     },
@@ -151,16 +152,19 @@ test('a value holding U+0000 (which Postgres cannot store) quarantines its recor
     { id: 'in-string', email: 'nul1@y.z', first: 'A\u0000da' },
     { id: 'in-json', email: 'nul2@y.z', extra: { 'k\u0000': ['x\u0000'] } },
     { id: 'in-tags', email: 'nul3@y.z', tags: ['ok', 'n\u0000'] },
+    { id: 'in-ext-id', email: 'nul4@y.z', crm_id: 'c\u0000' },
   ]);
   const [s] = await f.merge(config, 'nul1');
-  assert.equal(s?.quarantined, 3);
+  assert.equal(s?.quarantined, 4);
   assert.equal(s?.written, 1);
   const q = await f.db.selectFrom('tributary.quarantine').selectAll().where('run_id', '=', 'nul1').orderBy('source_key').execute();
   assert.deepEqual(q.map((r) => [r.source_key, r.reasons]), [
+    ['in-ext-id', ['crm_id: contains a NUL character (\\u0000), which Postgres cannot store']],
     ['in-json', ['extra: contains a NUL character (\\u0000), which Postgres cannot store']],
     ['in-string', ['name: contains a NUL character (\\u0000), which Postgres cannot store']],
     ['in-tags', ['tags: contains a NUL character (\\u0000), which Postgres cannot store']],
   ]);
-  assert.deepEqual((q[0]!.payload as { extra: unknown }).extra, { 'k\uFFFD': ['x\uFFFD'] });
-  assert.equal((q[1]!.payload as { first: string }).first, 'A\uFFFDda');
+  assert.equal((q[0]!.payload as { crm_id: string }).crm_id, 'c\uFFFD');
+  assert.deepEqual((q[1]!.payload as { extra: unknown }).extra, { 'k\uFFFD': ['x\uFFFD'] });
+  assert.equal((q[2]!.payload as { first: string }).first, 'A\uFFFDda');
 });
