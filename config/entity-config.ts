@@ -15,7 +15,7 @@ export type StrategyName = (typeof strategyNames)[number];
 
 /** A `custom` strategy: a function exported by a user module. */
 export const customStrategySchema = z.strictObject({
-  /** Module path, relative to the config file (or absolute), e.g. `./strategies.js`. Loaded once per process. */
+  /** Module path, relative to the config file (or absolute), e.g. `./strategies.js` (or `.ts`). Loaded once per process. */
   module: z.string().min(1),
   /** Name of the exported function; defaults to `default`. */
   export: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'must be a JavaScript export name').default('default'),

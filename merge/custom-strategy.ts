@@ -27,6 +27,7 @@ export interface CustomCandidate {
  *
  * ```js
  * // strategies.js, referenced as `custom: { module: ./strategies.js, export: longest }`
+ * // (a `.ts` module works too, also when the worker runs compiled JavaScript)
  * export const longest = (candidates) => candidates.reduce((a, b) => (String(b.value).length > String(a.value).length ? b : a));
  * ```
  */
@@ -49,6 +50,18 @@ export function toCandidate(c: Contribution, field: string): CustomCandidate {
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
+/** Extensions of TypeScript modules, which Node cannot import on its own. */
+const TYPESCRIPT_MODULE = /\.[cm]?tsx?$/;
+
+// The worker runs compiled JavaScript (`npm start`, `tributary worker`), where a plain import()
+// of a strategy written in TypeScript fails: tsx, a dependency, compiles such a module on load.
+async function importModule(file: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(file).href;
+  if (!TYPESCRIPT_MODULE.test(file)) return (await import(url)) as Record<string, unknown>;
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+}
+
 /**
  * Loads the functions of an entity's `custom` fields (each module once per process), by field
  * name. `baseDir` is the directory of the config file; module paths are relative to it.
@@ -59,7 +72,7 @@ export async function loadCustomStrategies(entityName: string, entity: EntityCon
     if (!config.custom) continue;
     const file = isAbsolute(config.custom.module) ? config.custom.module : resolve(baseDir, config.custom.module);
     let loading = modules.get(file);
-    if (!loading) modules.set(file, (loading = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>));
+    if (!loading) modules.set(file, (loading = importModule(file)));
     let mod: Record<string, unknown>;
     try {
       mod = await loading;
