@@ -26,13 +26,6 @@ export interface StreamSeenCounts {
 }
 
 /**
- * Temp table (dropped at commit) of the staged records `markStreamSeen` found not unchanged
- * (new, changed, withdrawn or quarantined before), by source key and staged `id`.
- * `readStagedChanges` with `changedOnly` reads just these.
- */
-export const CHANGED_KEYS_TABLE = 'merge_changed';
-
-/**
  * Marks seen (`tributary.entity_seen`), in one statement inside Postgres, every entity that a
  * stream's unchanged staged records of the run contribute to: each record whose live
  * contribution was mapped from that very payload under the same mapping. The other records'
@@ -53,6 +46,8 @@ export const CHANGED_KEYS_TABLE = 'merge_changed';
  * ```
  */
 export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promise<StreamSeenCounts> {
+  // merge_changed (dropped at commit): the staged records found not unchanged (new, changed,
+  // withdrawn or quarantined before), by source key and staged `id`, for `readStagedChanges`.
   await sql`create temp table if not exists merge_changed (source_key text primary key, id bigint not null) on commit drop`.execute(db);
   await sql`truncate merge_changed`.execute(db);
   // The stream's staged records and its contributions are both indexed by source key: one merge
