@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { IncrementalConfig } from '../config/incremental-config.js';
 import type { SourceConfig } from '../config/source-config.js';
 import { shortSha256 } from '../core/short-hash.js';
+import { NUL_REASON, containsNul } from '../core/nul-character.js';
 import { sourceKeyOf } from '../core/source-key.js';
 import { ResponseFormatError } from '../connectors/connector-error.js';
 import type { StreamPage, StreamReader } from '../connectors/stream-reader.js';
@@ -74,15 +75,24 @@ export async function fetchStreamChunk(
       if (sourceKey === undefined) {
         throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1} has no primary key at ${stream.primaryKey}`);
       }
-      // A key is stored as text, which cannot hold U+0000: refused here, with the record named,
-      // rather than failing the page's COPY with an encoding error that a retry would only repeat.
+      // Keys and cursors are stored as text, which cannot hold U+0000: refused here, with the
+      // record named, rather than failing the page's COPY (or the cursor's write after it) with
+      // an encoding error that a retry would only repeat.
       if (sourceKey.includes('\u0000')) {
-        throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1} has a primary key at ${stream.primaryKey} containing a NUL character (\\u0000), which Postgres cannot store`);
+        throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1}: the primary key at ${stream.primaryKey} ${NUL_REASON}`);
       }
-      if (opts.incremental) pageMax = maxCursor(pageMax, cursorValueOf(record, opts.incremental), opts.incremental.cursorType);
+      if (opts.incremental) {
+        const cursor = cursorValueOf(record, opts.incremental);
+        if (cursor?.includes('\u0000')) {
+          throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1}: the incremental cursor at ${opts.incremental.cursorField} ${NUL_REASON}`);
+        }
+        pageMax = maxCursor(pageMax, cursor, opts.incremental.cursorType);
+      }
       const payloadJson = JSON.stringify(record);
       return { sourceKey, payloadJson, hash: shortSha256(payloadJson) };
     });
+    // The next page's cursor goes into the checkpoint (jsonb), which cannot hold U+0000 either.
+    if (containsNul(page.next)) throw new ResponseFormatError(page.url, `the next-page cursor of page ${checkpoint.pages + 1} ${NUL_REASON}`);
     for (const w of page.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
     const pages = checkpoint.pages + 1;
     const total = checkpoint.records + records.length;

@@ -1,4 +1,5 @@
 import type { EntityFieldConfig } from '../config/entity-config.js';
+import { NUL_REASON, containsNul } from '../core/nul-character.js';
 
 /** A value that fits its field's type, or why it does not. */
 export type Coerced = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
@@ -22,9 +23,6 @@ export function coerceValue(value: unknown, field: EntityFieldConfig): Coerced {
   }
   return coerceScalar(value, field.type);
 }
-
-/** Why a value holding U+0000 is refused: neither `text` nor `jsonb` can store it. */
-export const NUL_REASON = 'contains a NUL character (\\u0000), which Postgres cannot store';
 
 function coerceScalar(v: unknown, type: EntityFieldConfig['type']): Coerced {
   switch (type) {
@@ -56,14 +54,6 @@ function coerceScalar(v: unknown, type: EntityFieldConfig['type']): Coerced {
     case 'json':
       return containsNul(v) ? { ok: false, reason: NUL_REASON } : { ok: true, value: v };
   }
-}
-
-/** Whether a JSON value holds U+0000 in any string or key. */
-export function containsNul(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (Array.isArray(v)) return v.some(containsNul);
-  if (v !== null && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\u0000') || containsNul(x));
-  return false;
 }
 
 function bad(v: unknown, expected: string): Coerced {

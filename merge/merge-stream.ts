@@ -1,5 +1,5 @@
+import { NUL_REASON } from '../core/nul-character.js';
 import { contentHash } from '../core/stable-json.js';
-import { NUL_REASON } from './coerce-value.js';
 import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { type IdentityInput, assignEntityKeys } from './identity.js';
 import { compileTombstoneTest } from './is-tombstone.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Kysely } from 'kysely';
+import type { IncrementalConfig } from '../../config/incremental-config.js';
 import type { SourceConfig } from '../../config/source-config.js';
 import { ResponseFormatError } from '../../connectors/connector-error.js';
 import type { StreamPage, StreamReader } from '../../connectors/stream-reader.js';
@@ -96,8 +97,36 @@ test('a record whose primary key holds U+0000 fails the chunk with a clear, non-
   };
   await assert.rejects(
     fetchStreamChunk(db, key, source, reader, { maxPages: 10 }),
-    (err: unknown) => err instanceof ResponseFormatError && !err.retryable && /record 1 of page 2 has a primary key at \$\.id containing a NUL character/.test(err.message),
+    (err: unknown) => err instanceof ResponseFormatError && !err.retryable && /record 1 of page 2: the primary key at \$\.id contains a NUL character/.test(err.message),
   );
   assert.equal((await readCheckpoint(db, key))?.pages, 1);
   assert.deepEqual(await staged(key.runId), ['ok']);
+});
+
+test('a U+0000 in an incremental cursor value or in the next-page cursor fails the chunk clearly, before that page is staged', async () => {
+  const pages = (records: (n: number) => unknown[], next: (n: number) => StreamPage['next']): StreamReader => ({
+    paginationType: 'cursor',
+    async readPage(state): Promise<StreamPage> {
+      const n = state === null ? 1 : Number((state as { page: number }).page);
+      return { records: records(n), next: next(n), url: `http://api/${n}` };
+    },
+  });
+  const incremental = { cursorField: '$.updated', cursorType: 'string' } as unknown as IncrementalConfig;
+  const cursorKey = { runId: 'nul-cursor', source: 'crm', stream: 'contacts' };
+  const withNulCursor = pages((n) => [{ id: `r${n}`, updated: n === 1 ? 'a' : 'b\u0000' }], (n) => ({ page: n + 1 }));
+  await assert.rejects(
+    fetchStreamChunk(db, cursorKey, source, withNulCursor, { maxPages: 10, incremental }),
+    (err: unknown) => err instanceof ResponseFormatError && !err.retryable && /record 0 of page 2: the incremental cursor at \$\.updated contains a NUL character/.test(err.message),
+  );
+  assert.equal((await readCheckpoint(db, cursorKey))?.pages, 1);
+  assert.deepEqual(await staged(cursorKey.runId), ['r1']);
+
+  const nextKey = { runId: 'nul-next', source: 'crm', stream: 'contacts' };
+  const withNulNext = pages((n) => [{ id: `r${n}` }], (n): StreamPage['next'] => (n === 1 ? { page: 2 } : { page: 3, token: 'x\u0000' }));
+  await assert.rejects(
+    fetchStreamChunk(db, nextKey, source, withNulNext, { maxPages: 10 }),
+    (err: unknown) => err instanceof ResponseFormatError && !err.retryable && /the next-page cursor of page 2 contains a NUL character/.test(err.message),
+  );
+  assert.equal((await readCheckpoint(db, nextKey))?.pages, 1);
+  assert.deepEqual(await staged(nextKey.runId), ['r1']);
 });
