@@ -6,7 +6,7 @@ import type { ActivityDeps } from './activity-deps.js';
 
 /**
  * Fetches and stages up to `maxPages` pages of a stream, resuming from its checkpoint;
- * heartbeats each page and logs warnings (schema drift, partial data) with the run's ids.
+ * heartbeats each staged group of pages and logs warnings (schema drift, partial data) with the run's ids.
  */
 export function fetchStreamChunkActivity(deps: ActivityDeps) {
   return async (input: FetchChunkInput): Promise<FetchProgress> => {

@@ -3,41 +3,42 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from './database-schema.js';
 import { STAGED_COPY_COLUMNS, stagedCopyText } from './staged-copy-text.js';
-import { type StagedPage, advanceCheckpointQuery, upsertStagedQuery } from './staging-statements.js';
+import { type StagedPage, type StagedRow, advanceCheckpointQuery, upsertStagedQuery } from './staging-statements.js';
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';
-import type { StagedRecordInput, StreamRunKey } from './staging-types.js';
+import type { StreamRunKey } from './staging-types.js';
 
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Stages a page on one client of `pool`, COPYing its records straight into
- * `tributary.staged_record` in the transaction that advances the checkpoint:
+ * Stages consecutive pages on one client of `pool`, COPYing their records straight into
+ * `tributary.staged_record` in the transaction that advances the checkpoint over them:
  *
  * ```sql
  * begin;                                  -- with lazyCommit: set local synchronous_commit = off
- * update tributary.fetch_checkpoint set pages = ... where ... and pages = $seq - 1;   -- no row: CheckpointConflictError
+ * update tributary.fetch_checkpoint set pages = ... where ... and pages = $firstSeq - 1;   -- no row: CheckpointConflictError
  * copy tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at) from stdin;
  * commit;
  * ```
  *
- * When a record of the page was already staged in the run (an earlier page held it), the COPY
+ * When a record of the pages was already staged in the run (an earlier page held it), the COPY
  * fails on the run's unique key; the transaction is then rolled back and run again with an
  * upsert in place of the COPY, so the record keeps its row and takes the new version.
- * `records` must have distinct keys.
+ * `rows` (the pages' records) must have distinct keys.
  */
-export async function stagePageWithCopy(pool: pg.Pool, db: Kysely<Database>, key: StreamRunKey, page: StagedPage, records: readonly StagedRecordInput[]): Promise<void> {
-  // Compiled before the first await: the caller may go on with the page's cursor state.
-  const advance = advanceCheckpointQuery(db, key, page);
+export async function stagePagesWithCopy(pool: pg.Pool, db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[], rows: readonly StagedRow[]): Promise<void> {
+  // Compiled before the first await: the caller may go on with the pages' cursor state.
+  const advance = advanceCheckpointQuery(db, key, pages);
+  const firstSeq = pages[0]!.seq;
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    const begin = page.lazyCommit ? 'begin; set local synchronous_commit = off' : 'begin';
+    const begin = pages[pages.length - 1]!.lazyCommit ? 'begin; set local synchronous_commit = off' : 'begin';
     const copied = await inTransaction(client, begin, async () => {
-      await advanceOrThrow(client, advance, key, page.seq);
-      if (records.length === 0) return true;
+      await advanceOrThrow(client, advance, key, firstSeq);
+      if (rows.length === 0) return true;
       try {
-        await copy(client, `copy tributary.staged_record ${STAGED_COPY_COLUMNS} from stdin`, stagedCopyText(key, page.seq, page.fetchedAt, records));
+        await copy(client, `copy tributary.staged_record ${STAGED_COPY_COLUMNS} from stdin`, stagedCopyText(key, rows));
         return true;
       } catch (err) {
         if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
@@ -45,9 +46,9 @@ export async function stagePageWithCopy(pool: pg.Pool, db: Kysely<Database>, key
       }
     });
     if (copied) return;
-    const upsert = upsertStagedQuery(db, key, page, records);
+    const upsert = upsertStagedQuery(db, key, rows);
     await inTransaction(client, begin, async () => {
-      await advanceOrThrow(client, advance, key, page.seq);
+      await advanceOrThrow(client, advance, key, firstSeq);
       await client.query(upsert.sql, upsert.parameters as unknown[]);
     });
   } catch (err) {

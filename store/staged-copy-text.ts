@@ -1,4 +1,5 @@
-import type { StagedRecordInput, StreamRunKey } from './staging-types.js';
+import type { StagedRow } from './staging-statements.js';
+import type { StreamRunKey } from './staging-types.js';
 
 /** The columns of `tributary.staged_record` a COPY fills, in the order `stagedCopyText` writes them. */
 export const STAGED_COPY_COLUMNS = '(run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)';
@@ -17,18 +18,27 @@ export function copyField(value: string): string {
 }
 
 /**
- * A page's records as the text of `COPY tributary.staged_record ${STAGED_COPY_COLUMNS} FROM STDIN`,
- * one line per record:
+ * Staged rows as the text of `COPY tributary.staged_record ${STAGED_COPY_COLUMNS} FROM STDIN`,
+ * one line per row:
  *
  * ```text
  * run_id <TAB> source <TAB> stream <TAB> page_seq <TAB> source_key <TAB> payload <TAB> hash <TAB> fetched_at
  * ```
  */
-export function stagedCopyText(key: StreamRunKey, seq: number, fetchedAt: Date, records: readonly StagedRecordInput[]): string {
-  // Everything but the record's own fields is the same on every line of the page.
-  const prefix = `${copyField(key.runId)}\t${copyField(key.source)}\t${copyField(key.stream)}\t${seq}\t`;
-  const suffix = `\t${fetchedAt.toISOString()}\n`;
+export function stagedCopyText(key: StreamRunKey, rows: readonly StagedRow[]): string {
+  // Everything but the record's own fields is the same on every line of a page.
+  const streamPrefix = `${copyField(key.runId)}\t${copyField(key.source)}\t${copyField(key.stream)}\t`;
+  let seq: number | undefined;
+  let prefix = '';
+  let suffix = '';
   let text = '';
-  for (const r of records) text += `${prefix}${copyField(r.sourceKey)}\t${copyField(r.payloadJson)}\t${copyField(r.hash)}${suffix}`;
+  for (const { seq: rowSeq, fetchedAt, record: r } of rows) {
+    if (rowSeq !== seq) {
+      seq = rowSeq;
+      prefix = `${streamPrefix}${rowSeq}\t`;
+      suffix = `\t${fetchedAt.toISOString()}\n`;
+    }
+    text += `${prefix}${copyField(r.sourceKey)}\t${copyField(r.payloadJson)}\t${copyField(r.hash)}${suffix}`;
+  }
   return text;
 }

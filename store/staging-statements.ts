@@ -2,11 +2,17 @@ import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Database } from './database-schema.js';
 import type { FetchCheckpoint, StagedRecordInput, StreamRunKey } from './staging-types.js';
 
-/** One page to stage: its sequence number in the stream, its records, and the checkpoint after it. */
+/**
+ * One fetched page to stage: its sequence number in the stream, its records, and the checkpoint
+ * after it. When several pages are staged in one transaction, the last one's checkpoint and
+ * `lazyCommit` apply.
+ */
 export interface StagedPage {
+  /** The page's number in the stream's fetch, from 1. */
   readonly seq: number;
   readonly records: readonly StagedRecordInput[];
   readonly fetchedAt: Date;
+  /** Where the fetch stands once this page is staged. */
   readonly checkpoint: FetchCheckpoint;
   /**
    * Commit without waiting for the WAL to reach disk (`synchronous_commit = off`). Should the
@@ -18,18 +24,38 @@ export interface StagedPage {
   readonly lazyCommit?: boolean;
 }
 
+/** One record as staged: the record and the page it came on. */
+export interface StagedRow {
+  readonly seq: number;
+  readonly fetchedAt: Date;
+  readonly record: StagedRecordInput;
+}
+
 /**
- * The statement that advances a stream's checkpoint to `page`: the first page inserts it (and
- * affects no row when it exists), a later one updates it only from the page before. No affected
- * row means another attempt got there first. Compiled, so a Kysely transaction and a raw pg
- * client run the same SQL.
+ * Throws unless `pages` is a non-empty run of consecutive pages: one transaction stages them
+ * and advances the checkpoint over all of them, so a gap would lose pages silently.
+ */
+export function assertConsecutive(pages: readonly StagedPage[]): void {
+  if (pages.length === 0) throw new Error('no page to stage');
+  pages.forEach((page, i) => {
+    if (page.seq !== pages[0]!.seq + i) throw new Error(`pages staged together must be consecutive: page ${page.seq} follows page ${pages[i - 1]!.seq}`);
+  });
+}
+
+/**
+ * The statement that advances a stream's checkpoint over `pages` (consecutive) to the last
+ * one's checkpoint: from page 1 it inserts the checkpoint (and affects no row when it exists),
+ * otherwise it updates it only from the page before the first. No affected row means another
+ * attempt got there first. Compiled, so a Kysely transaction and a raw pg client run the same SQL.
  *
  * ```sql
- * update tributary.fetch_checkpoint set pages = $1, records = $2, ... where run_id = $n and source = ... and pages = $seq - 1
+ * update tributary.fetch_checkpoint set pages = $1, records = $2, ... where run_id = $n and source = ... and pages = $firstSeq - 1
  * ```
  */
-export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, page: StagedPage): CompiledQuery {
-  const cp = page.checkpoint;
+export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[]): CompiledQuery {
+  const first = pages[0]!;
+  const last = pages[pages.length - 1]!;
+  const cp = last.checkpoint;
   const values = {
     run_id: key.runId,
     source: key.source,
@@ -40,60 +66,64 @@ export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, 
     done: cp.done,
     reported_total: cp.reportedTotal,
     pagination_type: cp.paginationType,
-    updated_at: page.fetchedAt,
+    updated_at: last.fetchedAt,
   };
-  if (page.seq === 1) return db.insertInto('tributary.fetch_checkpoint').values(values).onConflict((oc) => oc.doNothing()).compile();
+  if (first.seq === 1) return db.insertInto('tributary.fetch_checkpoint').values(values).onConflict((oc) => oc.doNothing()).compile();
   return db
     .updateTable('tributary.fetch_checkpoint')
     .set(values)
     .where('run_id', '=', key.runId)
     .where('source', '=', key.source)
     .where('stream', '=', key.stream)
-    .where('pages', '=', page.seq - 1)
+    .where('pages', '=', first.seq - 1)
     .compile();
 }
 
 /**
- * The statement that stages `records` whatever the run staged before: a record already staged
+ * The statement that stages `rows` whatever the run staged before: a record already staged
  * in the run keeps its row (and its place in staging order) and takes the new version. The
- * records must have distinct keys (one statement cannot update a row twice). Payloads travel as
+ * rows must have distinct keys (one statement cannot update a row twice). Payloads travel as
  * text and are cast to json, which keeps every escape (`json_to_recordset` would reject `\u0000`).
  *
  * ```sql
  * insert into tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)
- * select $1, $2, $3, $4, r.source_key, r.payload::json, r.hash, $5 from unnest($6::text[], $7::text[], $8::text[]) as r(source_key, payload, hash)
+ * select $1, $2, $3, r.page_seq, r.source_key, r.payload::json, r.hash, r.fetched_at
+ * from unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) as r(page_seq, source_key, payload, hash, fetched_at)
  * on conflict (run_id, source, stream, source_key) do update set payload = excluded.payload, ...
  * ```
  */
-export function upsertStagedQuery(db: Kysely<Database>, key: StreamRunKey, page: StagedPage, records: readonly StagedRecordInput[]): CompiledQuery {
+export function upsertStagedQuery(db: Kysely<Database>, key: StreamRunKey, rows: readonly StagedRow[]): CompiledQuery {
   return sql`
     insert into tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)
-    select ${key.runId}, ${key.source}, ${key.stream}, ${page.seq}, r.source_key, r.payload::json, r.hash, ${page.fetchedAt}
-    from unnest(${records.map((r) => r.sourceKey)}::text[], ${records.map((r) => r.payloadJson)}::text[], ${records.map((r) => r.hash)}::text[]) as r(source_key, payload, hash)
+    select ${key.runId}, ${key.source}, ${key.stream}, r.page_seq, r.source_key, r.payload::json, r.hash, r.fetched_at
+    from unnest(
+      ${rows.map((r) => r.seq)}::int[], ${rows.map((r) => r.record.sourceKey)}::text[], ${rows.map((r) => r.record.payloadJson)}::text[],
+      ${rows.map((r) => r.record.hash)}::text[], ${rows.map((r) => r.fetchedAt.toISOString())}::timestamptz[]
+    ) as r(page_seq, source_key, payload, hash, fetched_at)
     on conflict (run_id, source, stream, source_key) do update
       set payload = excluded.payload, hash = excluded.hash, page_seq = excluded.page_seq, fetched_at = excluded.fetched_at
   `.compile(db);
 }
 
 /**
- * `records` with one record per source key: where a page holds a key twice, the later version
- * takes the earlier one's place (as it would had they come on two pages). Returns `records`
- * itself when its keys are distinct, as they nearly always are.
+ * The records of `pages` as rows with one row per source key: where the pages hold a key twice,
+ * the later version takes the earlier one's place (as it would had they been staged one page
+ * at a time).
  */
-export function latestPerKey(records: readonly StagedRecordInput[]): readonly StagedRecordInput[] {
-  const keys = new Set<string>();
-  for (const r of records) keys.add(r.sourceKey);
-  if (keys.size === records.length) return records;
+export function latestRowPerKey(pages: readonly StagedPage[]): StagedRow[] {
+  const rows: StagedRow[] = [];
   const at = new Map<string, number>();
-  const out: StagedRecordInput[] = [];
-  for (const r of records) {
-    const i = at.get(r.sourceKey);
-    if (i === undefined) {
-      at.set(r.sourceKey, out.length);
-      out.push(r);
-    } else {
-      out[i] = r;
+  for (const page of pages) {
+    for (const record of page.records) {
+      const row = { seq: page.seq, fetchedAt: page.fetchedAt, record };
+      const i = at.get(record.sourceKey);
+      if (i === undefined) {
+        at.set(record.sourceKey, rows.length);
+        rows.push(row);
+      } else {
+        rows[i] = row;
+      }
     }
   }
-  return out;
+  return rows;
 }

@@ -1,7 +1,8 @@
 /**
  * Micro-benchmark of the fetch side's staging: stages N bench-like records (default 100k, the
- * bench's three sources) in pages of 250 into a fresh database, as a first load and again as a
- * second run (a new run id over the same data, like the bench's unchanged rerun), then reads
+ * bench's three sources) in pages of 250, grouped as the fetch activity groups them, into a fresh
+ * database, as a first load and again as a second run (a new run id over the same data, like the
+ * bench's unchanged rerun), then reads
  * each run back the way the merge does. Prints µs per record of wall time, of the Postgres
  * backend's CPU time (from /proc, so Postgres must run on this machine) and of this process's CPU.
  *
@@ -15,7 +16,8 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { type StagedRecordInput, readStagedRecords, stagePage } from '../../store/staging-store.js';
+import { STAGE_GROUP_RECORDS } from '../../ingest/fetch-stream-chunk.js';
+import { type StagedPage, type StagedRecordInput, readStagedRecords, stagePages } from '../../store/staging-store.js';
 import { recreateDatabase } from '../measure/pg-stats.js';
 import { SOURCES, recordOf, shapeOf } from '../workload/records.js';
 
@@ -96,17 +98,32 @@ async function run(): Promise<void> {
 
     for (const runId of ['micro/first', 'micro/second']) {
       await measure(`stage ${runId}`, async () => {
-        // Pages of the three streams interleave, as their concurrent fetches do.
-        const longest = Math.max(...streams.map((s) => s.pages.length));
-        for (let p = 0; p < longest; p++) {
-          for (const s of streams) {
-            const records = s.pages[p];
-            if (!records) continue;
+        // Pages of the three streams interleave, as their concurrent fetches do; each fetch stages
+        // its pages a group of about STAGE_GROUP_RECORDS records at a time.
+        const groups = streams.map((s) => {
+          const out: StagedPage[][] = [];
+          let group: StagedPage[] = [];
+          let records = 0;
+          s.pages.forEach((page, p) => {
             const done = p === s.pages.length - 1;
             const checkpoint = { pages: p + 1, records: 0, state: done ? null : { cursor: String(p + 1) }, done, reportedTotal: null, paginationType: 'cursor' };
             // As the fetch activity does: only a chunk's last page waits for its WAL flush.
-            const lazyCommit = !done && (p + 1) % CHUNK_PAGES !== 0;
-            await stagePage(db, { runId, source: s.stream, stream: 'records' }, { seq: p + 1, records, fetchedAt: new Date(), checkpoint, lazyCommit });
+            const lastOfChunk = done || (p + 1) % CHUNK_PAGES === 0;
+            group.push({ seq: p + 1, records: page, fetchedAt: new Date(), checkpoint, lazyCommit: !lastOfChunk });
+            records += page.length;
+            if (lastOfChunk || records >= STAGE_GROUP_RECORDS) {
+              out.push(group);
+              group = [];
+              records = 0;
+            }
+          });
+          return { stream: s.stream, groups: out };
+        });
+        const longest = Math.max(...groups.map((s) => s.groups.length));
+        for (let g = 0; g < longest; g++) {
+          for (const s of groups) {
+            const pages = s.groups[g];
+            if (pages) await stagePages(db, { runId, source: s.stream, stream: 'records' }, pages);
           }
         }
       });

@@ -61,6 +61,25 @@ test('chunks stage every page once, in order, and request no page beyond the chu
   assert.deepEqual(await staged(key.runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b', 'r4a', 'r4b', 'r5a', 'r5b']);
 });
 
+test('pages are staged a group at a time, each group reported once it is staged', async () => {
+  const reported = async (runId: string, group: { records: number; waitMs: number }) => {
+    const key = { runId, source: 'crm', stream: 'contacts' };
+    const pages: number[] = [];
+    const checks: Promise<void>[] = [];
+    const onPage = async (progress: { pages: number }) => {
+      pages.push(progress.pages);
+      assert.ok(((await readCheckpoint(db, key))?.pages ?? 0) >= progress.pages, 'reported only once staged');
+    };
+    const result = await fetchStreamChunk(db, key, source, fakeReader(5), { maxPages: 10, group, onPage: (p) => checks.push(onPage(p)) });
+    await Promise.all(checks);
+    assert.equal(result.pages, 5);
+    assert.deepEqual(await staged(runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b', 'r4a', 'r4b', 'r5a', 'r5b']);
+    return pages;
+  };
+  assert.deepEqual(await reported('grouped', { records: 4, waitMs: 60_000 }), [2, 4, 5], 'two pages of two records make a group; the last page ends the chunk');
+  assert.deepEqual(await reported('slow', { records: 1000, waitMs: 0 }), [1, 2, 3, 4, 5], 'a page that waited long enough is staged alone');
+});
+
 test('a request failing while the page before is staged fails the chunk after that page is staged', async () => {
   const key = { runId: 'failing', source: 'crm', stream: 'contacts' };
   await assert.rejects(fetchStreamChunk(db, key, source, fakeReader(5, { failAt: 3 }), { maxPages: 10 }), /page 3 failed/);

@@ -8,7 +8,7 @@ import { createDatabase } from '../../store/create-database.js';
 import { poolOf } from '../../store/database-pool.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { CheckpointConflictError, type FetchCheckpoint, type StagedRecordInput, type StreamRunKey, readStagedRecords, stagePage } from '../../store/staging-store.js';
+import { CheckpointConflictError, type FetchCheckpoint, type StagedRecordInput, type StreamRunKey, readStagedRecords, stagePage, stagePages } from '../../store/staging-store.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 
 let database: TestDatabase;
@@ -92,6 +92,33 @@ for (const [name, dbOf] of [
       // The same key in another run is another record.
       await stagePage(db, { ...key, runId: `${name}/twice-2` }, { seq: 1, records: [input({ id: 'a', v: 3 })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
       assert.deepEqual((await readAll(db, key))[0]!.payload, { id: 'a', v: 2 });
+    });
+
+    test('stages consecutive pages in one transaction, each record with its page, and refuses a gap', async () => {
+      const db = dbOf();
+      const key = { runId: `${name}/pages`, source: 'crm', stream: 'contacts' };
+      const at = (minute: number) => new Date(`2026-01-01T00:0${minute}:00Z`);
+      await stagePage(db, key, { seq: 1, records: [input({ id: 'a', v: 1 })], fetchedAt: at(0), checkpoint: checkpoint(1, 1) });
+      await stagePages(db, key, [
+        { seq: 2, records: [input({ id: 'b', v: 1 }), input({ id: 'a', v: 2 })], fetchedAt: at(1), checkpoint: checkpoint(2, 3), lazyCommit: true },
+        { seq: 3, records: [input({ id: 'c', v: 1 }), input({ id: 'b', v: 2 })], fetchedAt: at(2), checkpoint: checkpoint(3, 5), lazyCommit: true },
+      ]);
+      const rows = await readAll(db, key);
+      assert.deepEqual(rows.map((r) => [r.sourceKey, r.payload, r.fetchedAt.toISOString()]), [
+        ['a', { id: 'a', v: 2 }, at(1).toISOString()],
+        ['b', { id: 'b', v: 2 }, at(2).toISOString()],
+        ['c', { id: 'c', v: 1 }, at(2).toISOString()],
+      ]);
+      const seqs = await db.selectFrom('tributary.staged_record').select(['source_key', 'page_seq']).where('run_id', '=', key.runId).orderBy('id').execute();
+      assert.deepEqual(seqs.map((r) => [r.source_key, r.page_seq]), [['a', 2], ['b', 3], ['c', 3]]);
+      assert.equal(await checkpointPages(db, key), 3);
+      // The checkpoint advances only from the page before the first: a zombie's group conflicts as a whole.
+      const late = [{ seq: 3, records: [input({ id: 'z' })], fetchedAt: at(3), checkpoint: checkpoint(3, 6) }, { seq: 4, records: [], fetchedAt: at(3), checkpoint: checkpoint(4, 6) }];
+      await assert.rejects(stagePages(db, key, late), CheckpointConflictError);
+      await assert.rejects(stagePages(db, key, [late[1]!, { ...late[1]!, seq: 6 }]), /consecutive: page 6 follows page 4/);
+      await assert.rejects(stagePages(db, key, []), /no page to stage/);
+      assert.deepEqual((await readAll(db, key)).map((r) => r.sourceKey), ['a', 'b', 'c']);
+      assert.equal(await checkpointPages(db, key), 3);
     });
 
     test('keeps keys and payloads byte for byte: COPY escapes, unicode, NUL escapes', async () => {
