@@ -40,7 +40,7 @@ export interface SourceRecordView {
  * ```sql
  * select sr.source, sr.stream, sr.source_key, sr.values, ..., raw.payload as raw
  * from tributary.source_record sr
- * left join lateral (select payload, fetched_at from tributary.staged_record st
+ * left join lateral (select payload::json, fetched_at from tributary.staged_record st
  *   where st.source = sr.source and st.stream = sr.stream and st.source_key = sr.source_key
  *   order by st.fetched_at desc limit 1) raw on true
  * where sr.entity = $1 and sr.entity_key = $2
@@ -52,7 +52,8 @@ export async function sourceRecords(db: Kysely<Database>, entity: string, key: s
       raw.payload as raw, raw.fetched_at as raw_fetched_at
     from tributary.source_record sr
     left join lateral (
-      select st.payload, st.fetched_at from tributary.staged_record st
+      -- Staged payloads are JSON text: cast so the view shows the record, not a string.
+      select st.payload::json as payload, st.fetched_at from tributary.staged_record st
       where st.source = sr.source and st.stream = sr.stream and st.source_key = sr.source_key
       order by st.fetched_at desc limit 1
     ) raw on true

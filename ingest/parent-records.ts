@@ -19,11 +19,11 @@ export function stagedParentRecords(db: Kysely<Database>, parent: StreamRunKey):
   return {
     async at(position) {
       const row = await base().where('id', '=', position).executeTakeFirst();
-      return row ? { position: String(row.id), record: row.payload } : undefined;
+      return row ? { position: String(row.id), record: JSON.parse(row.payload) as unknown } : undefined;
     },
     async after(position) {
       const row = await base().where('id', '>', position).orderBy('id').limit(1).executeTakeFirst();
-      return row ? { position: String(row.id), record: row.payload } : undefined;
+      return row ? { position: String(row.id), record: JSON.parse(row.payload) as unknown } : undefined;
     },
   };
 }

@@ -57,13 +57,14 @@ async function readBatch(db: Kysely<Database>, q: StagedChangesQuery, after: str
         select ${columns} from tributary.staged_record r
         where ${stream} ${after === null ? sql`` : sql`and r.source_key > ${after}`}
         order by r.source_key limit ${size}`.execute(db);
-  return rows.rows.map((r) => ({ id: String(r.id), sourceKey: r.source_key, payload: r.payload, hash: r.hash, fetchedAt: r.fetched_at }));
+  return rows.rows.map((r) => ({ id: String(r.id), sourceKey: r.source_key, payload: JSON.parse(r.payload) as unknown, hash: r.hash, fetchedAt: r.fetched_at }));
 }
 
 interface StagedRow {
   readonly id: string;
   readonly source_key: string;
-  readonly payload: unknown;
+  /** JSON text. */
+  readonly payload: string;
   readonly hash: string;
   readonly fetched_at: Date;
 }

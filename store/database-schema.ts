@@ -29,8 +29,8 @@ export interface StagedRecordTable {
   stream: string;
   page_seq: number;
   source_key: string;
-  /** `json`: the text the worker serialized, validated and kept as is. */
-  payload: JSONColumnType<object, string, string>;
+  /** The record as JSON text, as the worker serialized it (`JSON.stringify`); readers parse it. */
+  payload: string;
   hash: string;
   fetched_at: Timestamp;
 }

@@ -83,11 +83,11 @@ export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, 
  * The statement that stages `rows` whatever the run staged before: a record already staged
  * in the run keeps its row (and its place in staging order) and takes the new version. The
  * rows must have distinct keys (one statement cannot update a row twice). Payloads travel as
- * text and are cast to json, which keeps every escape (`json_to_recordset` would reject `\u0000`).
+ * text (a `json_to_recordset` of the rows would reject `\u0000` escapes).
  *
  * ```sql
  * insert into tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)
- * select $1, $2, $3, r.page_seq, r.source_key, r.payload::json, r.hash, r.fetched_at
+ * select $1, $2, $3, r.page_seq, r.source_key, r.payload, r.hash, r.fetched_at
  * from unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) as r(page_seq, source_key, payload, hash, fetched_at)
  * on conflict (run_id, source, stream, source_key) do update set payload = excluded.payload, ...
  * ```
@@ -95,7 +95,7 @@ export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, 
 export function upsertStagedQuery(db: Kysely<Database>, key: StreamRunKey, rows: readonly StagedRow[]): CompiledQuery {
   return sql`
     insert into tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)
-    select ${key.runId}, ${key.source}, ${key.stream}, r.page_seq, r.source_key, r.payload::json, r.hash, r.fetched_at
+    select ${key.runId}, ${key.source}, ${key.stream}, r.page_seq, r.source_key, r.payload, r.hash, r.fetched_at
     from unnest(
       ${rows.map((r) => r.seq)}::int[], ${rows.map((r) => r.record.sourceKey)}::text[], ${rows.map((r) => r.record.payloadJson)}::text[],
       ${rows.map((r) => r.record.hash)}::text[], ${rows.map((r) => r.fetchedAt.toISOString())}::timestamptz[]

@@ -55,7 +55,7 @@ export async function startConnectorHarness(): Promise<ConnectorHarness> {
     },
     async staged(runId, source, stream) {
       const rows = await db.selectFrom('tributary.staged_record').select('payload').where('run_id', '=', runId).where('source', '=', source).where('stream', '=', stream).orderBy('id').execute();
-      return rows.map((r) => r.payload);
+      return rows.map((r) => JSON.parse(r.payload) as unknown);
     },
     async close() {
       await db.destroy();
