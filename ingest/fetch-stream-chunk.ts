@@ -125,28 +125,7 @@ export async function fetchStreamChunk(
       const page = await (next ?? reader.readPage(checkpoint.state as never));
       next = undefined;
       const fetchedAt = new Date();
-      let pageMax: string | undefined;
-      const records: StagedRecordInput[] = page.records.map((record, index) => {
-        const sourceKey = sourceKeyOf(record, stream.primaryKey);
-        if (sourceKey === undefined) {
-          throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1} has no primary key at ${stream.primaryKey}`);
-        }
-        // Keys and cursors are stored as text, which cannot hold U+0000: refused here, with the
-        // record named, rather than failing the page's COPY (or the cursor's write after it) with
-        // an encoding error that a retry would only repeat.
-        if (sourceKey.includes('\u0000')) {
-          throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1}: the primary key at ${stream.primaryKey} ${NUL_REASON}`);
-        }
-        if (opts.incremental) {
-          const cursor = cursorValueOf(record, opts.incremental);
-          if (cursor?.includes('\u0000')) {
-            throw new ResponseFormatError(page.url, `record ${index} of page ${checkpoint.pages + 1}: the incremental cursor at ${opts.incremental.cursorField} ${NUL_REASON}`);
-          }
-          pageMax = maxCursor(pageMax, cursor, opts.incremental.cursorType);
-        }
-        const payloadJson = JSON.stringify(record);
-        return { sourceKey, payloadJson, hash: shortSha256(payloadJson) };
-      });
+      const { records, pageMax } = pageRecords(page, checkpoint.pages + 1, stream.primaryKey, opts.incremental);
       // The next page's cursor goes into the checkpoint (jsonb), which cannot hold U+0000 either.
       if (containsNul(page.next)) throw new ResponseFormatError(page.url, `the next-page cursor of page ${checkpoint.pages + 1} ${NUL_REASON}`);
       for (const w of page.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
@@ -166,7 +145,7 @@ export async function fetchStreamChunk(
       // reports back; a Postgres crash before that loses pages and checkpoint together.
       const lastOfChunk = checkpoint.done || i + 1 >= opts.maxPages;
       if (!lastOfChunk) {
-        // The next request depends only on this page's cursor: fetch it while this page is staged.
+        // The next request depends only on this page's cursor: fetch it while earlier pages are staged.
         next = reader.readPage(checkpoint.state as never);
         // Should staging fail, the prefetched page is dropped with its error.
         next.catch(() => {});
@@ -190,6 +169,33 @@ export async function fetchStreamChunk(
   }
   await staging;
   return { ...progressOf(checkpoint), ...extras() };
+}
+
+/**
+ * A page's records ready to stage (key, JSON text, hash), and the highest incremental cursor
+ * value among them. Throws a `ResponseFormatError` naming the record when one has no primary key,
+ * or a key or cursor value holding U+0000.
+ */
+function pageRecords(page: StreamPage, seq: number, primaryKey: string, incremental: IncrementalConfig | undefined): { records: StagedRecordInput[]; pageMax: string | undefined } {
+  let pageMax: string | undefined;
+  const records = page.records.map((record, index): StagedRecordInput => {
+    const sourceKey = sourceKeyOf(record, primaryKey);
+    if (sourceKey === undefined) throw new ResponseFormatError(page.url, `record ${index} of page ${seq} has no primary key at ${primaryKey}`);
+    // Keys and cursors are stored as text, which cannot hold U+0000: refused here, with the
+    // record named, rather than failing the page's COPY (or the cursor's write after it) with
+    // an encoding error that a retry would only repeat.
+    if (sourceKey.includes('\u0000')) throw new ResponseFormatError(page.url, `record ${index} of page ${seq}: the primary key at ${primaryKey} ${NUL_REASON}`);
+    if (incremental) {
+      const cursor = cursorValueOf(record, incremental);
+      if (cursor?.includes('\u0000')) {
+        throw new ResponseFormatError(page.url, `record ${index} of page ${seq}: the incremental cursor at ${incremental.cursorField} ${NUL_REASON}`);
+      }
+      pageMax = maxCursor(pageMax, cursor, incremental.cursorType);
+    }
+    const payloadJson = JSON.stringify(record);
+    return { sourceKey, payloadJson, hash: shortSha256(payloadJson) };
+  });
+  return { records, pageMax };
 }
 
 function progressOf(cp: FetchCheckpoint, cappedBy?: 'maxPages' | 'maxRecords'): FetchProgress {
