@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { type Kysely, sql } from 'kysely';
 import { contentHash } from '../../core/stable-json.js';
 import { mergeRun } from '../../merge/merge-run.js';
+import { chooseSeenLookup, markStreamSeen } from '../../merge/mark-stream-seen.js';
+import { mappingFingerprint } from '../../merge/mapping-fingerprint.js';
 import { withPlannerSettings } from '../../merge/planner-settings.js';
 import type { Database } from '../../store/database-schema.js';
 import { type MergeFixture, createMergeFixture, mergeConfig } from './merge-fixture.js';
@@ -162,6 +164,52 @@ test('property: runs that repeat earlier records unchanged (skipped) end where o
     }),
     { numRuns: 25 },
   );
+});
+
+test('marking seen by walking entity_seen and by probing it marks the same rows and lists the same changes', async () => {
+  await reset();
+  const people = Array.from({ length: 40 }, (_, i) => ({ id: `c${i}`, email: `p${i}@x.io`, name: `P${i}`, score: i }));
+  await f.stage('w1', 'crm.contacts', people, new Date('2026-01-01T00:00:00Z'));
+  await f.merge(config, 'w1');
+  // Half an hour later (no move), two hours later (moves), a lost seen row (comes back), a change and a new record.
+  await sql`update tributary.entity_seen set last_seen = last_seen - interval '2 hours' where entity_key in (select entity_key from tributary.source_record where source_key in ('c1', 'c2'))`.execute(f.db);
+  await sql`delete from tributary.entity_seen where entity_key = (select entity_key from tributary.source_record where source_key = 'c3')`.execute(f.db);
+  const next = [...people.slice(0, 30), { ...people[30]!, name: 'Changed' }, { id: 'c99', email: 'new@x.io', name: 'New', score: 0 }];
+  await f.stage('w2', 'crm.contacts', next, new Date('2026-01-01T00:30:00Z'));
+  const q = { runId: 'w2', source: 'crm', stream: 'contacts', entity: 'customer', fingerprint: mappingFingerprint(config.entities.customer!, 'crm.contacts'), mergeRunId: 'w2' };
+  const outcome = async (lookup: 'walk' | 'probe') => {
+    let result: unknown;
+    await f.db
+      .transaction()
+      .execute(async (trx) => {
+        const counts = await markStreamSeen(trx, { ...q, lookup });
+        const seen = await sql`select entity_key, last_seen, last_run_id from tributary.entity_seen order by entity_key`.execute(trx);
+        const changed = await sql`select source_key from merge_changed order by source_key`.execute(trx);
+        result = { counts, seen: seen.rows, changed: changed.rows };
+        throw new Error('roll back');
+      })
+      .catch((err: Error) => assert.equal(err.message, 'roll back'));
+    return result as { counts: unknown; seen: Array<{ last_run_id: string }>; changed: Array<{ source_key: string }> };
+  };
+  const walk = await outcome('walk');
+  const probe = await outcome('probe');
+  assert.deepEqual(walk, probe);
+  assert.deepEqual(walk.counts, { staged: 32, unchanged: 30 });
+  assert.deepEqual(walk.changed.map((c) => c.source_key), ['c30', 'c99']);
+  assert.equal(walk.seen.filter((r) => r.last_run_id === 'w2').length, 3, 'the two stale rows moved and the lost one came back');
+  assert.equal(walk.seen.length, 40);
+});
+
+test('marking seen walks entity_seen for a stream that covers a good part of the entity, and probes it for a small one', async () => {
+  await reset();
+  const people = Array.from({ length: 50 }, (_, i) => ({ id: `c${i}`, email: `p${i}@x.io`, name: `P${i}`, score: i }));
+  await f.stage('a1', 'crm.contacts', people);
+  await f.merge(config, 'a1');
+  await f.stage('a2', 'crm.contacts', people.slice(0, 20));
+  await f.stage('a3', 'crm.contacts', people.slice(0, 2));
+  const q = { source: 'crm', stream: 'contacts', entity: 'customer', fingerprint: '', mergeRunId: 'x' };
+  assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a2' }), 'walk');
+  assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a3' }), 'probe');
 });
 
 test('withPlannerSettings changes planner settings for its work only, inside the transaction', async () => {
