@@ -112,11 +112,13 @@ export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promi
 
 /**
  * `walk` when the entity has at most `SEEN_WALK_RATIO` `entity_seen` rows per staged record of
- * the stream, else `probe`. Both counts walk an index range, the entity's only as far as the
- * bound, so a small stream of a large entity costs a few times its own size to decide.
+ * the stream, else `probe`. The stream's size is what its fetch checkpoint counted (counting the
+ * staged rows of a million-record run costs more than a second); the entity's rows are counted
+ * only as far as the bound, so a small stream of a large entity costs a few times its own size
+ * to decide.
  */
 export async function chooseSeenLookup(db: Kysely<Database>, q: StreamSeen): Promise<'walk' | 'probe'> {
-  const bound = SEEN_WALK_RATIO * (await countStaged(db, q));
+  const bound = SEEN_WALK_RATIO * (await estimateStaged(db, q));
   // Only an index scan stops at the bound: a bitmap or sequential scan reads every row of the entity first.
   const rows = await withPlannerSettings(db, { enable_seqscan: 'off', enable_bitmapscan: 'off' }, () =>
     sql<{ n: number }>`select count(*)::int as n from (select 1 from tributary.entity_seen where entity = ${q.entity} limit ${bound + 1}) x`.execute(db),
@@ -135,5 +137,19 @@ export async function hasContributions(db: Kysely<Database>, q: { entity: string
 export async function countStaged(db: Kysely<Database>, q: StreamRunKey): Promise<number> {
   const result = await sql<{ n: number }>`
     select count(*)::int as n from tributary.staged_record where run_id = ${q.runId} and source = ${q.source} and stream = ${q.stream}`.execute(db);
+  return result.rows[0]?.n ?? 0;
+}
+
+/**
+ * How many records a stream staged in a run, as its fetch checkpoint counted them (records a
+ * page repeated are counted again), or counted when it has no checkpoint (staged by other means).
+ */
+export async function estimateStaged(db: Kysely<Database>, q: StreamRunKey): Promise<number> {
+  // coalesce evaluates the count only when the checkpoint's is null.
+  const result = await sql<{ n: number }>`
+    select coalesce(
+      (select records from tributary.fetch_checkpoint where run_id = ${q.runId} and source = ${q.source} and stream = ${q.stream}),
+      (select count(*) from tributary.staged_record where run_id = ${q.runId} and source = ${q.source} and stream = ${q.stream})
+    )::int as n`.execute(db);
   return result.rows[0]?.n ?? 0;
 }

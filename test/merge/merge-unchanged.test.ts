@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { type Kysely, sql } from 'kysely';
 import { contentHash } from '../../core/stable-json.js';
 import { mergeRun } from '../../merge/merge-run.js';
-import { chooseSeenLookup, markStreamSeen } from '../../merge/mark-stream-seen.js';
+import { chooseSeenLookup, estimateStaged, markStreamSeen } from '../../merge/mark-stream-seen.js';
 import { mappingFingerprint } from '../../merge/mapping-fingerprint.js';
 import { withPlannerSettings } from '../../merge/planner-settings.js';
 import type { Database } from '../../store/database-schema.js';
@@ -35,7 +35,7 @@ const config = mergeConfig({ customer });
 
 async function reset(): Promise<void> {
   await sql`drop schema if exists unified cascade`.execute(f.db);
-  await sql`truncate tributary.staged_record, tributary.source_record, tributary.identity_link, tributary.entity_redirect, tributary.entity_seen, tributary.quarantine`.execute(f.db);
+  await sql`truncate tributary.staged_record, tributary.fetch_checkpoint, tributary.source_record, tributary.identity_link, tributary.entity_redirect, tributary.entity_seen, tributary.quarantine`.execute(f.db);
 }
 
 async function liveRows(): Promise<Array<Record<string, unknown>>> {
@@ -210,6 +210,14 @@ test('marking seen walks entity_seen for a stream that covers a good part of the
   const q = { source: 'crm', stream: 'contacts', entity: 'customer', fingerprint: '', mergeRunId: 'x' };
   assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a2' }), 'walk');
   assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a3' }), 'probe');
+  // A fetched stream's size is what its checkpoint counted, not a count of its staged rows.
+  await f.db
+    .insertInto('tributary.fetch_checkpoint')
+    .values({ run_id: 'a3', source: 'crm', stream: 'contacts', pages: 1, records: 200, state: null, done: true, reported_total: null, pagination_type: 'cursor', updated_at: new Date() })
+    .execute();
+  assert.equal(await estimateStaged(f.db, { runId: 'a3', source: 'crm', stream: 'contacts' }), 200);
+  assert.equal(await estimateStaged(f.db, { runId: 'a2', source: 'crm', stream: 'contacts' }), 20);
+  assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a3' }), 'walk');
 });
 
 test('withPlannerSettings changes planner settings for its work only, inside the transaction', async () => {
