@@ -218,6 +218,14 @@ test('marking seen walks entity_seen for a stream that covers a good part of the
   assert.equal(await estimateStaged(f.db, { runId: 'a3', source: 'crm', stream: 'contacts' }), 200);
   assert.equal(await estimateStaged(f.db, { runId: 'a2', source: 'crm', stream: 'contacts' }), 20);
   assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a3' }), 'walk');
+  // With statistics, a table within the bound is not counted; one beyond it still is.
+  await sql`analyze tributary.entity_seen`.execute(f.db);
+  assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a2' }), 'walk');
+  await sql`insert into tributary.entity_seen (entity, entity_key, last_seen, last_run_id) select 'other', 'k' || g, now(), 'x' from generate_series(1, 500) g`.execute(f.db);
+  await sql`analyze tributary.entity_seen`.execute(f.db);
+  assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a2' }), 'walk', 'counted: the entity itself is within the bound');
+  await sql`delete from tributary.fetch_checkpoint`.execute(f.db);
+  assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a3' }), 'probe');
 });
 
 test('withPlannerSettings changes planner settings for its work only, inside the transaction', async () => {
