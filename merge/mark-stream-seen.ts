@@ -115,15 +115,15 @@ export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promi
  * the stream, else `probe`. The stream's size is what its fetch checkpoint counted (counting the
  * staged rows of a million-record run costs more than a second). The entity's rows are not
  * counted when twice the planner's estimate of the whole table (every entity's rows) is within
- * the bound; otherwise they are counted only as far as the bound, so a small stream of a large entity
- * costs a few times its own size to decide.
+ * the bound; otherwise they are counted only as far as the bound, so a small stream of a large
+ * entity costs a few times its own size to decide.
  */
 export async function chooseSeenLookup(db: Kysely<Database>, q: StreamSeen): Promise<'walk' | 'probe'> {
   const bound = SEEN_WALK_RATIO * (await estimateStaged(db, q));
-  // Counting right after a large load visits the heap for every row (no visibility map yet):
-  // about half a second per million-record stream. The planner's estimate of the whole table
-  // (every entity's rows) costs nothing. Before the table was ever analyzed the estimate comes
-  // from its size and a guessed row width, and can be a quarter low: hence twice the estimate.
+  // A count right after a large load visits the heap for every row (no visibility map yet):
+  // about half a second per million-record stream, where the estimate costs nothing. Before the
+  // table was ever analyzed the estimate comes from its size and a guessed row width, and can be
+  // a quarter low: hence twice the estimate.
   const plan = await sql<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>`explain (format json) select 1 from tributary.entity_seen`.execute(db);
   if (2 * (plan.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? Infinity) <= bound) return 'walk';
   // Only an index scan stops at the bound: a bitmap or sequential scan reads every row of the entity first.
