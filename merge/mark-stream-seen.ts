@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/database-schema.js';
-import type { StreamRunKey } from '../store/staging-store.js';
+import { type StreamRunKey, readCheckpoint } from '../store/staging-store.js';
 import { rawHashSql } from './mapping-fingerprint.js';
 import { withPlannerSettings } from './planner-settings.js';
 
@@ -152,11 +152,5 @@ export async function countStaged(db: Kysely<Database>, q: StreamRunKey): Promis
  * page repeated are counted again), or counted when it has no checkpoint (staged by other means).
  */
 export async function estimateStaged(db: Kysely<Database>, q: StreamRunKey): Promise<number> {
-  // coalesce evaluates the count only when the checkpoint's is null.
-  const result = await sql<{ n: number }>`
-    select coalesce(
-      (select records from tributary.fetch_checkpoint where run_id = ${q.runId} and source = ${q.source} and stream = ${q.stream}),
-      (select count(*) from tributary.staged_record where run_id = ${q.runId} and source = ${q.source} and stream = ${q.stream})
-    )::int as n`.execute(db);
-  return result.rows[0]?.n ?? 0;
+  return (await readCheckpoint(db, q))?.records ?? (await countStaged(db, q));
 }
