@@ -49,16 +49,17 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
     const bad: QuarantineRow[] = [];
     const replaced: string[] = [];
     for (const record of batch) {
+      const payload = JSON.parse(record.payloadJson) as unknown;
       const p = parents.get(record.sourceKey);
       if (!p) {
-        bad.push({ source_key: record.sourceKey, reason: `parent: the ${parent} record was not merged (see its quarantine)`, reasons: ['parent: not merged'], payload: record.payload });
+        bad.push({ source_key: record.sourceKey, reason: `parent: the ${parent} record was not merged (see its quarantine)`, reasons: ['parent: not merged'], payload });
         continue;
       }
       replaced.push(record.sourceKey);
       if (p.deleted) continue;
       const seen = new Set<string>();
-      for (const element of each.all(record.payload).flatMap((e) => (Array.isArray(e) ? e : [e]))) {
-        const mapped = map(element, record.payload);
+      for (const element of each.all(payload).flatMap((e) => (Array.isArray(e) ? e : [e]))) {
+        const mapped = map(element, payload);
         if (!mapped.ok) {
           bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: element as object });
           continue;

@@ -68,22 +68,23 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
       const tombstones: string[] = [];
       let seenAt = new Date(0);
       for (const record of batch) {
-        if (isTombstone(record.payload)) {
+        const payload = JSON.parse(record.payloadJson) as unknown;
+        if (isTombstone(payload)) {
           tombstones.push(record.sourceKey);
           if (record.fetchedAt > seenAt) seenAt = record.fetchedAt;
           continue;
         }
-        const mapped = map(record.payload);
+        const mapped = map(payload);
         if (!mapped.ok) {
-          bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: record.payload });
+          bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload });
           continue;
         }
-        const identity = { pairs: matchPairs(record.payload, mapped.values), fallback: `${m.ref}:${record.sourceKey}` };
+        const identity = { pairs: matchPairs(payload, mapped.values), fallback: `${m.ref}:${record.sourceKey}` };
         // External-id match values come from the raw record, past the field coercion that refuses U+0000.
         const nul = identity.pairs.find(([, v]) => v.includes('\u0000'));
         if (nul !== undefined) {
           const reason = `${nul[0]}: ${NUL_REASON}`;
-          bad.push({ source_key: record.sourceKey, reason, reasons: [reason], payload: record.payload });
+          bad.push({ source_key: record.sourceKey, reason, reasons: [reason], payload });
           continue;
         }
         good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, stagedHash: record.hash, identity });

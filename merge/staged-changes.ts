@@ -1,6 +1,22 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/database-schema.js';
-import type { StagedRecord, StreamRunKey } from '../store/staging-store.js';
+import type { StreamRunKey } from '../store/staging-store.js';
+
+/**
+ * A staged record as the merge reads it: the payload still as JSON text. A batch and the batch
+ * read ahead of it stay in memory while the current one is merged; parsed up front, their
+ * payloads (several times the text's size as objects) outlive the worker's young generation and
+ * are copied and promoted by every scavenge. Parsed one record at a time, each is garbage before
+ * the next is parsed.
+ */
+export interface StagedChange {
+  readonly id: string;
+  readonly sourceKey: string;
+  /** The record as fetched, JSON text (parse it where it is mapped). */
+  readonly payloadJson: string;
+  readonly hash: string;
+  readonly fetchedAt: Date;
+}
 
 /** Which staged records to read. */
 export interface StagedChangesQuery extends StreamRunKey {
@@ -25,7 +41,7 @@ export interface StagedChangesQuery extends StreamRunKey {
  * -- changedOnly: driven by merge_changed's keys in order, each probing staged_record's primary key by id
  * ```
  */
-export async function* readStagedChanges(db: Kysely<Database>, q: StagedChangesQuery): AsyncGenerator<StagedRecord[]> {
+export async function* readStagedChanges(db: Kysely<Database>, q: StagedChangesQuery): AsyncGenerator<StagedChange[]> {
   const size = q.batchSize ?? 2000;
   let next = readBatch(db, q, null, size);
   for (;;) {
@@ -38,7 +54,7 @@ export async function* readStagedChanges(db: Kysely<Database>, q: StagedChangesQ
   }
 }
 
-async function readBatch(db: Kysely<Database>, q: StagedChangesQuery, after: string | null, size: number): Promise<StagedRecord[]> {
+async function readBatch(db: Kysely<Database>, q: StagedChangesQuery, after: string | null, size: number): Promise<StagedChange[]> {
   const columns = sql`r.id, r.source_key, r.payload, r.hash, r.fetched_at`;
   const stream = sql`r.run_id = ${q.runId} and r.source = ${q.source} and r.stream = ${q.stream}`;
   // Pages follow a source-key index: each batch is one range scan that stops at `size` rows. In id
@@ -57,7 +73,7 @@ async function readBatch(db: Kysely<Database>, q: StagedChangesQuery, after: str
         select ${columns} from tributary.staged_record r
         where ${stream} ${after === null ? sql`` : sql`and r.source_key > ${after}`}
         order by r.source_key limit ${size}`.execute(db);
-  return rows.rows.map((r) => ({ id: String(r.id), sourceKey: r.source_key, payload: JSON.parse(r.payload) as unknown, hash: r.hash, fetchedAt: r.fetched_at }));
+  return rows.rows.map((r) => ({ id: String(r.id), sourceKey: r.source_key, payloadJson: r.payload, hash: r.hash, fetchedAt: r.fetched_at }));
 }
 
 interface StagedRow {
