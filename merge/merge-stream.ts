@@ -26,6 +26,8 @@ interface GoodRecord {
   readonly updatedAt: number | null;
   readonly fetchedAt: Date;
   readonly stagedHash: string;
+  /** The content hash of the mapped values (`contentHash`), the contribution's change test. */
+  readonly hash: string;
   readonly identity: IdentityInput;
 }
 
@@ -87,7 +89,10 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
           bad.push({ source_key: record.sourceKey, reason, reasons: [reason], payload });
           continue;
         }
-        good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, stagedHash: record.hash, identity });
+        // Hashed here, not once the keys are known: this runs while the connection still works
+        // through the previous batch's writes; once the identity lookup has answered it has nothing queued.
+        const hash = contentHash({ v: mapped.values, u: mapped.updatedAt });
+        good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, stagedHash: record.hash, hash, identity });
       }
       for (const b of bad) countQuarantined(m.summary, b.reasons);
       if (bad.length > 0) writes.add(insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad));
@@ -101,7 +106,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
         values: g.values,
         source_updated_at: g.updatedAt === null ? null : new Date(g.updatedAt).toISOString(),
         fetched_at: g.fetchedAt.toISOString(),
-        hash: contentHash({ v: g.values, u: g.updatedAt }),
+        hash: g.hash,
         staged_hash: g.stagedHash,
       }));
       writes.add(upsertContributions(m.trx, target, rows).then((n) => (m.summary.contributionsChanged += n)));
