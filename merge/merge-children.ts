@@ -36,7 +36,7 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
   // Every record is read, unchanged or not: a record with no valid child, or with some children
   // quarantined, leaves no contribution that could say it was already merged. The next batch is
   // read while this one is mapped.
-  for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source, stream })) {
+  for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source, stream, batchSize: m.batchSize })) {
     m.summary.recordsRead += batch.length;
     const parents = new Map(
       (

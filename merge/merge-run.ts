@@ -29,6 +29,11 @@ export interface MergeRunInput {
   readonly streams: ReadonlyArray<{ readonly source: string; readonly stream: string }>;
   /** The run whose staged records to read, when not `runId` (a rerun re-merges a past run's records). */
   readonly stagedRunId?: string;
+  /**
+   * Staged records a stream's merge reads, maps and keys at a time (default 2,000). The result
+   * does not depend on it; smaller batches hold less in memory and send more statements.
+   */
+  readonly batchSize?: number;
 }
 
 /**
@@ -60,7 +65,7 @@ export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, in
         // One merge of an entity at a time, whichever pipeline runs it.
         await sql`select pg_advisory_xact_lock(hashtext(${mergeLockName(name)}))`.execute(trx);
         const summary = emptySummary(name);
-        await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId: input.stagedRunId ?? input.runId, now, staged, summary });
+        await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId: input.stagedRunId ?? input.runId, now, staged, summary, batchSize: input.batchSize });
         checkQuarantine(name, entity, summary);
         if ((refill.get(name) ?? []).length > 0) {
           // A refilled column is empty: every row is re-merged, whatever its hash said.
@@ -74,7 +79,7 @@ export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, in
       return summaries;
     });
   } catch (err) {
-    if (err instanceof QuarantineThresholdError) await recordQuarantineOnly(db, config, entities, { runId: input.runId, stagedRunId: input.stagedRunId ?? input.runId, staged, now });
+    if (err instanceof QuarantineThresholdError) await recordQuarantineOnly(db, config, entities, { runId: input.runId, stagedRunId: input.stagedRunId ?? input.runId, staged, now, batchSize: input.batchSize });
     throw err;
   }
 }
@@ -90,12 +95,12 @@ async function mergeEntityStreams(
   config: TributaryConfig,
   name: string,
   entity: EntityConfig,
-  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; summary: EntityMergeSummary; quarantineOnly?: boolean },
+  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; summary: EntityMergeSummary; quarantineOnly?: boolean; batchSize?: number | undefined },
 ): Promise<void> {
   const children = Object.entries(config.entities).filter(([, e]) => e.parent === name).map(([n]) => n);
   for (const [ref, mapping] of Object.entries(entity.sources)) {
     if (!opts.staged.has(ref)) continue;
-    const common = { trx, name, entity, ref, mapping, runId: opts.runId, stagedRunId: opts.stagedRunId, now: opts.now, summary: opts.summary, ...(opts.quarantineOnly ? { quarantineOnly: true } : {}) };
+    const common = { trx, name, entity, ref, mapping, runId: opts.runId, stagedRunId: opts.stagedRunId, now: opts.now, summary: opts.summary, ...(opts.quarantineOnly ? { quarantineOnly: true } : {}), batchSize: opts.batchSize };
     if (entity.parent !== undefined && mapping.deletes === undefined) await mergeChildStream(common);
     else await mergeStream({ ...common, children });
   }
@@ -117,7 +122,7 @@ async function recordQuarantineOnly(
   db: Kysely<Database>,
   config: TributaryConfig,
   entities: ReadonlyArray<[string, EntityConfig]>,
-  opts: { runId: string; stagedRunId: string; staged: ReadonlySet<string>; now: Date },
+  opts: { runId: string; stagedRunId: string; staged: ReadonlySet<string>; now: Date; batchSize?: number | undefined },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const [name, entity] of entities) {

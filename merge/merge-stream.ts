@@ -64,7 +64,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
   m.summary.recordsRead += counts.staged;
   if (counts.unchanged === counts.staged) return;
   try {
-    for await (const batch of readStagedChanges(m.trx, { ...staged, changedOnly: known })) {
+    for await (const batch of readStagedChanges(m.trx, { ...staged, changedOnly: known, batchSize: m.batchSize })) {
       const good: GoodRecord[] = [];
       const bad: QuarantineRow[] = [];
       const tombstones: string[] = [];
@@ -123,7 +123,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
 /** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */
 async function mergeDeletesFeed(m: StreamMerge, feedSource: string, feedStream: string): Promise<void> {
   const [source, stream] = m.mapping.deletes!.split('.') as [string, string];
-  for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream })) {
+  for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream, batchSize: m.batchSize })) {
     m.summary.recordsRead += batch.length;
     const seenAt = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
     if (!m.quarantineOnly) await withdraw(m, source, stream, batch.map((r) => r.sourceKey), seenAt);

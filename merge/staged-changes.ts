@@ -25,7 +25,8 @@ export interface StagedChangesQuery extends StreamRunKey {
    * transaction); without it every staged record is read.
    */
   readonly changedOnly?: boolean;
-  readonly batchSize?: number;
+  /** Records per batch (default 2,000). */
+  readonly batchSize?: number | undefined;
 }
 
 /**

@@ -20,4 +20,6 @@ export interface StreamMergeInput {
   readonly summary: EntityMergeSummary;
   /** Only map and quarantine (after a merge failed its quarantine threshold). */
   readonly quarantineOnly?: boolean;
+  /** Staged records read and keyed at a time (`MergeRunInput.batchSize`). */
+  readonly batchSize?: number | undefined;
 }

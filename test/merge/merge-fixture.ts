@@ -13,8 +13,8 @@ export interface MergeFixture {
   readonly db: Kysely<Database>;
   /** Stages records of `source.stream` for `runId` (primary key `id`), fetched at `fetchedAt`. */
   stage(runId: string, ref: string, records: readonly Record<string, unknown>[], fetchedAt?: Date): Promise<void>;
-  /** Merges run `runId` with `config`, every stream the config maps counting as fetched. */
-  merge(config: TributaryConfig, runId: string): Promise<EntityMergeSummary[]>;
+  /** Merges run `runId` with `config`, every stream the config maps counting as fetched (`batchSize`: records per batch). */
+  merge(config: TributaryConfig, runId: string, opts?: { batchSize?: number }): Promise<EntityMergeSummary[]>;
   /** Rows of `unified.<table>` ordered by key. */
   rows(table: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -35,11 +35,11 @@ export async function createMergeFixture(): Promise<MergeFixture> {
         .values(records.map((r) => ({ run_id: runId, source, stream, page_seq: 1, source_key: String(r.id), payload: JSON.stringify(r), hash: contentHash(r), fetched_at: fetchedAt })))
         .execute();
     },
-    async merge(config, runId) {
+    async merge(config, runId, opts = {}) {
       // Every stream the config maps counts as fetched (a stream may have staged nothing).
       const refs = new Set(Object.values(config.entities).flatMap((e) => Object.keys(e.sources)));
       const streams = [...refs].map((ref) => ({ source: ref.split('.')[0]!, stream: ref.split('.')[1]! }));
-      return mergeRun(db, config, { runId, streams });
+      return mergeRun(db, config, { runId, streams, batchSize: opts.batchSize });
     },
     async rows(table) {
       return (await sql<Record<string, unknown>>`select * from ${sql.id('unified', table)} order by _key`.execute(db)).rows;
