@@ -78,9 +78,10 @@ describe('startPostgres (embedded)', { timeout: 120_000 }, () => {
   });
 });
 
-it('embeddedTuning: shared_buffers an eighth of RAM, within 128 MB and 1 GB', () => {
+it('embeddedTuning: shared_buffers an eighth of RAM, within 128 MB and 2 GB', () => {
   const gib = 2 ** 30;
-  assert.deepEqual(embeddedTuning(24 * gib), ['-c', 'shared_buffers=1024MB', '-c', 'max_wal_size=4GB']);
+  assert.deepEqual(embeddedTuning(24 * gib), ['-c', 'shared_buffers=2048MB', '-c', 'max_wal_size=4GB']);
+  assert.deepEqual(embeddedTuning(8 * gib).slice(0, 2), ['-c', 'shared_buffers=1024MB']);
   assert.deepEqual(embeddedTuning(4 * gib).slice(0, 2), ['-c', 'shared_buffers=512MB']);
   assert.deepEqual(embeddedTuning(0.5 * gib).slice(0, 2), ['-c', 'shared_buffers=128MB']);
 });
