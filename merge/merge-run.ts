@@ -95,7 +95,7 @@ async function mergeEntityStreams(
   config: TributaryConfig,
   name: string,
   entity: EntityConfig,
-  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; summary: EntityMergeSummary; quarantineOnly?: boolean; batchSize?: number | undefined },
+  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; summary: EntityMergeSummary; quarantineOnly?: boolean; batchSize?: number },
 ): Promise<void> {
   const children = Object.entries(config.entities).filter(([, e]) => e.parent === name).map(([n]) => n);
   for (const [ref, mapping] of Object.entries(entity.sources)) {
@@ -122,7 +122,7 @@ async function recordQuarantineOnly(
   db: Kysely<Database>,
   config: TributaryConfig,
   entities: ReadonlyArray<[string, EntityConfig]>,
-  opts: { runId: string; stagedRunId: string; staged: ReadonlySet<string>; now: Date; batchSize?: number | undefined },
+  opts: { runId: string; stagedRunId: string; staged: ReadonlySet<string>; now: Date; batchSize?: number },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const [name, entity] of entities) {

@@ -26,7 +26,7 @@ export interface StagedChangesQuery extends StreamRunKey {
    */
   readonly changedOnly?: boolean;
   /** Records per batch (default 2,000). */
-  readonly batchSize?: number | undefined;
+  readonly batchSize?: number;
 }
 
 /**

@@ -21,5 +21,5 @@ export interface StreamMergeInput {
   /** Only map and quarantine (after a merge failed its quarantine threshold). */
   readonly quarantineOnly?: boolean;
   /** Staged records read and keyed at a time (`MergeRunInput.batchSize`). */
-  readonly batchSize?: number | undefined;
+  readonly batchSize?: number;
 }
