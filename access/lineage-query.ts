@@ -40,8 +40,9 @@ export interface SourceRecordView {
  * ```sql
  * select sr.source, sr.stream, sr.source_key, sr.values, ..., raw.payload as raw
  * from tributary.source_record sr
- * left join lateral (select payload::json, fetched_at from tributary.staged_record st
- *   where st.source = sr.source and st.stream = sr.stream and st.source_key = sr.source_key
+ * left join lateral (select payload::json, fetched_at from tributary.fetch_checkpoint c
+ *   join tributary.staged_record st on st.stream_id = c.stream_id and st.source_key = sr.source_key
+ *   where c.source = sr.source and c.stream = sr.stream
  *   order by st.fetched_at desc limit 1) raw on true
  * where sr.entity = $1 and sr.entity_key = $2
  * ```
@@ -53,8 +54,9 @@ export async function sourceRecords(db: Kysely<Database>, entity: string, key: s
     from tributary.source_record sr
     left join lateral (
       -- Staged payloads are JSON text: cast so the view shows the record, not a string.
-      select st.payload::json as payload, st.fetched_at from tributary.staged_record st
-      where st.source = sr.source and st.stream = sr.stream and st.source_key = sr.source_key
+      select st.payload::json as payload, st.fetched_at from tributary.fetch_checkpoint c
+      join tributary.staged_record st on st.stream_id = c.stream_id and st.source_key = sr.source_key
+      where c.source = sr.source and c.stream = sr.stream
       order by st.fetched_at desc limit 1
     ) raw on true
     where sr.entity = ${entity} and sr.entity_key = ${key}

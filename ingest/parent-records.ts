@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ParentRecords } from '../connectors/fan-out-reader.js';
 import type { Database } from '../store/database-schema.js';
+import { stagedStreamId } from '../store/staged-stream.js';
 import type { StreamRunKey } from '../store/staging-store.js';
 
 /**
@@ -13,9 +14,7 @@ export function stagedParentRecords(db: Kysely<Database>, parent: StreamRunKey):
     db
       .selectFrom('tributary.staged_record')
       .select(['id', 'payload'])
-      .where('run_id', '=', parent.runId)
-      .where('source', '=', parent.source)
-      .where('stream', '=', parent.stream);
+      .where('stream_id', '=', stagedStreamId(parent));
   return {
     async at(position) {
       const row = await base().where('id', '=', position).executeTakeFirst();

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/database-schema.js';
+import { stagedStreamId } from '../store/staged-stream.js';
 import { type StreamRunKey, readCheckpoint } from '../store/staging-store.js';
 import { rawHashSql } from './mapping-fingerprint.js';
 import { withPlannerSettings } from './planner-settings.js';
@@ -56,6 +57,7 @@ export interface StreamSeenCounts {
  * select $entity, g.entity_key, g.last_seen, $run from (
  *   select s.entity_key, max(r.fetched_at) as last_seen from tributary.staged_record r
  *   join tributary.source_record s on ... and s.source_key = r.source_key and s.raw_hash = md5(r.hash || $fp)
+ *   where r.stream_id = (select stream_id from tributary.fetch_checkpoint where run_id = $run and ...)
  *   group by s.entity_key) g
  * where the entity has no entity_seen row, or one an hour or more older than g.last_seen
  * on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
@@ -93,9 +95,9 @@ export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promi
       with joined as materialized (
         select r.id, r.source_key, s.entity_key, r.fetched_at from tributary.staged_record r
         left join tributary.source_record s
-          on s.entity = ${q.entity} and s.source = r.source and s.stream = r.stream and s.source_key = r.source_key
+          on s.entity = ${q.entity} and s.source = ${q.source} and s.stream = ${q.stream} and s.source_key = r.source_key
           and s.deleted_at is null and s.raw_hash = ${rawHashSql(sql`r.hash`, q.fingerprint)}
-        where r.run_id = ${q.runId} and r.source = ${q.source} and r.stream = ${q.stream}
+        where r.stream_id = ${stagedStreamId(q)}
       ), marked as (
         insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
         select ${q.entity}, g.entity_key, g.last_seen, ${q.mergeRunId}
@@ -143,14 +145,14 @@ export async function hasContributions(db: Kysely<Database>, q: { entity: string
 /** How many records a stream staged in a run. */
 export async function countStaged(db: Kysely<Database>, q: StreamRunKey): Promise<number> {
   const result = await sql<{ n: number }>`
-    select count(*)::int as n from tributary.staged_record where run_id = ${q.runId} and source = ${q.source} and stream = ${q.stream}`.execute(db);
+    select count(*)::int as n from tributary.staged_record where stream_id = ${stagedStreamId(q)}`.execute(db);
   return result.rows[0]?.n ?? 0;
 }
 
 /**
  * How many records a stream staged in a run, as its fetch checkpoint counted them (records a
- * page repeated are counted again), or counted when it has no checkpoint (staged by other means).
+ * page repeated are counted again); none without a checkpoint.
  */
 export async function estimateStaged(db: Kysely<Database>, q: StreamRunKey): Promise<number> {
-  return (await readCheckpoint(db, q))?.records ?? (await countStaged(db, q));
+  return (await readCheckpoint(db, q))?.records ?? 0;
 }

@@ -3,6 +3,7 @@ import { configDir } from '../config/config-origin.js';
 import type { EntityConfig } from '../config/entity-config.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import type { Database } from '../store/database-schema.js';
+import { ensureStagedStatistics } from '../store/staged-statistics.js';
 import { createAffectedTable } from './contribution-store.js';
 import { type CustomStrategyFn, loadCustomStrategies } from './custom-strategy.js';
 import { ENTITY_SCHEMA, entityTableName, ensureEntityTable } from './entity-table.js';
@@ -50,6 +51,7 @@ export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, in
   const staged = new Set(input.streams.map((s) => `${s.source}.${s.stream}`));
   const entities = mergeOrder(config).filter(([, e]) => Object.keys(e.sources).some((ref) => staged.has(ref)));
   // DDL runs before the data transaction so a concurrent reader never waits on a table lock for long.
+  await ensureStagedStatistics(db);
   const refill = new Map<string, readonly string[]>();
   const customs = new Map<string, Map<string, CustomStrategyFn>>();
   for (const [name, entity] of entities) {

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/database-schema.js';
+import { stagedStreamId } from '../store/staged-stream.js';
 import type { StreamRunKey } from '../store/staging-store.js';
 
 /**
@@ -37,7 +38,7 @@ export interface StagedChangesQuery extends StreamRunKey {
  *
  * ```sql
  * select r.id, r.source_key, r.payload, r.hash, r.fetched_at from tributary.staged_record r
- * where r.run_id = $1 and r.source = $2 and r.stream = $3 and r.source_key > $4
+ * where r.stream_id = (select stream_id from tributary.fetch_checkpoint where run_id = $1 and ...) and r.source_key > $4
  * order by r.source_key limit $5
  * -- changedOnly: driven by merge_changed's keys in order, each probing staged_record's primary key by id
  * ```
@@ -57,7 +58,7 @@ export async function* readStagedChanges(db: Kysely<Database>, q: StagedChangesQ
 
 async function readBatch(db: Kysely<Database>, q: StagedChangesQuery, after: string | null, size: number): Promise<StagedChange[]> {
   const columns = sql`r.id, r.source_key, r.payload, r.hash, r.fetched_at`;
-  const stream = sql`r.run_id = ${q.runId} and r.source = ${q.source} and r.stream = ${q.stream}`;
+  const stream = sql`r.stream_id = ${stagedStreamId(q)}`;
   // Pages follow a source-key index: each batch is one range scan that stops at `size` rows. In id
   // order the planner would scan the stream's remaining rows and sort them for every batch, which
   // grows quadratically with the stream. The merge does not depend on the order records come in.

@@ -24,9 +24,8 @@ export interface RunTable {
 /** A raw record as fetched, kept per run (`tributary.staged_record`). */
 export interface StagedRecordTable {
   id: Generated<string>;
-  run_id: string;
-  source: string;
-  stream: string;
+  /** The stream fetch that staged it: `fetch_checkpoint.stream_id`. */
+  stream_id: number;
   page_seq: number;
   source_key: string;
   /** The record as JSON text, as the worker serialized it (`JSON.stringify`); readers parse it. */
@@ -40,6 +39,8 @@ export interface FetchCheckpointTable {
   run_id: string;
   source: string;
   stream: string;
+  /** Identifies this stream fetch of the run in `staged_record`, in place of run id, source and stream. */
+  stream_id: Generated<number>;
   pages: number;
   records: number;
   state: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;

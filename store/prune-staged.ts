@@ -19,7 +19,8 @@ export interface PruneResult {
  * Safe to call at any time, from the orchestration side (after a run) or by hand.
  *
  * ```sql
- * delete from tributary.staged_record where run_id = any($1)   -- the runs beyond retention
+ * delete from tributary.staged_record where stream_id in (select stream_id from tributary.fetch_checkpoint where run_id = any($1))
+ * delete from tributary.fetch_checkpoint where run_id = any($1)   -- the runs beyond retention
  * ```
  */
 export async function pruneStaged(db: Kysely<Database>, config: Pick<TributaryConfig, 'retention'>, opts: { now?: Date } = {}): Promise<PruneResult> {
@@ -38,12 +39,13 @@ export async function pruneStaged(db: Kysely<Database>, config: Pick<TributaryCo
       and not (f.status = 'succeeded' and f.success_recency = 1)
       and (${since}::timestamptz is null or f.started_at < ${since}::timestamptz)
       and not exists (select 1 from tributary.run x where x.rerun_of = f.run_id and x.status = 'running')
-      and (exists (select 1 from tributary.staged_record s where s.run_id = f.run_id) or exists (select 1 from tributary.fetch_checkpoint c where c.run_id = f.run_id))
+      and exists (select 1 from tributary.fetch_checkpoint c where c.run_id = f.run_id)
     order by f.run_id`.execute(db);
   const runs = candidates.rows.map((r) => r.run_id);
   if (runs.length === 0) return { runs, records: 0 };
   const records = await db.transaction().execute(async (trx) => {
-    const deleted = await trx.deleteFrom('tributary.staged_record').where('run_id', 'in', runs).executeTakeFirst();
+    const streams = trx.selectFrom('tributary.fetch_checkpoint').select('stream_id').where('run_id', 'in', runs);
+    const deleted = await trx.deleteFrom('tributary.staged_record').where('stream_id', 'in', streams).executeTakeFirst();
     await trx.deleteFrom('tributary.fetch_checkpoint').where('run_id', 'in', runs).execute();
     return Number(deleted.numDeletedRows);
   });

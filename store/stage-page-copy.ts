@@ -16,8 +16,8 @@ const UNIQUE_VIOLATION = '23505';
  *
  * ```sql
  * begin;                                  -- with lazyCommit: set local synchronous_commit = off
- * update tributary.fetch_checkpoint set pages = ... where ... and pages = $firstSeq - 1;   -- no row: CheckpointConflictError
- * copy tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at) from stdin;
+ * update tributary.fetch_checkpoint set pages = ... where ... and pages = $firstSeq - 1 returning stream_id;   -- no row: CheckpointConflictError
+ * copy tributary.staged_record (stream_id, page_seq, source_key, payload, hash, fetched_at) from stdin;
  * commit;
  * ```
  *
@@ -35,10 +35,10 @@ export async function stagePagesWithCopy(pool: pg.Pool, db: Kysely<Database>, ke
   try {
     const begin = pages[pages.length - 1]!.lazyCommit ? 'begin; set local synchronous_commit = off' : 'begin';
     const copied = await inTransaction(client, begin, async () => {
-      await advanceOrThrow(client, advance, key, firstSeq);
+      const streamId = await advanceOrThrow(client, advance, key, firstSeq);
       if (rows.length === 0) return true;
       try {
-        await copy(client, `copy tributary.staged_record ${STAGED_COPY_COLUMNS} from stdin`, stagedCopyText(key, rows));
+        await copy(client, `copy tributary.staged_record ${STAGED_COPY_COLUMNS} from stdin`, stagedCopyText(streamId, rows));
         return true;
       } catch (err) {
         if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
@@ -46,9 +46,8 @@ export async function stagePagesWithCopy(pool: pg.Pool, db: Kysely<Database>, ke
       }
     });
     if (copied) return;
-    const upsert = upsertStagedQuery(db, key, rows);
     await inTransaction(client, begin, async () => {
-      await advanceOrThrow(client, advance, key, firstSeq);
+      const upsert = upsertStagedQuery(db, await advanceOrThrow(client, advance, key, firstSeq), rows);
       await client.query(upsert.sql, upsert.parameters as unknown[]);
     });
   } catch (err) {
@@ -60,9 +59,12 @@ export async function stagePagesWithCopy(pool: pg.Pool, db: Kysely<Database>, ke
   }
 }
 
-async function advanceOrThrow(client: pg.PoolClient, advance: CompiledQuery, key: StreamRunKey, seq: number): Promise<void> {
-  const result = await client.query(advance.sql, advance.parameters as unknown[]);
-  if (!result.rowCount) throw new CheckpointConflictError(key, seq);
+// Advances the checkpoint and returns the stream's `stream_id`.
+async function advanceOrThrow(client: pg.PoolClient, advance: CompiledQuery<{ stream_id: number }>, key: StreamRunKey, seq: number): Promise<number> {
+  const result = await client.query<{ stream_id: number }>(advance.sql, advance.parameters as unknown[]);
+  const row = result.rows[0];
+  if (!row) throw new CheckpointConflictError(key, seq);
+  return row.stream_id;
 }
 
 // Commits what `work` did, or rolls it back when it throws or returns false.

@@ -1,8 +1,7 @@
 import type { StagedRow } from './staging-statements.js';
-import type { StreamRunKey } from './staging-types.js';
 
 /** The columns of `tributary.staged_record` a COPY fills, in the order `stagedCopyText` writes them. */
-export const STAGED_COPY_COLUMNS = '(run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)';
+export const STAGED_COPY_COLUMNS = '(stream_id, page_seq, source_key, payload, hash, fetched_at)';
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 const SPECIAL = /[\\\n\r\t]/g;
@@ -18,16 +17,16 @@ export function copyField(value: string): string {
 }
 
 /**
- * Staged rows as the text of `COPY tributary.staged_record ${STAGED_COPY_COLUMNS} FROM STDIN`,
- * one line per row:
+ * Staged rows of the stream fetch `streamId` as the text of
+ * `COPY tributary.staged_record ${STAGED_COPY_COLUMNS} FROM STDIN`, one line per row:
  *
  * ```text
- * run_id <TAB> source <TAB> stream <TAB> page_seq <TAB> source_key <TAB> payload <TAB> hash <TAB> fetched_at
+ * stream_id <TAB> page_seq <TAB> source_key <TAB> payload <TAB> hash <TAB> fetched_at
  * ```
  */
-export function stagedCopyText(key: StreamRunKey, rows: readonly StagedRow[]): string {
+export function stagedCopyText(streamId: number, rows: readonly StagedRow[]): string {
   // Everything but the record's own fields is the same on every line of a page.
-  const streamPrefix = `${copyField(key.runId)}\t${copyField(key.source)}\t${copyField(key.stream)}\t`;
+  const streamPrefix = `${streamId}\t`;
   let seq: number | undefined;
   let prefix = '';
   let suffix = '';

@@ -45,14 +45,16 @@ export function assertConsecutive(pages: readonly StagedPage[]): void {
 /**
  * The statement that advances a stream's checkpoint over `pages` (consecutive) to the last
  * one's checkpoint: from page 1 it inserts the checkpoint (and affects no row when it exists),
- * otherwise it updates it only from the page before the first. No affected row means another
- * attempt got there first. Compiled, so a Kysely transaction and a raw pg client run the same SQL.
+ * otherwise it updates it only from the page before the first. It returns the stream's
+ * `stream_id`, the key of its staged records; no row means another attempt got there first.
+ * Compiled, so a Kysely transaction and a raw pg client run the same SQL.
  *
  * ```sql
  * update tributary.fetch_checkpoint set pages = $1, records = $2, ... where run_id = $n and source = ... and pages = $firstSeq - 1
+ * returning stream_id
  * ```
  */
-export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[]): CompiledQuery {
+export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[]): CompiledQuery<{ stream_id: number }> {
   const first = pages[0]!;
   const last = pages[pages.length - 1]!;
   const cp = last.checkpoint;
@@ -68,7 +70,7 @@ export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, 
     pagination_type: cp.paginationType,
     updated_at: last.fetchedAt,
   };
-  if (first.seq === 1) return db.insertInto('tributary.fetch_checkpoint').values(values).onConflict((oc) => oc.doNothing()).compile();
+  if (first.seq === 1) return db.insertInto('tributary.fetch_checkpoint').values(values).onConflict((oc) => oc.doNothing()).returning('stream_id').compile();
   return db
     .updateTable('tributary.fetch_checkpoint')
     .set(values)
@@ -76,31 +78,33 @@ export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, 
     .where('source', '=', key.source)
     .where('stream', '=', key.stream)
     .where('pages', '=', first.seq - 1)
+    .returning('stream_id')
     .compile();
 }
 
 /**
- * The statement that stages `rows` whatever the run staged before: a record already staged
- * in the run keeps its row (and its place in staging order) and takes the new version. The
- * rows must have distinct keys (one statement cannot update a row twice). Payloads travel as
- * text (a `json_to_recordset` of the rows would reject `\u0000` escapes).
+ * The statement that stages `rows` of the stream fetch `streamId` (what advancing its
+ * checkpoint returned) whatever the run staged before: a record already staged in the run
+ * keeps its row (and its place in staging order) and takes the new version. The rows must have
+ * distinct keys (one statement cannot update a row twice). Payloads travel as text (a
+ * `json_to_recordset` of the rows would reject `\u0000` escapes).
  *
  * ```sql
- * insert into tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)
- * select $1, $2, $3, r.page_seq, r.source_key, r.payload, r.hash, r.fetched_at
- * from unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) as r(page_seq, source_key, payload, hash, fetched_at)
- * on conflict (run_id, source, stream, source_key) do update set payload = excluded.payload, ...
+ * insert into tributary.staged_record (stream_id, page_seq, source_key, payload, hash, fetched_at)
+ * select $1, r.page_seq, r.source_key, r.payload, r.hash, r.fetched_at
+ * from unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) as r(page_seq, source_key, payload, hash, fetched_at)
+ * on conflict (stream_id, source_key) do update set payload = excluded.payload, ...
  * ```
  */
-export function upsertStagedQuery(db: Kysely<Database>, key: StreamRunKey, rows: readonly StagedRow[]): CompiledQuery {
+export function upsertStagedQuery(db: Kysely<Database>, streamId: number, rows: readonly StagedRow[]): CompiledQuery {
   return sql`
-    insert into tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)
-    select ${key.runId}, ${key.source}, ${key.stream}, r.page_seq, r.source_key, r.payload, r.hash, r.fetched_at
+    insert into tributary.staged_record (stream_id, page_seq, source_key, payload, hash, fetched_at)
+    select ${streamId}::int, r.page_seq, r.source_key, r.payload, r.hash, r.fetched_at
     from unnest(
       ${rows.map((r) => r.seq)}::int[], ${rows.map((r) => r.record.sourceKey)}::text[], ${rows.map((r) => r.record.payloadJson)}::text[],
       ${rows.map((r) => r.record.hash)}::text[], ${rows.map((r) => r.fetchedAt.toISOString())}::timestamptz[]
     ) as r(page_seq, source_key, payload, hash, fetched_at)
-    on conflict (run_id, source, stream, source_key) do update
+    on conflict (stream_id, source_key) do update
       set payload = excluded.payload, hash = excluded.hash, page_seq = excluded.page_seq, fetched_at = excluded.fetched_at
   `.compile(db);
 }

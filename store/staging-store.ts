@@ -3,6 +3,8 @@ import { CheckpointConflictError } from './checkpoint-conflict-error.js';
 import { poolOf } from './database-pool.js';
 import type { Database } from './database-schema.js';
 import { stagePagesWithCopy } from './stage-page-copy.js';
+import { ensureStagedStatistics } from './staged-statistics.js';
+import { stagedStreamId } from './staged-stream.js';
 import { type StagedPage, advanceCheckpointQuery, assertConsecutive, latestRowPerKey, upsertStagedQuery } from './staging-statements.js';
 import type { FetchCheckpoint, StreamRunKey } from './staging-types.js';
 
@@ -52,9 +54,9 @@ export async function stagePages(db: Kysely<Database>, key: StreamRunKey, pages:
   const advance = advanceCheckpointQuery(db, key, pages);
   await db.transaction().execute(async (trx) => {
     if (pages[pages.length - 1]!.lazyCommit) await sql`set local synchronous_commit = off`.execute(trx);
-    const advanced = await trx.executeQuery(advance);
-    if (!advanced.numAffectedRows) throw new CheckpointConflictError(key, pages[0]!.seq);
-    if (rows.length > 0) await trx.executeQuery(upsertStagedQuery(db, key, rows));
+    const advanced = (await trx.executeQuery(advance)).rows[0];
+    if (!advanced) throw new CheckpointConflictError(key, pages[0]!.seq);
+    if (rows.length > 0) await trx.executeQuery(upsertStagedQuery(db, advanced.stream_id, rows));
   });
 }
 
@@ -69,14 +71,13 @@ export interface StagedRecord {
 
 /** Reads a stream's staged records of a run in id order, `batchSize` at a time, without loading them all. */
 export async function* readStagedRecords(db: Kysely<Database>, key: StreamRunKey, batchSize = 2000): AsyncGenerator<StagedRecord[]> {
+  await ensureStagedStatistics(db);
   let after = '0';
   for (;;) {
     const rows = await db
       .selectFrom('tributary.staged_record')
       .select(['id', 'source_key', 'payload', 'hash', 'fetched_at'])
-      .where('run_id', '=', key.runId)
-      .where('source', '=', key.source)
-      .where('stream', '=', key.stream)
+      .where('stream_id', '=', stagedStreamId(key))
       .where('id', '>', after)
       .orderBy('id')
       .limit(batchSize)

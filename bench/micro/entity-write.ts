@@ -102,11 +102,14 @@ async function stage(db: Kysely<Database>, total: number): Promise<void> {
   const shape = shapeOf(total);
   const fetchedAt = new Date('2026-01-01T00:00:00Z');
   for (const source of SOURCES) {
+    // Staged records are keyed by their stream fetch's checkpoint.
+    const checkpoint = { run_id: RUN, source, stream: STREAMS[source], pages: 0, records: shape[source].count, state: null, done: true, reported_total: null, pagination_type: 'cursor', updated_at: fetchedAt };
+    const { stream_id } = await db.insertInto('tributary.fetch_checkpoint').values(checkpoint).returning('stream_id').executeTakeFirstOrThrow();
     for (let from = 0; from < shape[source].count; from += 2000) {
       const rows = [];
       for (let i = from; i < Math.min(from + 2000, shape[source].count); i++) {
         const r = recordOf(source, shape[source], i, 0);
-        rows.push({ run_id: RUN, source, stream: STREAMS[source], page_seq: 1 + Math.floor(i / 250), source_key: String(r[KEYS[source]]), payload: JSON.stringify(r), hash: contentHash(r), fetched_at: fetchedAt });
+        rows.push({ stream_id, page_seq: 1 + Math.floor(i / 250), source_key: String(r[KEYS[source]]), payload: JSON.stringify(r), hash: contentHash(r), fetched_at: fetchedAt });
       }
       await db.insertInto('tributary.staged_record').values(rows).execute();
     }

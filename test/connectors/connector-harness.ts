@@ -12,6 +12,7 @@ import { createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { createPgRefreshTokenStore } from '../../store/oauth-token-store.js';
+import { stagedStreamId } from '../../store/staged-stream.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 
 /** A migrated test database and a way to build worker-like connector deps over a config. */
@@ -54,7 +55,7 @@ export async function startConnectorHarness(): Promise<ConnectorHarness> {
       }
     },
     async staged(runId, source, stream) {
-      const rows = await db.selectFrom('tributary.staged_record').select('payload').where('run_id', '=', runId).where('source', '=', source).where('stream', '=', stream).orderBy('id').execute();
+      const rows = await db.selectFrom('tributary.staged_record').select('payload').where('stream_id', '=', stagedStreamId({ runId, source, stream })).orderBy('id').execute();
       return rows.map((r) => JSON.parse(r.payload) as unknown);
     },
     async close() {

@@ -7,6 +7,7 @@ import { createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { createTestDatabase } from '../support/database.js';
+import { ensureStagedStream } from '../support/staged-stream.js';
 
 /** A fresh migrated database for one merge test file, with helpers to stage records and merge them. */
 export interface MergeFixture {
@@ -30,9 +31,10 @@ export async function createMergeFixture(): Promise<MergeFixture> {
     async stage(runId, ref, records, fetchedAt = new Date('2026-01-01T00:00:00Z')) {
       const [source, stream] = ref.split('.') as [string, string];
       if (records.length === 0) return;
+      const streamId = await ensureStagedStream(db, { runId, source, stream }, records.length);
       await db
         .insertInto('tributary.staged_record')
-        .values(records.map((r) => ({ run_id: runId, source, stream, page_seq: 1, source_key: String(r.id), payload: JSON.stringify(r), hash: contentHash(r), fetched_at: fetchedAt })))
+        .values(records.map((r) => ({ stream_id: streamId, page_seq: 1, source_key: String(r.id), payload: JSON.stringify(r), hash: contentHash(r), fetched_at: fetchedAt })))
         .execute();
     },
     async merge(config, runId, opts = {}) {

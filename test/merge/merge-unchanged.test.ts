@@ -8,6 +8,7 @@ import { chooseSeenLookup, estimateStaged, markStreamSeen } from '../../merge/ma
 import { mappingFingerprint } from '../../merge/mapping-fingerprint.js';
 import { withPlannerSettings } from '../../merge/planner-settings.js';
 import type { Database } from '../../store/database-schema.js';
+import { ensureStagedStream } from '../support/staged-stream.js';
 import { type MergeFixture, createMergeFixture, mergeConfig } from './merge-fixture.js';
 import { overlappingPeople } from './overlapping-people.js';
 
@@ -47,7 +48,7 @@ async function stageClaiming(runId: string, ref: string, record: Record<string, 
   const [source, stream] = ref.split('.') as [string, string];
   await f.db
     .insertInto('tributary.staged_record')
-    .values({ run_id: runId, source, stream, page_seq: 1, source_key: String(record.id), payload: JSON.stringify(record), hash: contentHash(claimed), fetched_at: fetchedAt })
+    .values({ stream_id: await ensureStagedStream(f.db, { runId, source, stream }, 1), page_seq: 1, source_key: String(record.id), payload: JSON.stringify(record), hash: contentHash(claimed), fetched_at: fetchedAt })
     .execute();
 }
 
@@ -211,10 +212,8 @@ test('marking seen walks entity_seen for a stream that covers a good part of the
   assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a2' }), 'walk');
   assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a3' }), 'probe');
   // A fetched stream's size is what its checkpoint counted, not a count of its staged rows.
-  await f.db
-    .insertInto('tributary.fetch_checkpoint')
-    .values({ run_id: 'a3', source: 'crm', stream: 'contacts', pages: 1, records: 200, state: null, done: true, reported_total: null, pagination_type: 'cursor', updated_at: new Date() })
-    .execute();
+  const counted = (run: string, records: number) => f.db.updateTable('tributary.fetch_checkpoint').set({ records }).where('run_id', '=', run).execute();
+  await counted('a3', 200);
   assert.equal(await estimateStaged(f.db, { runId: 'a3', source: 'crm', stream: 'contacts' }), 200);
   assert.equal(await estimateStaged(f.db, { runId: 'a2', source: 'crm', stream: 'contacts' }), 20);
   assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a3' }), 'walk');
@@ -224,8 +223,9 @@ test('marking seen walks entity_seen for a stream that covers a good part of the
   await sql`insert into tributary.entity_seen (entity, entity_key, last_seen, last_run_id) select 'other', 'k' || g, now(), 'x' from generate_series(1, 500) g`.execute(f.db);
   await sql`analyze tributary.entity_seen`.execute(f.db);
   assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a2' }), 'walk', 'counted: the entity itself is within the bound');
-  await sql`delete from tributary.fetch_checkpoint`.execute(f.db);
+  await counted('a3', 2);
   assert.equal(await chooseSeenLookup(f.db, { ...q, runId: 'a3' }), 'probe');
+  assert.equal(await estimateStaged(f.db, { runId: 'a4', source: 'crm', stream: 'contacts' }), 0, 'no checkpoint: nothing staged');
 });
 
 test('withPlannerSettings changes planner settings for its work only, inside the transaction', async () => {

@@ -24,7 +24,7 @@ after(async () => {
 const runPipeline = (workflowId: string, windowEnd: string) =>
   h.client.workflow.execute(syncPipeline, { workflowId, taskQueue: h.taskQueue, args: [{ pipeline: 'demo', windowEnd }] });
 
-const stagedRuns = async () => (await h.db.selectFrom('tributary.staged_record').select('run_id').distinct().orderBy('run_id').execute()).map((r) => r.run_id);
+const stagedRuns = async () => (await h.db.selectFrom('tributary.staged_record as r').innerJoin('tributary.fetch_checkpoint as c', 'c.stream_id', 'r.stream_id').select('c.run_id').distinct().orderBy('run_id').execute()).map((r) => r.run_id);
 
 test(`after ${KEEP + 1} runs with retention.stagedRuns ${KEEP}, only the newest ${KEEP} runs keep staged records`, { timeout: 120_000 }, async () => {
   assert.equal(h.config.retention.stagedRuns, KEEP);

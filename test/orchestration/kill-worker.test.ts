@@ -54,7 +54,7 @@ async function assertComplete(runId: string): Promise<void> {
   const people = (await sql<{ email: string; name: string; _sources: string[] }>`select email, name, _sources from unified.person order by email`.execute(db)).rows;
   const expected = api.records.map((r) => ({ email: r.email, name: r.name, _sources: ['slow'] })).sort((a, b) => (a.email < b.email ? -1 : 1));
   assert.deepEqual(people, expected);
-  const staged = (await sql<{ n: number; d: number }>`select count(*)::int as n, count(distinct source_key)::int as d from tributary.staged_record where run_id = ${runId}`.execute(db)).rows[0]!;
+  const staged = (await sql<{ n: number; d: number }>`select count(*)::int as n, count(distinct source_key)::int as d from tributary.staged_record r join tributary.fetch_checkpoint c using (stream_id) where c.run_id = ${runId}`.execute(db)).rows[0]!;
   assert.deepEqual(staged, { n: api.records.length, d: api.records.length });
   const run = (await sql<{ status: string }>`select status from tributary.run where run_id = ${runId}`.execute(db)).rows[0];
   assert.equal(run?.status, 'succeeded');

@@ -8,6 +8,7 @@ import { createDatabase } from '../../store/create-database.js';
 import { poolOf } from '../../store/database-pool.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
+import { stagedStreamId } from '../../store/staged-stream.js';
 import { CheckpointConflictError, type FetchCheckpoint, type StagedRecordInput, type StreamRunKey, readStagedRecords, stagePage, stagePages } from '../../store/staging-store.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 
@@ -109,7 +110,7 @@ for (const [name, dbOf] of [
         ['b', { id: 'b', v: 2 }, at(2).toISOString()],
         ['c', { id: 'c', v: 1 }, at(2).toISOString()],
       ]);
-      const seqs = await db.selectFrom('tributary.staged_record').select(['source_key', 'page_seq']).where('run_id', '=', key.runId).orderBy('id').execute();
+      const seqs = await db.selectFrom('tributary.staged_record').select(['source_key', 'page_seq']).where('stream_id', '=', stagedStreamId(key)).orderBy('id').execute();
       assert.deepEqual(seqs.map((r) => [r.source_key, r.page_seq]), [['a', 2], ['b', 3], ['c', 3]]);
       assert.equal(await checkpointPages(db, key), 3);
       // The checkpoint advances only from the page before the first: a zombie's group conflicts as a whole.
@@ -130,7 +131,7 @@ for (const [name, dbOf] of [
       const rows = await readAll(db, key);
       assert.deepEqual(rows.map((r) => r.sourceKey), keys);
       for (const [i, row] of rows.entries()) assert.deepEqual(row.payload, { ...record, id: keys[i] });
-      const stored = await sql<{ payload: string }>`select payload::text as payload from tributary.staged_record where run_id = ${key.runId} and source_key = 'plain'`.execute(db);
+      const stored = await sql<{ payload: string }>`select payload::text as payload from tributary.staged_record where stream_id = ${stagedStreamId(key)} and source_key = 'plain'`.execute(db);
       assert.equal(stored.rows[0]!.payload, JSON.stringify({ ...record, id: 'plain' }), 'stored as the JSON text the worker serialized');
     });
 
@@ -176,5 +177,58 @@ test('migrations 0006 and 0009 keep payloads staged before them, as the JSON tex
   } finally {
     await db.destroy();
     await old.drop();
+  }
+});
+
+test('migration 0010 keys staged records by their stream fetch, keeps every record, and reverts', async () => {
+  const old = await createTestDatabase();
+  const db = createDatabase(old.url);
+  try {
+    await sql`create schema if not exists tributary`.execute(db);
+    const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => migrations }, migrationTableSchema: 'tributary', allowUnorderedMigrations: true });
+    assert.equal((await migrator.migrateTo('0009_staged_payload_text')).error, undefined);
+    // Run r's crm stream was fetched (it has a checkpoint); its billing stream and run s were staged by hand.
+    await sql`insert into tributary.fetch_checkpoint (run_id, source, stream, pages, records, state, done, reported_total, pagination_type, updated_at)
+      values ('r', 'crm', 'contacts', 2, 3, '{"cursor":"c2"}', false, 10, 'cursor', now())`.execute(db);
+    await sql`insert into tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)
+      values ('r', 'crm', 'contacts', 1, 'a', '{"id":"a"}', 'ha', now()), ('r', 'crm', 'contacts', 2, 'b', '{"id":"b"}', 'hb', now()),
+             ('r', 'billing', 'customers', 3, 'a', '{"id":"a","n":1}', 'hc', now()), ('s', 'crm', 'contacts', 1, 'a', '{"id":"a","s":1}', 'hd', now())`.execute(db);
+    await migrateToLatest(db);
+    const keys = async (key: StreamRunKey) => (await readAll(db, key)).map((r) => [r.sourceKey, r.payload, r.hash]);
+    assert.deepEqual(await keys({ runId: 'r', source: 'crm', stream: 'contacts' }), [['a', { id: 'a' }, 'ha'], ['b', { id: 'b' }, 'hb']]);
+    assert.deepEqual(await keys({ runId: 'r', source: 'billing', stream: 'customers' }), [['a', { id: 'a', n: 1 }, 'hc']]);
+    assert.deepEqual(await keys({ runId: 's', source: 'crm', stream: 'contacts' }), [['a', { id: 'a', s: 1 }, 'hd']]);
+    const checkpoints = await db.selectFrom('tributary.fetch_checkpoint').select(['run_id', 'source', 'pages', 'records', 'done', 'state']).orderBy('run_id').orderBy('source').execute();
+    assert.deepEqual(checkpoints, [
+      { run_id: 'r', source: 'billing', pages: 3, records: 1, done: true, state: null },
+      { run_id: 'r', source: 'crm', pages: 2, records: 3, done: false, state: { cursor: 'c2' } },
+      { run_id: 's', source: 'crm', pages: 1, records: 1, done: true, state: null },
+    ]);
+    // A fetch resumes where its checkpoint stands, staging with the stream's new key.
+    await stagePage(db, { runId: 'r', source: 'crm', stream: 'contacts' }, { seq: 3, records: [input({ id: 'c' })], fetchedAt: new Date(), checkpoint: checkpoint(3, 4) });
+    assert.deepEqual((await readAll(db, { runId: 'r', source: 'crm', stream: 'contacts' })).map((r) => r.sourceKey), ['a', 'b', 'c']);
+    assert.equal((await migrator.migrateDown()).error, undefined);
+    const reverted = await sql<{ run_id: string; source: string; source_key: string }>`select run_id, source, source_key from tributary.staged_record order by run_id, source, source_key`.execute(db);
+    assert.deepEqual(reverted.rows.map((r) => `${r.run_id}.${r.source}.${r.source_key}`), ['r.billing.a', 'r.crm.a', 'r.crm.b', 'r.crm.c', 's.crm.a']);
+  } finally {
+    await db.destroy();
+    await old.drop();
+  }
+});
+
+test('reading a stream analyzes a staging table that was never analyzed', async () => {
+  const fresh = await createTestDatabase();
+  const db = createDatabase(fresh.url);
+  try {
+    await migrateToLatest(db);
+    const analyzed = async () => (await sql<{ n: number }>`select count(*)::int as n from pg_stats where schemaname = 'tributary' and tablename = 'staged_record'`.execute(db)).rows[0]!.n > 0;
+    const key = { runId: 'fresh', source: 'crm', stream: 'contacts' };
+    await stagePage(db, key, { seq: 1, records: [input({ id: 'a' }), input({ id: 'b' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 2, true) });
+    assert.equal(await analyzed(), false);
+    assert.deepEqual((await readAll(db, key)).map((r) => r.sourceKey), ['a', 'b']);
+    assert.equal(await analyzed(), true);
+  } finally {
+    await db.destroy();
+    await fresh.drop();
   }
 });
