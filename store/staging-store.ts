@@ -69,7 +69,10 @@ export interface StagedRecord {
   readonly fetchedAt: Date;
 }
 
-/** Reads a stream's staged records of a run in id order, `batchSize` at a time, without loading them all. */
+/**
+ * Reads a stream's staged records of a run in id order, `batchSize` at a time, without loading
+ * them all (analyzing a staging table that never was first: see `ensureStagedStatistics`).
+ */
 export async function* readStagedRecords(db: Kysely<Database>, key: StreamRunKey, batchSize = 2000): AsyncGenerator<StagedRecord[]> {
   await ensureStagedStatistics(db);
   let after = '0';
