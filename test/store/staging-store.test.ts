@@ -158,14 +158,23 @@ for (const [name, dbOf] of [
   });
 }
 
-test('migrations 0006 and 0009 keep payloads staged before them, as the JSON text they were', async () => {
+/** Runs `work` on a new database migrated up to `migration` (the later ones still to run), then drops it. */
+async function atMigration(migration: string, work: (db: Kysely<Database>, migrator: Migrator) => Promise<void>): Promise<void> {
   const old = await createTestDatabase();
   const db = createDatabase(old.url);
   try {
     await sql`create schema if not exists tributary`.execute(db);
     const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => migrations }, migrationTableSchema: 'tributary', allowUnorderedMigrations: true });
-    const before0006 = await migrator.migrateTo('0005_alert_state');
-    assert.equal(before0006.error, undefined);
+    assert.equal((await migrator.migrateTo(migration)).error, undefined);
+    await work(db, migrator);
+  } finally {
+    await db.destroy();
+    await old.drop();
+  }
+}
+
+test('migrations 0006 and 0009 keep payloads staged before them, as the JSON text they were', async () => {
+  await atMigration('0005_alert_state', async (db) => {
     const payload = { id: 'a', name: 'Ada', tags: ['x'], nested: { n: 1 } };
     await sql`insert into tributary.staged_record (run_id, source, stream, page_seq, source_key, payload, hash, fetched_at)
       values ('r', 'crm', 'contacts', 1, 'a', ${JSON.stringify(payload)}::jsonb, 'h', now())`.execute(db);
@@ -174,19 +183,11 @@ test('migrations 0006 and 0009 keep payloads staged before them, as the JSON tex
     assert.deepEqual(rows.map((r) => r.payload), [payload]);
     const type = await sql<{ t: string }>`select format_type(atttypid, atttypmod) as t from pg_attribute where attrelid = 'tributary.staged_record'::regclass and attname = 'payload'`.execute(db);
     assert.equal(type.rows[0]!.t, 'text');
-  } finally {
-    await db.destroy();
-    await old.drop();
-  }
+  });
 });
 
 test('migration 0010 keys staged records by their stream fetch, keeps every record, and reverts', async () => {
-  const old = await createTestDatabase();
-  const db = createDatabase(old.url);
-  try {
-    await sql`create schema if not exists tributary`.execute(db);
-    const migrator = new Migrator({ db: db as Kysely<unknown>, provider: { getMigrations: async () => migrations }, migrationTableSchema: 'tributary', allowUnorderedMigrations: true });
-    assert.equal((await migrator.migrateTo('0009_staged_payload_text')).error, undefined);
+  await atMigration('0009_staged_payload_text', async (db, migrator) => {
     // Run r's crm stream was fetched (it has a checkpoint); its billing stream and run s were staged by hand.
     await sql`insert into tributary.fetch_checkpoint (run_id, source, stream, pages, records, state, done, reported_total, pagination_type, updated_at)
       values ('r', 'crm', 'contacts', 2, 3, '{"cursor":"c2"}', false, 10, 'cursor', now())`.execute(db);
@@ -210,10 +211,7 @@ test('migration 0010 keys staged records by their stream fetch, keeps every reco
     assert.equal((await migrator.migrateDown()).error, undefined);
     const reverted = await sql<{ run_id: string; source: string; source_key: string }>`select run_id, source, source_key from tributary.staged_record order by run_id, source, source_key`.execute(db);
     assert.deepEqual(reverted.rows.map((r) => `${r.run_id}.${r.source}.${r.source_key}`), ['r.billing.a', 'r.crm.a', 'r.crm.b', 'r.crm.c', 's.crm.a']);
-  } finally {
-    await db.destroy();
-    await old.drop();
-  }
+  });
 });
 
 test('reading a stream analyzes a staging table that was never analyzed', async () => {
