@@ -60,7 +60,16 @@ interface PendingPage extends StagedPage {
 }
 
 /**
- * Fetches up to `maxPages` pages of a stream, continuing from its checkpoint, and stages them
+ * How long a chunk pages before it reports back, however many of its `maxPages` remain (its last
+ * page is still staged durably first). Against a slow or tightly rate-limited upstream this keeps
+ * a chunk far inside the fetch activity's start-to-close timeout; at loopback speed a chunk of
+ * 100 pages takes a few seconds.
+ */
+export const CHUNK_MAX_MS = 120_000;
+
+/**
+ * Fetches up to `maxPages` pages of a stream (for at most `maxMs`, default `CHUNK_MAX_MS`),
+ * continuing from its checkpoint, and stages them
  * with the advanced checkpoint, a few pages to a transaction (while the next pages are
  * requested). Called again after a crash, it resumes after the last staged page: no record is
  * lost or staged twice; at most the pages of one unstaged group are requested again. A failed
@@ -74,6 +83,8 @@ export async function fetchStreamChunk(
   reader: StreamReader,
   opts: {
     maxPages: number;
+    /** Stop paging once this long has passed (default `CHUNK_MAX_MS`). */
+    maxMs?: number;
     onPage?: (progress: FetchProgress) => void;
     incremental?: IncrementalConfig;
     stats?: ReaderStats;
@@ -84,6 +95,7 @@ export async function fetchStreamChunk(
 ): Promise<FetchProgress> {
   const stream = source.streams[key.stream]!;
   const grouping = opts.group ?? { records: STAGE_GROUP_RECORDS, waitMs: STAGE_GROUP_WAIT_MS };
+  const stopAt = Date.now() + (opts.maxMs ?? CHUNK_MAX_MS);
   const warnings = [...(opts.warnings ?? [])];
   let checkpoint: FetchCheckpoint = (await readCheckpoint(db, key)) ?? { pages: 0, records: 0, state: null, done: false, reportedTotal: null, paginationType: reader.paginationType };
   let cursorMax = opts.incremental ? ((await readRunCursorMax(db, key)) ?? undefined) : undefined;
@@ -143,7 +155,7 @@ export async function fetchStreamChunk(
       if (opts.incremental && pageMax !== undefined) pendingMax = maxCursor(pendingMax, pageMax, opts.incremental.cursorType);
       // The chunk's last page commits durably (flushing the pages before it) before the chunk
       // reports back; a Postgres crash before that loses pages and checkpoint together.
-      const lastOfChunk = checkpoint.done || i + 1 >= opts.maxPages;
+      const lastOfChunk = checkpoint.done || i + 1 >= opts.maxPages || fetchedAt.getTime() >= stopAt;
       if (!lastOfChunk) {
         // The next request depends only on this page's cursor: fetch it while earlier pages are staged.
         next = reader.readPage(checkpoint.state as never);
@@ -159,6 +171,7 @@ export async function fetchStreamChunk(
         await staging;
         return { ...progressOf(checkpoint, cappedBy), ...extras() };
       }
+      if (lastOfChunk) break;
     }
   } catch (err) {
     // What was fetched before the failure is kept, so a retry resumes after it; a staging

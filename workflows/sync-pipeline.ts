@@ -37,7 +37,7 @@ export interface SyncPipelineInput {
   readonly trigger?: 'scheduled' | 'manual' | 'backfill';
   /** How each stream splits its fetch into activities and executions (tuning; the defaults suit most runs). */
   readonly chunking?: {
-    /** Pages per fetch activity (default 50). */
+    /** Pages per fetch activity (default `PAGES_PER_CHUNK`, 100). */
     readonly pagesPerChunk?: number;
     /** Fetch activities per stream workflow execution before it continues as new (default `CHUNKS_PER_EXECUTION`, 10). */
     readonly chunksPerExecution?: number;

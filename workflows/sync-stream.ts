@@ -1,13 +1,13 @@
 import { continueAsNew, getExternalWorkflowHandle, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, FetchProgress, StreamRef } from '../activities/index.js';
-import { CHUNKS_PER_EXECUTION, streamProgressSignal } from './definitions.js';
+import { CHUNKS_PER_EXECUTION, PAGES_PER_CHUNK, streamProgressSignal } from './definitions.js';
 
 /** Input of the `syncStream` child workflow. */
 export interface SyncStreamInput extends StreamRef {
   readonly runId: string;
   /** Workflow id of the pipeline run to report progress to. */
   readonly parentWorkflowId: string;
-  /** Pages per fetch activity (default 50). */
+  /** Pages per fetch activity (default `PAGES_PER_CHUNK`, 100). */
   readonly pagesPerChunk?: number;
   /** Fetch activities per workflow execution before it continues as new (default `CHUNKS_PER_EXECUTION`). */
   readonly chunksPerExecution?: number;
@@ -50,7 +50,7 @@ export async function syncStream(input: SyncStreamInput): Promise<FetchProgress>
   let reportedAt = input.reportedAt ?? 0;
   const chunkCap = Math.max(1, input.chunksPerExecution ?? CHUNKS_PER_EXECUTION);
   for (let chunks = 1; ; chunks++) {
-    const chunk = await fetchStreamChunk({ runId: input.runId, source: input.source, stream: input.stream, maxPages: input.pagesPerChunk ?? 50 });
+    const chunk = await fetchStreamChunk({ runId: input.runId, source: input.source, stream: input.stream, maxPages: input.pagesPerChunk ?? PAGES_PER_CHUNK });
     totals = addChunk(totals, chunk);
     const progress = withTotals(chunk, totals);
     // Every signal lands in the pipeline run's history, which cannot continue as new while it

@@ -17,13 +17,14 @@ import { sql } from 'kysely';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { STAGE_GROUP_RECORDS } from '../../ingest/fetch-stream-chunk.js';
+import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
 import { type StagedPage, type StagedRecordInput, readStagedRecords, stagePages } from '../../store/staging-store.js';
 import { recreateDatabase } from '../measure/pg-stats.js';
 import { SOURCES, recordOf, shapeOf } from '../workload/records.js';
 
 const PAGE = 250;
 // Pages per fetch activity (the `syncStream` workflow's default).
-const CHUNK_PAGES = 50;
+const CHUNK_PAGES = PAGES_PER_CHUNK;
 const DATABASE = 'tributary_micro_stage';
 
 interface Args {

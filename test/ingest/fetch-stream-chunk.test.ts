@@ -61,6 +61,19 @@ test('chunks stage every page once, in order, and request no page beyond the chu
   assert.deepEqual(await staged(key.runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b', 'r4a', 'r4b', 'r5a', 'r5b']);
 });
 
+test('a chunk stops paging once its time is up, after staging the page in hand, and the next chunk resumes after it', async () => {
+  const key = { runId: 'time-up', source: 'crm', stream: 'contacts' };
+  const reader = fakeReader(3);
+  const first = await fetchStreamChunk(db, key, source, reader, { maxPages: 10, maxMs: 0 });
+  assert.deepEqual([first.pages, first.records, first.done], [1, 2, false]);
+  assert.deepEqual(reader.requested, [1], 'no page is requested past the time');
+  assert.equal((await readCheckpoint(db, key))?.pages, 1);
+  const rest = await fetchStreamChunk(db, key, source, reader, { maxPages: 10 });
+  assert.deepEqual([rest.pages, rest.records, rest.done], [3, 6, true]);
+  assert.deepEqual(reader.requested, [1, 2, 3]);
+  assert.deepEqual(await staged(key.runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b']);
+});
+
 test('pages are staged a group at a time, each group reported once it is staged', async () => {
   const reported = async (runId: string, group: { records: number; waitMs: number }) => {
     const key = { runId, source: 'crm', stream: 'contacts' };
