@@ -97,6 +97,33 @@ export async function upsertContributions(trx: Kysely<Database>, target: Contrib
 }
 
 /**
+ * Inserts a batch of contributions of a stream that has none stored for the entity yet (its
+ * first merge): plain inserts, each row new, so none of `upsertContributions`' probes of the old
+ * rows, conflict handling or change test. Every row counts as changed. With `markAffected`, the
+ * rows' entity keys go to `merge_affected`; leave it off when the writer re-merges every key of
+ * the entity anyway (`AffectedKeys` `all`). Returns how many rows were inserted.
+ *
+ * Staged records are unique by source key within a stream fetch, and a merge holds the entity's
+ * lock, so no row of the batch can exist already; if one did, the insert fails the merge.
+ */
+export async function insertContributions(trx: Kysely<Database>, target: ContributionTarget, rows: readonly ContributionRow[], opts: { markAffected: boolean }): Promise<number> {
+  if (rows.length === 0) return 0;
+  const rawHash = target.fingerprint === undefined ? sql`null::text` : rawHashSql(sql`i.staged_hash`, target.fingerprint);
+  const insert = sql`
+      insert into tributary.source_record (entity, source, stream, source_key, entity_key, "values", source_updated_at, fetched_at, run_id, hash, first_seen, parent_key, parent_source_key, raw_hash)
+      select ${target.entity}, ${target.source}, ${target.stream}, i.source_key, i.entity_key, i."values", i.source_updated_at, i.fetched_at, ${target.runId}, i.hash, i.fetched_at, i.parent_key, i.parent_source_key, ${rawHash}
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as i(source_key text, entity_key text, "values" jsonb, source_updated_at timestamptz, fetched_at timestamptz, hash text, parent_key text, parent_source_key text, staged_hash text)`;
+  if (!opts.markAffected) return Number((await insert.execute(trx)).numAffectedRows ?? 0);
+  const result = await sql<{ n: number }>`
+    with added as (${insert} returning entity_key), touched as (
+      insert into merge_affected (entity, entity_key) select distinct ${target.entity}, entity_key from added on conflict do nothing
+    )
+    select count(*)::int as n from added`.execute(trx);
+  return result.rows[0]?.n ?? 0;
+}
+
+/**
  * Withdraws contributions: the source deleted these records (tombstones, a deleted-records feed)
  * or, for a child entity, no longer lists these children. The rows stay, with `deleted_at` and
  * `deleted_run_id`, so lineage shows who deleted what; their values no longer count. Returns how

@@ -1,11 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import type { EntityConfig } from '../config/entity-config.js';
 import type { Database } from '../store/database-schema.js';
-import { readAffectedBatch } from './affected-batch.js';
+import { ALL_KEYS_PLANNER, type AffectedKeys, readAffectedBatch } from './affected-batch.js';
 import type { CustomStrategyFn } from './custom-strategy.js';
 import { ENTITY_SCHEMA, entityTableName } from './entity-table.js';
 import { type EntityRow, compileEntityUpsert } from './entity-upsert.js';
 import { type ResolvedEntity, compileEntityResolver } from './resolve-entity.js';
+import { withPlannerSettings } from './planner-settings.js';
 import { createStatementPipeline } from './statement-pipeline.js';
 
 /** Counts of what a write did. */
@@ -26,17 +27,20 @@ export interface WriteOptions {
   readonly batchSize?: number;
   /** Loaded `custom` strategy functions by field. */
   readonly customs?: ReadonlyMap<string, CustomStrategyFn>;
+  /** Which keys to re-merge (default `listed`: those in `merge_affected`). */
+  readonly keys?: AffectedKeys;
 }
 
 /** Entities resolved between two yields to the event loop, so queued statements are sent to Postgres while Node works. */
 const RESOLVE_SLICE = 100;
 
 /**
- * Re-merges every entity of `name` listed in `merge_affected` from all its stored contributions
- * and upserts the rows set-based, a batch of keys at a time. Rows whose hash did not change are
- * skipped by the `where` guard, so an unchanged rerun writes nothing. An entity whose records
- * were all withdrawn keeps its last values and is soft-deleted with `_deleted_by`; one left with
- * no contribution at all (merged into another, or every record moved) is soft-deleted with
+ * Re-merges every entity of `name` listed in `merge_affected` (or, with `keys: 'all'`, every
+ * entity it has contributions for) from all its stored contributions and upserts the rows
+ * set-based, a batch of keys at a time. Rows whose hash did not change are skipped by the
+ * `where` guard, so an unchanged rerun writes nothing. An entity whose records were all
+ * withdrawn keeps its last values and is soft-deleted with `_deleted_by`; one left with no
+ * contribution at all (merged into another, or every record moved) is soft-deleted with
  * `_merged_into` where identity merged it.
  *
  * Postgres and Node work at the same time on the one connection: the read of the next batch
@@ -49,22 +53,27 @@ const RESOLVE_SLICE = 100;
  * ```
  */
 export async function writeAffectedEntities(trx: Kysely<Database>, name: string, entity: EntityConfig, opts: WriteOptions): Promise<WriteCounts> {
+  if (opts.keys === 'all') return withPlannerSettings(trx, ALL_KEYS_PLANNER, () => writeBatches(trx, name, entity, opts, 'all'));
+  // merge_affected is a temp table, which autovacuum never analyzes: without statistics the planner
+  // reads and sorts every remaining key of the entity for each batch's `order by entity_key limit`
+  // (quadratic in the number of affected entities). Analyzed, it walks the primary key in order.
+  await sql`analyze merge_affected`.execute(trx);
+  return writeBatches(trx, name, entity, opts, 'listed');
+}
+
+async function writeBatches(trx: Kysely<Database>, name: string, entity: EntityConfig, opts: WriteOptions, keys: AffectedKeys): Promise<WriteCounts> {
   const counts: WriteCounts = { written: 0, unchanged: 0, deleted: 0 };
   const resolve = compileEntityResolver(entity, opts.customs);
   const upsert = compileEntityUpsert(name, entity);
   const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
   const limit = opts.batchSize ?? 1000;
-  // merge_affected is a temp table, which autovacuum never analyzes: without statistics the planner
-  // reads and sorts every remaining key of the entity for each batch's `order by entity_key limit`
-  // (quadratic in the number of affected entities). Analyzed, it walks the primary key in order.
-  await sql`analyze merge_affected`.execute(trx);
   const pipeline = createStatementPipeline();
-  let next = pipeline.track(readAffectedBatch(trx, name, '', limit));
+  let next = pipeline.track(readAffectedBatch(trx, name, '', limit, keys));
   try {
     for (;;) {
       const batch = await next;
       if (batch.lastKey === undefined) break;
-      next = pipeline.track(readAffectedBatch(trx, name, batch.lastKey, limit));
+      next = pipeline.track(readAffectedBatch(trx, name, batch.lastKey, limit, keys));
       const live: EntityRow[] = [];
       const withdrawn: ResolvedEntity[] = [];
       const orphans: string[] = [];

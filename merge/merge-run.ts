@@ -67,7 +67,10 @@ export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, in
         // One merge of an entity at a time, whichever pipeline runs it.
         await sql`select pg_advisory_xact_lock(hashtext(${mergeLockName(name)}))`.execute(trx);
         const summary = emptySummary(name);
-        await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId: input.stagedRunId ?? input.runId, now, staged, summary, batchSize: input.batchSize });
+        // Into an entity with nothing stored yet (its first load), every key the merge writes is
+        // affected: the writer takes them from the contributions instead of a list of each.
+        const everyKeyAffected = await isEmptyEntity(trx, name, entity);
+        await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId: input.stagedRunId ?? input.runId, now, staged, summary, batchSize: input.batchSize, everyKeyAffected });
         checkQuarantine(name, entity, summary);
         if ((refill.get(name) ?? []).length > 0) {
           // A refilled column is empty: every row is re-merged, whatever its hash said.
@@ -75,7 +78,7 @@ export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, in
           await sql`update ${table} set _hash = ''`.execute(trx);
           await sql`insert into merge_affected (entity, entity_key) select ${name}, _key from ${table} where _deleted_at is null on conflict do nothing`.execute(trx);
         }
-        Object.assign(summary, await writeAffectedEntities(trx, name, entity, { runId: input.runId, now, customs: customs.get(name)! }));
+        Object.assign(summary, await writeAffectedEntities(trx, name, entity, { runId: input.runId, now, customs: customs.get(name)!, keys: everyKeyAffected ? 'all' : 'listed' }));
         summaries.push(summary);
       }
       return summaries;
@@ -97,15 +100,23 @@ async function mergeEntityStreams(
   config: TributaryConfig,
   name: string,
   entity: EntityConfig,
-  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; summary: EntityMergeSummary; quarantineOnly?: boolean; batchSize?: number },
+  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; summary: EntityMergeSummary; quarantineOnly?: boolean; batchSize?: number; everyKeyAffected?: boolean },
 ): Promise<void> {
   const children = Object.entries(config.entities).filter(([, e]) => e.parent === name).map(([n]) => n);
   for (const [ref, mapping] of Object.entries(entity.sources)) {
     if (!opts.staged.has(ref)) continue;
-    const common = { trx, name, entity, ref, mapping, runId: opts.runId, stagedRunId: opts.stagedRunId, now: opts.now, summary: opts.summary, ...(opts.quarantineOnly ? { quarantineOnly: true } : {}), batchSize: opts.batchSize };
+    const common = { trx, name, entity, ref, mapping, runId: opts.runId, stagedRunId: opts.stagedRunId, now: opts.now, summary: opts.summary, ...(opts.quarantineOnly ? { quarantineOnly: true } : {}), batchSize: opts.batchSize, everyKeyAffected: opts.everyKeyAffected };
     if (entity.parent !== undefined && mapping.deletes === undefined) await mergeChildStream(common);
     else await mergeStream({ ...common, children });
   }
+}
+
+/** Whether an entity has neither contributions nor rows (soft-deleted ones included). */
+async function isEmptyEntity(trx: Kysely<Database>, name: string, entity: EntityConfig): Promise<boolean> {
+  const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
+  const result = await sql<{ empty: boolean }>`
+    select not exists (select 1 from tributary.source_record where entity = ${name}) and not exists (select 1 from ${table}) as empty`.execute(trx);
+  return result.rows[0]?.empty ?? false;
 }
 
 function checkQuarantine(name: string, entity: EntityConfig, s: EntityMergeSummary): void {

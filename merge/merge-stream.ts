@@ -1,6 +1,6 @@
 import { NUL_REASON } from '../core/nul-character.js';
 import { contentHash } from '../core/stable-json.js';
-import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
+import { type ContributionRow, insertContributions, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
 import { type IdentityInput, assignEntityKeys } from './identity.js';
 import { compileTombstoneTest } from './is-tombstone.js';
 import { compileRecordMapper } from './map-record.js';
@@ -109,7 +109,9 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
         hash: g.hash,
         staged_hash: g.stagedHash,
       }));
-      writes.add(upsertContributions(m.trx, target, rows).then((n) => (m.summary.contributionsChanged += n)));
+      // A stream's first merge into the entity only adds rows: no old row to probe, compare or move.
+      const stored = known ? upsertContributions(m.trx, target, rows) : insertContributions(m.trx, target, rows, { markAffected: !m.everyKeyAffected });
+      writes.add(stored.then((n) => (m.summary.contributionsChanged += n)));
       writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
     }
   } catch (err) {

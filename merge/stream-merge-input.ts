@@ -20,6 +20,11 @@ export interface StreamMergeInput {
   readonly summary: EntityMergeSummary;
   /** Only map and quarantine (after a merge failed its quarantine threshold). */
   readonly quarantineOnly?: boolean;
+  /**
+   * The writer re-merges every key the entity has contributions for (`AffectedKeys` `all`), so a
+   * new contribution need not be listed in `merge_affected`.
+   */
+  readonly everyKeyAffected?: boolean;
   /** Staged records read and keyed at a time (`MergeRunInput.batchSize`). */
   readonly batchSize?: number;
 }

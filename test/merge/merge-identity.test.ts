@@ -62,6 +62,33 @@ test('a record linking two entities merges them: the smaller key survives, the o
   assert.deepEqual([redirect.from_key, redirect.to_key, redirect.run_id], [gone[0]!._key, live[0]!._key, 'i2']);
 });
 
+test('a source added later (its first merge into an entity that has rows) updates the entities it joins and ends where one merge of both ends', async () => {
+  const crm = [
+    { id: 'c1', email: 'ada@x.io', name: 'Ada', score: 1 },
+    { id: 'c2', email: 'bob@x.io', name: 'Bob', score: 1 },
+  ];
+  const billing = [
+    { id: 7, email: 'ADA@x.io ', crm_ref: 'C2', name: 'Ada L', score: 2 },
+    { id: 8, email: 'cy@x.io', name: 'Cy', score: 5 },
+  ];
+  await reset();
+  await f.stage('both', 'crm.contacts', crm);
+  await f.stage('both', 'billing.customers', billing);
+  await f.merge(config, 'both');
+  const once = await liveRows();
+
+  await reset();
+  await f.stage('first', 'crm.contacts', crm);
+  await f.merge(config, 'first');
+  await f.stage('added', 'billing.customers', billing);
+  const [added] = await f.merge(config, 'added');
+  assert.equal(added?.contributionsChanged, 2);
+  assert.equal(added?.identityMerges, 1, 'billing 7 joins Ada (by e-mail) and Bob (by CRM id)');
+  assert.deepEqual(await liveRows(), once);
+  const people = once as Array<Record<string, unknown>>;
+  assert.deepEqual(people.map((r) => [r.score, r._sources]).sort(), [[4, ['billing', 'crm']], [5, ['billing']]], 'Ada, Bob and billing 7 are one person');
+});
+
 async function links(): Promise<unknown[]> {
   return (await sql`select match_field, match_value, entity_key from tributary.identity_link where entity = 'customer' order by 1, 2`.execute(f.db)).rows;
 }
