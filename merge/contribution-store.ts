@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/database-schema.js';
 import { rawHashSql } from './mapping-fingerprint.js';
 import { SEEN_PRECISION } from './mark-stream-seen.js';
@@ -53,13 +53,11 @@ export async function createAffectedTable(trx: Kysely<Database>): Promise<void> 
  */
 export async function upsertContributions(trx: Kysely<Database>, target: ContributionTarget, rows: readonly ContributionRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const rawHash = target.fingerprint === undefined ? sql`null::text` : rawHashSql(sql`i.staged_hash`, target.fingerprint);
   const changed = sql`s.hash is distinct from excluded.hash or s.entity_key is distinct from excluded.entity_key
            or s.deleted_at is not null or s.parent_key is distinct from excluded.parent_key`;
   const result = await sql<{ changed: number }>`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r(source_key text, entity_key text, "values" jsonb, source_updated_at timestamptz, fetched_at timestamptz, hash text, parent_key text, parent_source_key text, staged_hash text)
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${INPUT_COLUMNS})
     ), old as (
       -- One primary-key probe per input row: joined plainly, a source_record without statistics (a
       -- first load) gets hashed whole, all of the stream's contributions for every batch.
@@ -69,8 +67,7 @@ export async function upsertContributions(trx: Kysely<Database>, target: Contrib
         where s.entity = ${target.entity} and s.source = ${target.source} and s.stream = ${target.stream} and s.source_key = i.source_key
         offset 0) s
     ), up as (
-      insert into tributary.source_record as s (entity, source, stream, source_key, entity_key, "values", source_updated_at, fetched_at, run_id, hash, first_seen, parent_key, parent_source_key, raw_hash)
-      select ${target.entity}, ${target.source}, ${target.stream}, i.source_key, i.entity_key, i."values", i.source_updated_at, i.fetched_at, ${target.runId}, i.hash, i.fetched_at, i.parent_key, i.parent_source_key, ${rawHash}
+      ${insertSelect(target)}
       from input i
       on conflict (entity, source, stream, source_key) do update
         set entity_key = excluded.entity_key, "values" = excluded."values", source_updated_at = excluded.source_updated_at,
@@ -108,12 +105,7 @@ export async function upsertContributions(trx: Kysely<Database>, target: Contrib
  */
 export async function insertContributions(trx: Kysely<Database>, target: ContributionTarget, rows: readonly ContributionRow[], opts: { markAffected: boolean }): Promise<number> {
   if (rows.length === 0) return 0;
-  const rawHash = target.fingerprint === undefined ? sql`null::text` : rawHashSql(sql`i.staged_hash`, target.fingerprint);
-  const insert = sql`
-      insert into tributary.source_record (entity, source, stream, source_key, entity_key, "values", source_updated_at, fetched_at, run_id, hash, first_seen, parent_key, parent_source_key, raw_hash)
-      select ${target.entity}, ${target.source}, ${target.stream}, i.source_key, i.entity_key, i."values", i.source_updated_at, i.fetched_at, ${target.runId}, i.hash, i.fetched_at, i.parent_key, i.parent_source_key, ${rawHash}
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as i(source_key text, entity_key text, "values" jsonb, source_updated_at timestamptz, fetched_at timestamptz, hash text, parent_key text, parent_source_key text, staged_hash text)`;
+  const insert = sql`${insertSelect(target)} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(${INPUT_COLUMNS})`;
   if (!opts.markAffected) return Number((await insert.execute(trx)).numAffectedRows ?? 0);
   const result = await sql<{ n: number }>`
     with added as (${insert} returning entity_key), touched as (
@@ -121,6 +113,17 @@ export async function insertContributions(trx: Kysely<Database>, target: Contrib
     )
     select count(*)::int as n from added`.execute(trx);
   return result.rows[0]?.n ?? 0;
+}
+
+/** The columns of a `ContributionRow` batch shipped as a JSON array (`jsonb_to_recordset`). */
+const INPUT_COLUMNS = sql.raw(`source_key text, entity_key text, "values" jsonb, source_updated_at timestamptz, fetched_at timestamptz, hash text, parent_key text, parent_source_key text, staged_hash text`);
+
+// `insert ... select` of a contribution batch aliased `i` (with INPUT_COLUMNS) into source_record aliased `s`; the caller adds `from`.
+function insertSelect(target: ContributionTarget): RawBuilder<unknown> {
+  const rawHash = target.fingerprint === undefined ? sql`null::text` : rawHashSql(sql`i.staged_hash`, target.fingerprint);
+  return sql`
+      insert into tributary.source_record as s (entity, source, stream, source_key, entity_key, "values", source_updated_at, fetched_at, run_id, hash, first_seen, parent_key, parent_source_key, raw_hash)
+      select ${target.entity}, ${target.source}, ${target.stream}, i.source_key, i.entity_key, i."values", i.source_updated_at, i.fetched_at, ${target.runId}, i.hash, i.fetched_at, i.parent_key, i.parent_source_key, ${rawHash}`;
 }
 
 /**
