@@ -4,6 +4,7 @@ import type { Database } from '../store/database-schema.js';
 import { ALL_KEYS_PLANNER, type AffectedKeys, readAffectedBatch } from './affected-batch.js';
 import type { CustomStrategyFn } from './custom-strategy.js';
 import { ENTITY_SCHEMA, entityTableName } from './entity-table.js';
+import { markSeenInRange } from './contribution-store.js';
 import { type EntityRow, compileEntityUpsert } from './entity-upsert.js';
 import { type ResolvedEntity, compileEntityResolver } from './resolve-entity.js';
 import { withPlannerSettings } from './planner-settings.js';
@@ -36,7 +37,7 @@ const RESOLVE_SLICE = 100;
 
 /**
  * Re-merges every entity of `name` listed in `merge_affected` (or, with `keys: 'all'`, every
- * entity it has contributions for) from all its stored contributions and upserts the rows
+ * entity it has contributions for, marking each seen as it goes) from all its stored contributions and upserts the rows
  * set-based, a batch of keys at a time. Rows whose hash did not change are skipped by the
  * `where` guard, so an unchanged rerun writes nothing. An entity whose records were all
  * withdrawn keeps its last values and is soft-deleted with `_deleted_by`; one left with no
@@ -68,12 +69,17 @@ async function writeBatches(trx: Kysely<Database>, name: string, entity: EntityC
   const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
   const limit = opts.batchSize ?? 1000;
   const pipeline = createStatementPipeline();
-  let next = pipeline.track(readAffectedBatch(trx, name, '', limit, keys));
+  let after = '';
+  let next = pipeline.track(readAffectedBatch(trx, name, after, limit, keys));
   try {
     for (;;) {
       const batch = await next;
       if (batch.lastKey === undefined) break;
       next = pipeline.track(readAffectedBatch(trx, name, batch.lastKey, limit, keys));
+      // The stream mergers left seen-marking to this pass: its keys are final (redirects applied)
+      // and each is marked once, however many streams contributed to it.
+      if (keys === 'all') pipeline.add(markSeenInRange(trx, name, opts.runId, after, batch.lastKey), () => undefined);
+      after = batch.lastKey;
       const live: EntityRow[] = [];
       const withdrawn: ResolvedEntity[] = [];
       const orphans: string[] = [];

@@ -97,6 +97,7 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
     m.summary.contributionsChanged += await upsertContributions(m.trx, target, rows);
     const at = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
     m.summary.withdrawn += await withdrawContributions(m.trx, target, { parentSourceKeys: replaced, keep: rows.map((r) => r.source_key) }, at);
-    await markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at })));
+    // When the writer re-merges every key it marks them seen itself (`markSeenInRange`).
+    if (!m.everyKeyAffected) await markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at })));
   }
 }

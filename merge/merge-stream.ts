@@ -112,7 +112,8 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
       // A stream's first merge into the entity only adds rows: no old row to probe, compare or move.
       const stored = known ? upsertContributions(m.trx, target, rows) : insertContributions(m.trx, target, rows, { markAffected: !m.everyKeyAffected });
       writes.add(stored.then((n) => (m.summary.contributionsChanged += n)));
-      writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
+      // When the writer re-merges every key it marks them seen itself, once each (`markSeenInRange`).
+      if (!m.everyKeyAffected) writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
     }
   } catch (err) {
     // A failed write aborts the transaction, and every later statement fails for that: report the write's error.

@@ -22,7 +22,7 @@ export interface StreamMergeInput {
   readonly quarantineOnly?: boolean;
   /**
    * The writer re-merges every key the entity has contributions for (`AffectedKeys` `all`), so a
-   * new contribution need not be listed in `merge_affected`.
+   * new contribution need not be listed in `merge_affected`, and marks each key seen.
    */
   readonly everyKeyAffected?: boolean;
   /** Staged records read and keyed at a time (`MergeRunInput.batchSize`). */

@@ -37,6 +37,13 @@ async function liveRows(): Promise<unknown[]> {
   return (await sql`select _key, email, name, score, _provenance, _sources from unified.customer where _deleted_at is null order by _key`.execute(f.db)).rows;
 }
 
+/** Every live entity, and only those, is marked seen (through redirects too). */
+async function assertSeenAreLive(message: string): Promise<void> {
+  const seen = await f.db.selectFrom('tributary.entity_seen').select('entity_key').orderBy('entity_key').execute();
+  const live = await sql<{ _key: string }>`select _key from unified.customer where _deleted_at is null order by _key`.execute(f.db);
+  assert.deepEqual(seen.map((s) => s.entity_key), live.rows.map((r) => r._key), message);
+}
+
 test('a record linking two entities merges them: the smaller key survives, the other points to it', async () => {
   await reset();
   await f.stage('i1', 'crm.contacts', [{ id: 'c1', email: 'ada@x.io', name: 'Ada', score: 1 }]);
@@ -133,6 +140,7 @@ test('property: identity and merge do not depend on record order, batching or th
       await f.stage('once', 'billing.customers', billing);
       await f.merge(config, 'once');
       const once = await liveRows();
+      await assertSeenAreLive('one merge');
       // Merging twice changes nothing.
       await f.stage('twice', 'crm.contacts', crm);
       await f.stage('twice', 'billing.customers', billing);
@@ -146,6 +154,7 @@ test('property: identity and merge do not depend on record order, batching or th
       await f.stage('small', 'billing.customers', billing);
       await f.merge(config, 'small', { batchSize });
       assert.deepEqual(await liveRows(), once, `batches of ${batchSize}`);
+      await assertSeenAreLive(`batches of ${batchSize}`);
 
       await reset();
       const order = all.map((r, i) => ({ r, k: shuffle[i % shuffle.length]! * 31 + i })).sort((a, b) => a.k - b.k).map((x) => x.r);
@@ -155,6 +164,7 @@ test('property: identity and merge do not depend on record order, batching or th
         await f.merge(config, `run${run}`);
       }
       assert.deepEqual(await liveRows(), once);
+      await assertSeenAreLive(`${runs} runs`);
     }),
     { numRuns: 20 },
   );
