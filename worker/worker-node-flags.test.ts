@@ -4,7 +4,7 @@ import { DEFAULT_WORKER_NODE_FLAGS, workerNodeFlags } from './worker-node-flags.
 
 test('worker node flags: the defaults, unless the process already has them', () => {
   assert.deepEqual(workerNodeFlags({}, []), DEFAULT_WORKER_NODE_FLAGS);
-  assert.deepEqual(workerNodeFlags({}, ['--max_old_space_size=2048']), ['--max-semi-space-size=8']);
+  assert.deepEqual(workerNodeFlags({}, ['--max_old_space_size=2048']), ['--max-semi-space-size=16']);
   assert.deepEqual(workerNodeFlags({ NODE_OPTIONS: '--max-semi-space-size=16 --max-old-space-size=1024' }), []);
 });
 
