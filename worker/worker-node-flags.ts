@@ -6,15 +6,14 @@
  *   generation fill with the garbage of batch-sized JSON strings and rows to about four times the
  *   live size before a full collection, so a worker sat at 400-500 MB RSS. With a limit below 1 GB
  *   V8 grows the heap by a smaller factor: about 40 full collections per 100k records instead of 5,
- *   peak RSS near 250-275 MB with the young generation below, for 10-20 % more worker CPU (the worker waits on Postgres most of the
- *   time). 512 MB is ten times the live heap; it is a hard limit, so raise it for configs whose
- *   records are very large.
+ *   peak RSS near 250-275 MB with the young generation below, for 10-20 % more worker CPU (the
+ *   worker waits on Postgres most of the time). 512 MB is ten times the live heap; it is a hard
+ *   limit, so raise it for configs whose records are very large.
  * - `--max-semi-space-size=16`: Node 20's default on 64-bit, set explicitly so that a Node version
- *   with another default keeps it. The fetch path allocates a page's parsed records,
- *   their JSON and the COPY text for every page, and a scavenge copies what is still in flight:
- *   halving it to 8 MB saved about 20 MB of RSS but cost 3-6 % more wall time on the bench's loads
- *   (more garbage collection on the worker's one busy thread); 32 MB was faster still but took
- *   peak RSS past 300 MB.
+ *   with another default keeps it. While fetching, the worker's one thread is busy throughout,
+ *   and every page allocates its parsed records, their JSON and the COPY text; a larger young
+ *   generation scavenges less often. Halving it to 8 MB saved about 20 MB of RSS but cost 3-6 %
+ *   more wall time on the bench's loads; 32 MB was faster still but took peak RSS past 300 MB.
  *
  * `tributary worker` and `tributary start` restart themselves once with these flags (Node reads
  * heap flags only at start); start Node with them yourself (`node --max-old-space-size=512
