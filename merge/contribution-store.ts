@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/database-schema.js';
 import { rawHashSql } from './mapping-fingerprint.js';
-import { SEEN_PRECISION } from './mark-stream-seen.js';
+import { SEEN_ON_CONFLICT } from './mark-stream-seen.js';
 
 /** A mapped source record, keyed and hashed, ready to store as a contribution. */
 export interface ContributionRow {
@@ -169,8 +169,7 @@ export async function markSeen(trx: Kysely<Database>, entity: string, runId: str
     insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
     select ${entity}, r.entity_key, max(r.at), ${runId} from jsonb_to_recordset(${JSON.stringify(seen)}::jsonb) as r(entity_key text, at timestamptz)
     group by r.entity_key
-    on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
-      where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}`.execute(trx);
+    ${SEEN_ON_CONFLICT}`.execute(trx);
 }
 
 /**
@@ -193,6 +192,5 @@ export async function markSeenInRange(trx: Kysely<Database>, entity: string, run
     select ${entity}, r.entity_key, max(r.fetched_at), ${runId} from tributary.source_record r
     where r.entity = ${entity} and r.entity_key > ${after} and r.entity_key <= ${through}
     group by r.entity_key
-    on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
-      where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}`.execute(trx);
+    ${SEEN_ON_CONFLICT}`.execute(trx);
 }

@@ -37,8 +37,8 @@ const RESOLVE_SLICE = 100;
 
 /**
  * Re-merges every entity of `name` listed in `merge_affected` (or, with `keys: 'all'`, every
- * entity it has contributions for, marking each seen as it goes) from all its stored contributions and upserts the rows
- * set-based, a batch of keys at a time. Rows whose hash did not change are skipped by the
+ * entity it has contributions for, marking each seen as it goes) from all its stored
+ * contributions and upserts the rows set-based, a batch of keys at a time. Rows whose hash did not change are skipped by the
  * `where` guard, so an unchanged rerun writes nothing. An entity whose records were all
  * withdrawn keeps its last values and is soft-deleted with `_deleted_by`; one left with no
  * contribution at all (merged into another, or every record moved) is soft-deleted with

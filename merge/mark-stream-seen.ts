@@ -13,6 +13,13 @@ import { withPlannerSettings } from './planner-settings.js';
 export const SEEN_PRECISION = sql`interval '1 hour'`;
 
 /**
+ * The conflict clause of every insert into `tributary.entity_seen as e`: an existing row moves
+ * on only by at least `SEEN_PRECISION`, never back.
+ */
+export const SEEN_ON_CONFLICT = sql`on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
+  where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}`;
+
+/**
  * How many `entity_seen` rows of the entity, per staged record of the stream, a merge join may
  * walk instead of probing the entity's row once per entity the stream saw. A probe costs several
  * times a step of the walk (about 8 against 2 µs, sorting included, at a million records); the
@@ -102,8 +109,7 @@ export async function markStreamSeen(db: Kysely<Database>, q: StreamSeen): Promi
         insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
         select ${q.entity}, g.entity_key, g.last_seen, ${q.mergeRunId}
         ${moving}
-        on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
-          where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}
+        ${SEEN_ON_CONFLICT}
       ), changed as (
         insert into merge_changed (source_key, id) select source_key, id from joined where entity_key is null
       )
