@@ -1,0 +1,123 @@
+/**
+ * Micro-benchmark of the fetch phase without Temporal: the bench's three streams (two REST, one
+ * GraphQL) fetched in parallel from the bench's upstream server (its own process) and staged,
+ * in chunks of the `syncStream` workflow's size, by the same code the fetch activity runs
+ * (`fetchStream`). Runs the load twice (a first run and a rerun over the same data, as the
+ * bench's unchanged rerun does) and prints, per record, the wall time and the CPU time of this
+ * process (the worker's share), of the Postgres backends and of the upstream server.
+ *
+ * ```sh
+ * npx tsx bench/micro/fetch-phase.ts                       # system Postgres at 127.0.0.1:5432
+ * DATABASE_URL=postgres://... npx tsx bench/micro/fetch-phase.ts --records 300000
+ * ```
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../../config/load-config.js';
+import { createTokenCache } from '../../connectors/auth/token-cache.js';
+import { createHttpClient } from '../../connectors/http/http-client.js';
+import { createRateLimiterRegistry } from '../../connectors/rate-limit/rate-limiter.js';
+import { createSecretResolver } from '../../connectors/secrets/resolve-secret.js';
+import { createSecretMasker } from '../../connectors/secrets/secret-masker.js';
+import { fetchStream } from '../../ingest/fetch-stream.js';
+import { createDatabase } from '../../store/create-database.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { createPgRefreshTokenStore } from '../../store/oauth-token-store.js';
+import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
+import { recreateDatabase } from '../measure/pg-stats.js';
+import { tributaryBenchConfig } from '../systems/tributary-config.js';
+
+const DATABASE = 'tributary_micro_fetch';
+const PAGE = 250;
+
+function parseArgs(argv: readonly string[]): { records: number; url: string } {
+  const i = argv.indexOf('--records');
+  const records = i >= 0 ? Number(argv[i + 1]) : 300_000;
+  if (!Number.isInteger(records) || records <= 0) throw new Error(`--records must be a positive integer, got ${argv[i + 1]}`);
+  return { records, url: process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres' };
+}
+
+function withDatabaseName(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+// utime + stime of a process in clock ticks (100 per second on Linux).
+function cpuTicks(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+async function startUpstream(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../workload/serve.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout!.once('data', (line: Buffer) => resolve((JSON.parse(line.toString()) as { url: string }).url));
+  });
+  return { url, child };
+}
+
+async function run(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const upstream = await startUpstream();
+  await fetch(`${upstream.url}/_control`, { method: 'POST', body: JSON.stringify({ total: args.records, generation: 0 }) });
+  await recreateDatabase(args.url, DATABASE);
+  const db = createDatabase(withDatabaseName(args.url, DATABASE), { applicationName: 'micro-fetch' });
+  try {
+    await migrateToLatest(db);
+    const config = parseConfig(parseYaml(tributaryBenchConfig(upstream.url, PAGE)), 'bench');
+    const masker = createSecretMasker();
+    const deps = {
+      db,
+      config,
+      http: createHttpClient({ masker }),
+      secrets: createSecretResolver(masker),
+      tokens: createTokenCache(),
+      refreshTokens: createPgRefreshTokenStore(db),
+      rateLimits: createRateLimiterRegistry(),
+    };
+    const streams = Object.entries(config.sources).flatMap(([source, s]) => Object.keys(s.streams).map((stream) => ({ source, stream })));
+    for (const runId of ['micro/first', 'micro/rerun']) {
+      const backends = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${DATABASE}`.execute(db)).rows.map((r) => r.pid);
+      const pgBefore = new Map((await backends()).map((pid) => [pid, cpuTicks(pid)]));
+      const upBefore = cpuTicks(upstream.child.pid!);
+      const started = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
+      const counts = await Promise.all(
+        streams.map(async (s) => {
+          for (;;) {
+            const progress = await fetchStream(deps, { runId, ...s, maxPages: PAGES_PER_CHUNK });
+            if (progress.done) return progress.records;
+          }
+        }),
+      );
+      const wallUs = Number(process.hrtime.bigint() - started) / 1000;
+      const own = process.cpuUsage(cpu);
+      // Backends the pool opened during the run started from zero.
+      let pgTicks = 0;
+      for (const pid of await backends()) pgTicks += cpuTicks(pid) - (pgBefore.get(pid) ?? 0);
+      const upTicks = cpuTicks(upstream.child.pid!) - upBefore;
+      const total = counts.reduce((a, b) => a + b, 0);
+      const per = (us: number) => (us / total).toFixed(1).padStart(5);
+      console.log(
+        `${runId.padEnd(12)} ${total} records: wall ${per(wallUs)} µs/record   this process CPU ${per(own.user + own.system)} (user ${per(own.user)})   Postgres CPU ${per(pgTicks * 10_000)}   upstream CPU ${per(upTicks * 10_000)}`,
+      );
+    }
+  } finally {
+    await db.destroy();
+    upstream.child.kill('SIGTERM');
+  }
+}
+
+run().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
