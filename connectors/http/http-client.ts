@@ -103,7 +103,9 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
       }
       if (body.trim() === '') throw new ResponseFormatError(shownUrl, `empty body with status ${response.statusCode} (expected JSON)`);
       try {
-        return { status: response.statusCode, url: response.url, headers: response.headers, body: JSON.parse(body) as unknown };
+        const parsed = JSON.parse(body) as unknown;
+        releaseBody(response);
+        return { status: response.statusCode, url: response.url, headers: response.headers, body: parsed };
       } catch (err) {
         // JSON that stops mid-value is a cut-off body (worth retrying); anything else is malformed.
         if (/end of (JSON )?(data|input)|Unterminated/i.test((err as Error).message)) {
@@ -113,6 +115,19 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
       }
     },
   };
+}
+
+/**
+ * Drops got's references to a response's body once it is parsed. got's request object stays
+ * reachable for a while after its promise settles (until its keep-alive socket serves the next
+ * request), and through it the response with the body as text and as a buffer: a page's body
+ * thus outlived young-generation collections and was copied into the old generation (about a
+ * third of what a fetch promoted there). Dropping them took a fetch's full collections from
+ * 70 to 50 per 600k records and its CPU per record down by about 9 % (`bench/micro/fetch-phase.ts`).
+ */
+function releaseBody(response: { body: unknown; rawBody?: unknown }): void {
+  response.body = undefined;
+  response.rawBody = undefined;
 }
 
 function withQuery(url: string, query?: Readonly<Record<string, string | number | boolean>>): string {
