@@ -9,9 +9,10 @@
  * ```sh
  * npx tsx bench/micro/fetch-phase.ts                       # system Postgres at 127.0.0.1:5432
  * DATABASE_URL=postgres://... npx tsx bench/micro/fetch-phase.ts --records 300000
+ * node --max-old-space-size=512 --max-semi-space-size=16 --import tsx bench/micro/fetch-phase.ts   # with the worker's V8 flags
+ * node --max-old-space-size=512 --max-semi-space-size=16 --trace-gc --import tsx bench/micro/fetch-phase.ts | grep -c Mark-Compact
  * ```
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -27,6 +28,7 @@ import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { createPgRefreshTokenStore } from '../../store/oauth-token-store.js';
 import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
+import { spawnTs } from '../measure/child-process.js';
 import { recreateDatabase } from '../measure/pg-stats.js';
 import { tributaryBenchConfig } from '../systems/tributary-config.js';
 
@@ -56,24 +58,16 @@ function cpuTicks(pid: number): number {
   }
 }
 
-async function startUpstream(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../workload/serve.ts', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout!.once('data', (line: Buffer) => resolve((JSON.parse(line.toString()) as { url: string }).url));
-  });
-  return { url, child };
-}
-
 async function run(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const upstream = await startUpstream();
-  await fetch(`${upstream.url}/_control`, { method: 'POST', body: JSON.stringify({ total: args.records, generation: 0 }) });
+  const upstream = spawnTs(fileURLToPath(new URL('../workload/serve.ts', import.meta.url)));
+  const { url: upstreamUrl } = await upstream.waitForJson<{ url: string }>((v) => typeof v['url'] === 'string');
+  await fetch(`${upstreamUrl}/_control`, { method: 'POST', body: JSON.stringify({ total: args.records, generation: 0 }) });
   await recreateDatabase(args.url, DATABASE);
   const db = createDatabase(withDatabaseName(args.url, DATABASE), { applicationName: 'micro-fetch' });
   try {
     await migrateToLatest(db);
-    const config = parseConfig(parseYaml(tributaryBenchConfig(upstream.url, PAGE)), 'bench');
+    const config = parseConfig(parseYaml(tributaryBenchConfig(upstreamUrl, PAGE)), 'bench');
     const masker = createSecretMasker();
     const deps = {
       db,
@@ -88,7 +82,7 @@ async function run(): Promise<void> {
     for (const runId of ['micro/first', 'micro/rerun']) {
       const backends = async () => (await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${DATABASE}`.execute(db)).rows.map((r) => r.pid);
       const pgBefore = new Map((await backends()).map((pid) => [pid, cpuTicks(pid)]));
-      const upBefore = cpuTicks(upstream.child.pid!);
+      const upBefore = cpuTicks(upstream.proc.pid!);
       const started = process.hrtime.bigint();
       const cpu = process.cpuUsage();
       const counts = await Promise.all(
@@ -104,7 +98,7 @@ async function run(): Promise<void> {
       // Backends the pool opened during the run started from zero.
       let pgTicks = 0;
       for (const pid of await backends()) pgTicks += cpuTicks(pid) - (pgBefore.get(pid) ?? 0);
-      const upTicks = cpuTicks(upstream.child.pid!) - upBefore;
+      const upTicks = cpuTicks(upstream.proc.pid!) - upBefore;
       const total = counts.reduce((a, b) => a + b, 0);
       const per = (us: number) => (us / total).toFixed(1).padStart(5);
       console.log(
@@ -113,7 +107,7 @@ async function run(): Promise<void> {
     }
   } finally {
     await db.destroy();
-    upstream.child.kill('SIGTERM');
+    upstream.proc.kill('SIGTERM');
   }
 }
 
