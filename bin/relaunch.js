@@ -8,14 +8,14 @@ const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
 /**
  * Runs `node <flags> <this process's own flags and arguments>` with the same stdio and
- * environment (plus `RELAUNCHED_ENV`), relays SIGINT and SIGTERM to it (the worker ignores the
+ * environment (plus `env` and `RELAUNCHED_ENV`), relays SIGINT and SIGTERM to it (the worker ignores the
  * same signal repeated within two seconds, as a terminal's Ctrl-C reaches both processes) and
  * resolves with its exit code (128 + the signal number when a signal ended it).
  */
-export function relaunch(flags) {
+export function relaunch(flags, env = {}) {
   const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [RELAUNCHED_ENV]: '1' },
+    env: { ...process.env, ...env, [RELAUNCHED_ENV]: '1' },
   });
   const relay = (signal) => child.kill(signal);
   process.on('SIGINT', relay);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_WORKER_NODE_FLAGS, workerNodeFlags } from './worker-node-flags.js';
+import { DEFAULT_WORKER_NODE_FLAGS, workerEnvAdditions, workerNodeFlags } from './worker-node-flags.js';
 
 test('worker node flags: the defaults, unless the process already has them', () => {
   assert.deepEqual(workerNodeFlags({}, []), DEFAULT_WORKER_NODE_FLAGS);
@@ -11,4 +11,10 @@ test('worker node flags: the defaults, unless the process already has them', () 
 test('worker node flags: TRIBUTARY_WORKER_NODE_FLAGS replaces them; empty means Node defaults', () => {
   assert.deepEqual(workerNodeFlags({ TRIBUTARY_WORKER_NODE_FLAGS: ' --max-old-space-size=1024  ' }, []), ['--max-old-space-size=1024']);
   assert.deepEqual(workerNodeFlags({ TRIBUTARY_WORKER_NODE_FLAGS: '' }, []), []);
+});
+
+test('worker environment: MALLOC_ARENA_MAX unless the environment sets it', () => {
+  assert.deepEqual(workerEnvAdditions({}), { MALLOC_ARENA_MAX: '2' });
+  assert.deepEqual(workerEnvAdditions({ MALLOC_ARENA_MAX: '8' }), {});
+  assert.deepEqual(workerEnvAdditions({ MALLOC_ARENA_MAX: '' }), {});
 });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { workerNodeFlags } from '../../worker/worker-node-flags.js';
+import { workerEnvAdditions, workerNodeFlags } from '../../worker/worker-node-flags.js';
 import { spawnChild } from '../measure/child-process.js';
 import { recreateDatabase, resetStatements, rowsWritten, tableRowCounts, topStatements } from '../measure/pg-stats.js';
 import { analyzeRunHistory } from '../measure/run-history.js';
@@ -51,11 +51,11 @@ export function tributarySystem(ctx: BenchContext, temporal: { client: Client; a
       const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
       // One directory per scenario: Node writes a profile per thread (the workflow thread has its own), the largest is the worker's main thread.
       const profile = ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(ctx.cpuProfDir, `tributary-${records}-${scenario}-${rep}`)] : [];
-      // The V8 flags a production worker runs with (`TRIBUTARY_WORKER_NODE_FLAGS` overrides them here too).
+      // The V8 flags and environment a production worker runs with (`TRIBUTARY_WORKER_NODE_FLAGS` and `MALLOC_ARENA_MAX` override them here too).
       const flags = workerNodeFlags(process.env, []);
       const worker = spawnChild(process.execPath, [...profile, ...flags, await workerMain()], {
         ipc: true,
-        env: { ...process.env, BENCH_CONFIG: configPath, DATABASE_URL: url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, BENCH_TASK_QUEUE: taskQueue, BENCH_WORKFLOW_BUNDLE: temporal.bundlePath },
+        env: { ...process.env, ...workerEnvAdditions(), BENCH_CONFIG: configPath, DATABASE_URL: url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, BENCH_TASK_QUEUE: taskQueue, BENCH_WORKFLOW_BUNDLE: temporal.bundlePath },
       });
       try {
         await worker.waitForJson((v) => v['ready'] === true, 180_000);
