@@ -13,7 +13,6 @@
  * node --max-old-space-size=512 --max-semi-space-size=16 --trace-gc --import tsx bench/micro/fetch-phase.ts | grep -c Mark-Compact
  * ```
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { parse as parseYaml } from 'yaml';
@@ -30,36 +29,14 @@ import { createPgRefreshTokenStore } from '../../store/oauth-token-store.js';
 import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
 import { spawnTs } from '../measure/child-process.js';
 import { recreateDatabase } from '../measure/pg-stats.js';
+import { cpuTicks, parseMicroArgs, withDatabaseName } from './micro-setup.js';
 import { tributaryBenchConfig } from '../systems/tributary-config.js';
 
 const DATABASE = 'tributary_micro_fetch';
 const PAGE = 250;
 
-function parseArgs(argv: readonly string[]): { records: number; url: string } {
-  const i = argv.indexOf('--records');
-  const records = i >= 0 ? Number(argv[i + 1]) : 300_000;
-  if (!Number.isInteger(records) || records <= 0) throw new Error(`--records must be a positive integer, got ${argv[i + 1]}`);
-  return { records, url: process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres' };
-}
-
-function withDatabaseName(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-// utime + stime of a process in clock ticks (100 per second on Linux).
-function cpuTicks(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
 async function run(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseMicroArgs(process.argv.slice(2), 300_000);
   const upstream = spawnTs(fileURLToPath(new URL('../workload/serve.ts', import.meta.url)));
   const { url: upstreamUrl } = await upstream.waitForJson<{ url: string }>((v) => typeof v['url'] === 'string');
   await fetch(`${upstreamUrl}/_control`, { method: 'POST', body: JSON.stringify({ total: args.records, generation: 0 }) });

@@ -12,7 +12,6 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
@@ -20,36 +19,13 @@ import { STAGE_GROUP_RECORDS } from '../../ingest/fetch-stream-chunk.js';
 import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
 import { type StagedPage, type StagedRecordInput, readStagedRecords, stagePages } from '../../store/staging-store.js';
 import { recreateDatabase } from '../measure/pg-stats.js';
+import { cpuTicks, parseMicroArgs, withDatabaseName } from './micro-setup.js';
 import { SOURCES, recordOf, shapeOf } from '../workload/records.js';
 
 const PAGE = 250;
 // Pages per fetch activity (the `syncStream` workflow's default).
 const CHUNK_PAGES = PAGES_PER_CHUNK;
 const DATABASE = 'tributary_micro_stage';
-
-interface Args {
-  readonly records: number;
-  readonly url: string;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const i = argv.indexOf('--records');
-  const records = i >= 0 ? Number(argv[i + 1]) : 100_000;
-  if (!Number.isInteger(records) || records <= 0) throw new Error(`--records must be a positive integer, got ${argv[i + 1]}`);
-  return { records, url: process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres' };
-}
-
-function withDatabaseName(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-// utime + stime of a process in clock ticks (100 per second on Linux).
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 /** One stream's pages, serialized and hashed as the fetch activity does. */
 function pagesOf(records: number): Array<{ stream: string; pages: StagedRecordInput[][] }> {
@@ -71,7 +47,7 @@ function pagesOf(records: number): Array<{ stream: string; pages: StagedRecordIn
 }
 
 async function run(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseMicroArgs(process.argv.slice(2), 100_000);
   await recreateDatabase(args.url, DATABASE);
   // One connection, so one backend does all the Postgres work and its CPU time is the measure.
   const db = createDatabase(withDatabaseName(args.url, DATABASE), { max: 1, applicationName: 'micro-stage' });
