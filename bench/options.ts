@@ -22,11 +22,11 @@ export interface BenchOptions {
   readonly writeReport: boolean;
 }
 
-/** The defaults: 100k and 1M records, 3 repetitions (1 at 1M), all scenarios and systems, 250 records a page. */
+/** The defaults: 100k and 1M records, 3 repetitions of each, all scenarios and systems, 250 records a page. */
 export const DEFAULT_OPTIONS: BenchOptions = {
   records: [100_000, 1_000_000],
   reps: 3,
-  repsLarge: 1,
+  repsLarge: 3,
   scenarios: SCENARIOS,
   systems: SYSTEMS,
   pageSize: 250,
@@ -39,7 +39,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
 const USAGE = `npm run bench -- [options]
   --records 100000,1000000   total upstream records per data set (k and m suffixes allowed)
   --reps 3                   repetitions below 1M records
-  --reps-large 1             repetitions at 1M records and more
+  --reps-large 3             repetitions at 1M records and more
   --scenarios first,unchanged,changed10
   --systems tributary,dlt,limit
   --skip-dlt | --skip-limit  leave a system out
