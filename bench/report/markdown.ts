@@ -43,7 +43,7 @@ function ratiosTable(ms: readonly MedianResult[], opts: BenchOptions): string[] 
 
 function splitTable(ms: readonly MedianResult[], opts: BenchOptions): string[] {
   const out = [
-    '| records | scenario | wall | fetch phase | fetch activities: Node / Postgres (busy) | merge: Node / Postgres | plan + finish | queueing | Temporal overhead | activities | activities/s | history events: pipeline / largest stream run / total | stream executions |',
+    '| records | scenario | wall | fetch phase (fetch + stage) | fetch activities: fetch (Node) / stage (Postgres), busy | merge: Node / Postgres | plan + finish | queueing | Temporal overhead | activities | activities/s | history events: pipeline / largest stream run / total | stream executions |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const n of opts.records)
@@ -133,7 +133,7 @@ export function renderResults(results: readonly ScenarioResult[], info: SystemIn
     '',
     '### Where Tributary spends its time (the median repetition)',
     '',
-    'Fetch and merge columns are busy time summed over activities (the three streams fetch concurrently, so fetch busy time can exceed the fetch phase). "Postgres" is time waiting on Postgres round trips inside the activity; "Node" is the rest (HTTP, JSON parsing, hashing, mapping, resolving). Temporal overhead is wall time minus the activity work on the critical path (plan + the slowest stream\'s chunks + merge + finish): workflow tasks, scheduling, child workflows, signals and the client round trip.',
+    'Fetch and merge columns are busy time summed over activities (the three streams fetch concurrently, so fetch busy time can exceed the fetch phase). "Postgres" is time waiting on Postgres round trips inside the activity (in the fetch activities: staging, the COPYs into `staged_record` and the checkpoints); "Node" is the rest (HTTP, JSON parsing, hashing and building the COPY data while fetching; mapping and resolving while merging). The fetch phase is the start of the first fetch to the end of the last: staging overlaps fetching (a group of pages is staged while the next pages are requested). Temporal overhead is wall time minus the activity work on the critical path (plan + the slowest stream\'s chunks + merge + finish): workflow tasks, scheduling, child workflows, signals and the client round trip.',
     '',
     ...splitTable(ms, opts),
     '',
