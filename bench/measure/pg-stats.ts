@@ -19,6 +19,11 @@ export async function recreateDatabase(adminUrl: string, name: string): Promise<
   });
 }
 
+/** Drops database `name` (if it exists) on the server at `adminUrl`, closing its connections. */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  await withPg(adminUrl, (c) => c.query(`drop database if exists "${name}" with (force)`));
+}
+
 /**
  * Rows inserted, updated and deleted so far in the user tables of `url`'s database. Backends
  * report their counts when they exit or go idle, so call this after the measured processes'

@@ -4,7 +4,8 @@
  * in chunks of the `syncStream` workflow's size, by the same code the fetch activity runs
  * (`fetchStream`). Runs the load twice (a first run and a rerun over the same data, as the
  * bench's unchanged rerun does) and prints, per record, the wall time and the CPU time of this
- * process (the worker's share), of the Postgres backends and of the upstream server.
+ * process (the worker's share), of the Postgres backends and of the upstream server. Its
+ * database (`tributary_micro_fetch`) is made fresh for the run and dropped at the end.
  *
  * ```sh
  * npx tsx bench/micro/fetch-phase.ts                       # system Postgres at 127.0.0.1:5432
@@ -28,7 +29,7 @@ import { migrateToLatest } from '../../store/migrate.js';
 import { createPgRefreshTokenStore } from '../../store/oauth-token-store.js';
 import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
 import { spawnTs } from '../measure/child-process.js';
-import { recreateDatabase } from '../measure/pg-stats.js';
+import { dropDatabase, recreateDatabase } from '../measure/pg-stats.js';
 import { cpuTicks, parseMicroArgs, withDatabaseName } from './micro-setup.js';
 import { tributaryBenchConfig } from '../systems/tributary-config.js';
 
@@ -84,6 +85,8 @@ async function run(): Promise<void> {
     }
   } finally {
     await db.destroy();
+    // The database is made again by the next run; left behind it would only take space on a shared server.
+    await dropDatabase(args.url, DATABASE);
     upstream.proc.kill('SIGTERM');
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the fetch side's staging: stages N bench-like records (default 100k, the
  * bench's three sources) in pages of 250, grouped as the fetch activity groups them, into a fresh
- * database, as a first load and again as a second run (a new run id over the same data, like the
+ * database (dropped at the end), as a first load and again as a second run (a new run id over the same data, like the
  * bench's unchanged rerun), then reads
  * each run back the way the merge does. Prints µs per record of wall time, of the Postgres
  * backend's CPU time (from /proc, so Postgres must run on this machine) and of this process's CPU.
@@ -18,7 +18,7 @@ import { migrateToLatest } from '../../store/migrate.js';
 import { STAGE_GROUP_RECORDS } from '../../ingest/fetch-stream-chunk.js';
 import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
 import { type StagedPage, type StagedRecordInput, readStagedRecords, stagePages } from '../../store/staging-store.js';
-import { recreateDatabase } from '../measure/pg-stats.js';
+import { dropDatabase, recreateDatabase } from '../measure/pg-stats.js';
 import { cpuTicks, parseMicroArgs, withDatabaseName } from './micro-setup.js';
 import { SOURCES, recordOf, shapeOf } from '../workload/records.js';
 
@@ -117,6 +117,8 @@ async function run(): Promise<void> {
     console.log(`staged_record after both runs: table ${size.table}, indexes ${size.indexes}`);
   } finally {
     await db.destroy();
+    // The database is made again by the next run; left behind it would only take space on a shared server.
+    await dropDatabase(args.url, DATABASE);
   }
 }
 
