@@ -13,10 +13,8 @@ export async function withPg<T>(url: string, fn: (c: pg.Client) => Promise<T>): 
 
 /** Drops and recreates database `name` on the server of `adminUrl` (the bench's per-system databases). */
 export async function recreateDatabase(adminUrl: string, name: string): Promise<void> {
-  await withPg(adminUrl, async (c) => {
-    await c.query(`drop database if exists "${name}" with (force)`);
-    await c.query(`create database "${name}"`);
-  });
+  await dropDatabase(adminUrl, name);
+  await withPg(adminUrl, (c) => c.query(`create database "${name}"`));
 }
 
 /** Drops database `name` (if it exists) on the server at `adminUrl`, closing its connections. */
