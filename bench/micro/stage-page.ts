@@ -1,9 +1,9 @@
 /**
  * Micro-benchmark of the fetch side's staging: stages N bench-like records (default 100k, the
  * bench's three sources) in pages of 250, grouped as the fetch activity groups them, into a fresh
- * database (dropped at the end), as a first load and again as a second run (a new run id over the same data, like the
- * bench's unchanged rerun), then reads
- * each run back the way the merge does. Prints µs per record of wall time, of the Postgres
+ * database (dropped at the end), as a first load and again as a second run (a new run id over the
+ * same data, like the bench's unchanged rerun), then reads each run back the way the merge does.
+ * Prints µs per record of wall time, of the Postgres
  * backend's CPU time (from /proc, so Postgres must run on this machine) and of this process's CPU.
  *
  * ```sh
