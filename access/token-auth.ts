@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AccessConfig } from '../config/access-config.js';
-import { createSecretResolver } from '../connectors/secrets/resolve-secret.js';
-import { createSecretMasker } from '../connectors/secrets/secret-masker.js';
+import { createSecretResolver } from '../secrets/resolve-secret.js';
+import { createSecretMasker } from '../secrets/secret-masker.js';
 import { HttpError } from './http-error.js';
 
 /** Who a request is: a token's name and scopes, or `anonymous` when auth is off. */

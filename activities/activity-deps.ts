@@ -4,8 +4,8 @@ import type { RefreshTokenStore } from '../connectors/auth/refresh-token-store.j
 import type { TokenCache } from '../connectors/auth/token-cache.js';
 import type { HttpClient } from '../connectors/http/http-client.js';
 import type { RateLimiterRegistry } from '../connectors/rate-limit/rate-limiter.js';
-import type { SecretResolver } from '../connectors/secrets/resolve-secret.js';
-import type { SecretMasker } from '../connectors/secrets/secret-masker.js';
+import type { SecretResolver } from '../secrets/resolve-secret.js';
+import type { SecretMasker } from '../secrets/secret-masker.js';
 import type { AlertDispatcher } from '../observability/alerts/alert-dispatcher.js';
 import type { Logger } from '../observability/logger.js';
 import type { TributaryMetrics } from '../observability/metrics.js';

@@ -1,10 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { ConfigError } from '../config/config-error.js';
 import { ConnectorError } from '../connectors/connector-error.js';
-import type { SecretMasker } from '../connectors/secrets/secret-masker.js';
+import type { SecretMasker } from '../secrets/secret-masker.js';
 import { CustomStrategyError } from '../merge/custom-strategy.js';
 import { SchemaEvolutionError } from '../merge/entity-table.js';
 import { QuarantineThresholdError } from '../merge/quarantine.js';
+import { SecretError } from '../secrets/secret-error.js';
 
 /**
  * The one place engine errors become Temporal failures. The failure type is the error's stable
@@ -23,7 +24,7 @@ export function toApplicationFailure(err: unknown, masker: SecretMasker): Applic
       ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
     });
   }
-  if (err instanceof ConfigError || err instanceof SchemaEvolutionError || err instanceof CustomStrategyError || err instanceof QuarantineThresholdError) {
+  if (err instanceof ConfigError || err instanceof SecretError || err instanceof SchemaEvolutionError || err instanceof CustomStrategyError || err instanceof QuarantineThresholdError) {
     return ApplicationFailure.create({ type: err.code, message, nonRetryable: true });
   }
   const code = (err as { code?: unknown }).code;

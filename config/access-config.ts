@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { identifierSchema } from './identifier.js';
-import { secretRefSchema } from './secret-ref.js';
+import { secretRefSchema } from '../secrets/secret-ref.js';
 
 /**
  * A read scope: `*` (everything), `<entity>:read` (one entity's rows, provenance and source

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from './secret-ref.js';
+import { secretRefSchema } from '../secrets/secret-ref.js';
 
 /** What an alert is about. */
 export const ALERT_REASONS = ['run_failed', 'run_degraded', 'source_failed', 'source_stale'] as const;

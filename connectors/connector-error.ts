@@ -7,7 +7,6 @@ export type ConnectorErrorCode =
   | 'HTTP_TRUNCATED'
   | 'AUTH_FAILED'
   | 'CROSS_ORIGIN'
-  | 'SECRET_UNRESOLVED'
   | 'GRAPHQL_ERRORS'
   | 'GRAPHQL_VALIDATION'
   | 'GRAPHQL_COST'

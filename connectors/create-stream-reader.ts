@@ -10,7 +10,7 @@ import { type RequestStats, createSourceHttpClient } from './http/source-http-cl
 import type { RateLimiterRegistry } from './rate-limit/rate-limiter.js';
 import type { TemplateContext } from './request/template.js';
 import { createRestStreamReader } from './rest/rest-stream-reader.js';
-import type { SecretResolver } from './secrets/resolve-secret.js';
+import type { SecretResolver } from '../secrets/resolve-secret.js';
 import type { StreamReader } from './stream-reader.js';
 
 /** What stream readers need from the worker: one HTTP client, secrets, and the shared token, refresh-token and rate-limit state. */

@@ -10,8 +10,8 @@ import { loadQuery } from './graphql/load-query.js';
 import { createHttpClient } from './http/http-client.js';
 import { createSourceHttpClient } from './http/source-http-client.js';
 import { createRateLimiterRegistry } from './rate-limit/rate-limiter.js';
-import { createSecretResolver } from './secrets/resolve-secret.js';
-import { type SecretMasker, createSecretMasker } from './secrets/secret-masker.js';
+import { createSecretResolver } from '../secrets/resolve-secret.js';
+import { type SecretMasker, createSecretMasker } from '../secrets/secret-masker.js';
 import type { RefreshTokenStore } from './auth/refresh-token-store.js';
 
 /** What a dry run saw of one stream. */

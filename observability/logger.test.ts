@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createSecretMasker } from '../connectors/secrets/secret-masker.js';
+import { createSecretMasker } from '../secrets/secret-masker.js';
 import { createLogger, runLogger } from './logger.js';
 
 test('every line is JSON with the run context, and secrets never show', () => {

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import type { SecretMasker } from '../connectors/secrets/secret-masker.js';
+import type { SecretMasker } from '../secrets/secret-masker.js';
 
 /** A structured JSON logger (pino). */
 export type Logger = PinoLogger;

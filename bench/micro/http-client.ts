@@ -15,7 +15,7 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import got from 'got';
 import { createHttpClient } from '../../connectors/http/http-client.js';
-import { createSecretMasker } from '../../connectors/secrets/secret-masker.js';
+import { createSecretMasker } from '../../secrets/secret-masker.js';
 import { spawnTs } from '../measure/child-process.js';
 
 const PAGE = 250;

@@ -1,6 +1,6 @@
 import type { AuthConfig } from '../../config/auth-config.js';
 import type { HttpClient } from '../http/http-client.js';
-import type { SecretResolver } from '../secrets/resolve-secret.js';
+import type { SecretResolver } from '../../secrets/resolve-secret.js';
 import type { Authenticator } from './authenticator.js';
 import { createOAuth2ClientCredentialsAuthenticator } from './oauth2-client-credentials.js';
 import { createOAuth2RefreshTokenAuthenticator } from './oauth2-refresh-token.js';

@@ -1,7 +1,8 @@
 import type { OAuth2ClientCredentialsAuth } from '../../config/auth-config.js';
 import { ConnectorError, HttpStatusError } from '../connector-error.js';
 import type { HttpClient } from '../http/http-client.js';
-import type { SecretResolver } from '../secrets/resolve-secret.js';
+import type { SecretResolver } from '../../secrets/resolve-secret.js';
+import { basicAuthorization } from './basic-authorization.js';
 import type { Authenticator } from './authenticator.js';
 import type { CachedToken, TokenCache } from './token-cache.js';
 
@@ -29,7 +30,7 @@ export function createOAuth2ClientCredentialsAuthenticator(
     const headers: Record<string, string> = {};
     if (auth.clientAuth === 'basic') {
       // RFC 6749 2.3.1: form-encode id and secret before base64.
-      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+      headers.authorization = basicAuthorization(encodeURIComponent(clientId), encodeURIComponent(clientSecret), deps.secrets);
     } else {
       form.client_id = clientId;
       form.client_secret = clientSecret;

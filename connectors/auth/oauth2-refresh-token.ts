@@ -1,7 +1,8 @@
 import type { OAuth2RefreshTokenAuth } from '../../config/auth-config.js';
 import { ConnectorError, HttpStatusError } from '../connector-error.js';
 import type { HttpClient } from '../http/http-client.js';
-import type { SecretResolver } from '../secrets/resolve-secret.js';
+import type { SecretResolver } from '../../secrets/resolve-secret.js';
+import { basicAuthorization } from './basic-authorization.js';
 import type { Authenticator } from './authenticator.js';
 import type { RefreshTokenStore, StoredOAuthTokens } from './refresh-token-store.js';
 import type { TokenCache } from './token-cache.js';
@@ -27,7 +28,7 @@ export function createOAuth2RefreshTokenAuthenticator(
     if (auth.scope) form.scope = auth.scope;
     const headers: Record<string, string> = {};
     if (auth.clientAuth === 'basic' && clientSecret !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+      headers.authorization = basicAuthorization(encodeURIComponent(clientId), encodeURIComponent(clientSecret), deps.secrets);
     } else {
       form.client_id = clientId;
       if (clientSecret !== undefined) form.client_secret = clientSecret;

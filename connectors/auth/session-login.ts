@@ -3,7 +3,7 @@ import { compileJsonPath } from '../../core/json-path.js';
 import { contentHash } from '../../core/stable-json.js';
 import { ConnectorError, HttpStatusError } from '../connector-error.js';
 import type { HttpClient } from '../http/http-client.js';
-import type { SecretResolver } from '../secrets/resolve-secret.js';
+import type { SecretResolver } from '../../secrets/resolve-secret.js';
 import type { Authenticator } from './authenticator.js';
 import type { CachedToken, TokenCache } from './token-cache.js';
 

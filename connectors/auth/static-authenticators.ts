@@ -1,5 +1,6 @@
 import type { AuthConfig } from '../../config/auth-config.js';
-import type { SecretResolver } from '../secrets/resolve-secret.js';
+import type { SecretResolver } from '../../secrets/resolve-secret.js';
+import { basicAuthorization } from './basic-authorization.js';
 import type { Authenticator, AuthorizationParts } from './authenticator.js';
 
 type StaticAuth = Exclude<AuthConfig, { type: 'oauth2_client_credentials' | 'oauth2_refresh_token' | 'session' }>;
@@ -33,7 +34,7 @@ async function resolveParts(auth: StaticAuth, secrets: SecretResolver): Promise<
     case 'basic': {
       const user = await secrets.resolve(auth.username);
       const password = await secrets.resolve(auth.password);
-      return { headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } };
+      return { headers: { authorization: basicAuthorization(user, password, secrets) } };
     }
     case 'headers': {
       const entries = await Promise.all(Object.entries(auth.headers).map(async ([k, v]) => [k, await secrets.resolve(v)] as const));

@@ -1,6 +1,6 @@
 import got, { ReadError, RequestError, TimeoutError } from 'got';
 import { ConnectorError, HttpStatusError, ResponseFormatError, TruncatedBodyError } from '../connector-error.js';
-import type { SecretMasker } from '../secrets/secret-masker.js';
+import type { SecretMasker } from '../../secrets/secret-masker.js';
 import { describeBody, excerpt } from './describe-body.js';
 import { type RedirectPolicy, redirectGuard } from './redirect-guard.js';
 import { redactUrl } from './redact-url.js';

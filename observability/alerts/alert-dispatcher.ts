@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { parseDuration } from '../../core/duration.js';
 import type { AlertsConfig } from '../../config/alerts-config.js';
-import type { SecretResolver } from '../../connectors/secrets/resolve-secret.js';
-import type { SecretMasker } from '../../connectors/secrets/secret-masker.js';
+import type { SecretResolver } from '../../secrets/resolve-secret.js';
+import type { SecretMasker } from '../../secrets/secret-masker.js';
 import type { Database } from '../../store/database-schema.js';
 import type { Logger } from '../logger.js';
 import type { TributaryMetrics } from '../metrics.js';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { AlertsConfig } from '../../config/alerts-config.js';
-import type { SecretResolver } from '../../connectors/secrets/resolve-secret.js';
-import type { SecretMasker } from '../../connectors/secrets/secret-masker.js';
+import type { SecretResolver } from '../../secrets/resolve-secret.js';
+import type { SecretMasker } from '../../secrets/secret-masker.js';
 import type { AlertPayload } from './alert.js';
 
 /** Delivers one alert somewhere; throws when it could not. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Kysely } from 'kysely';
-import { createSecretResolver } from '../../connectors/secrets/resolve-secret.js';
-import { createSecretMasker } from '../../connectors/secrets/secret-masker.js';
+import { createSecretResolver } from '../../secrets/resolve-secret.js';
+import { createSecretMasker } from '../../secrets/secret-masker.js';
 import { createMetrics } from '../../observability/metrics.js';
 import { createAlertDispatcher, openAlerts, runConditions } from '../../observability/alerts/index.js';
 import { createDatabase } from '../../store/create-database.js';

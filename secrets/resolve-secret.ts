@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConnectorError } from '../connector-error.js';
+import { SecretError } from './secret-error.js';
 import type { SecretMasker } from './secret-masker.js';
 
 /** Resolves secret references to values; each resolved value is registered with the masker. */
@@ -20,7 +20,7 @@ export function createSecretResolver(masker: SecretMasker, env: NodeJS.ProcessEn
         const name = ref.slice(4);
         const v = env[name];
         if (v === undefined || v === '') {
-          throw new ConnectorError('SECRET_UNRESOLVED', `secret ${ref} is not set: export ${name} in the worker's environment`, { retryable: false });
+          throw new SecretError(`secret ${ref} is not set: export ${name} in the worker's environment`);
         }
         value = v;
       } else if (ref.startsWith('file:')) {
@@ -28,7 +28,7 @@ export function createSecretResolver(masker: SecretMasker, env: NodeJS.ProcessEn
         try {
           value = (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
         } catch (err) {
-          throw new ConnectorError('SECRET_UNRESOLVED', `secret ${ref} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { retryable: false });
+          throw new SecretError(`secret ${ref} cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, err);
         }
       } else {
         return ref;
