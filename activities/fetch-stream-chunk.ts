@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { StreamIncompleteError } from '../ingest/fetch-errors.js';
 import { fetchStream } from '../ingest/fetch-stream.js';
 import { readCheckpoint } from '../store/staging-store.js';
 import type { FetchChunkInput, FetchProgress } from './activity-types.js';
@@ -34,8 +35,22 @@ export function fetchStreamChunkActivity(deps: ActivityDeps) {
         ctx.log.warn(message, meta);
         log?.warn(message);
       },
+    }).catch((err: unknown) => {
+      if (err instanceof StreamIncompleteError) {
+        deps.metrics?.streamsIncomplete.inc(labels);
+        log?.error({ err: deps.masker.mask(err.message) }, 'stream incomplete');
+      }
+      throw err;
     });
     count(result);
+    if (result.incomplete || result.truncation) {
+      deps.metrics?.streamsIncomplete.inc(labels);
+      log?.warn({ reason: result.incomplete ?? result.truncation }, 'stream incomplete');
+    }
+    if (result.duplicates) {
+      deps.metrics?.duplicateRecords.inc(labels, result.duplicates);
+      log?.warn({ duplicates: result.duplicates }, 'records received twice under one primary key');
+    }
     if (deps.metrics && result.rateLimitWaitMs) {
       deps.metrics.rateLimitWaits.inc({ source: input.source });
       deps.metrics.rateLimitWaitSeconds.inc({ source: input.source }, result.rateLimitWaitMs / 1000);

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { RunSummary } from '../activities/index.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { type DataWindow, windowsBetween } from '../core/schedule-window.js';
-import { type StartOutcome, failureMessage, startPipelineRun } from './start-run.js';
+import { type StartOutcome, failureMessage, runStatusOf, startPipelineRun } from './start-run.js';
 
 /** Options of `backfill`. */
 export interface BackfillOptions {
@@ -55,7 +55,7 @@ export async function backfill(client: Client, config: TributaryConfig, opts: Ba
     if (outcome === 'already_succeeded') return { window, runId, outcome, status: 'skipped' };
     try {
       const summary = (await handle.result()) as RunSummary;
-      const status = summary.streams.some((s) => s.status === 'failed') ? 'degraded' : 'succeeded';
+      const status = runStatusOf(summary);
       return { window, runId, outcome, status, records: summary.streams.reduce((n, s) => n + s.records, 0) };
     } catch (err) {
       return { window, runId, outcome, status: 'failed', error: failureMessage(err) };

@@ -1,6 +1,6 @@
 import { type Client, type WorkflowHandle, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { type SearchAttributePair, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { RunSummary } from '../activities/index.js';
+import type { RunSummary, StreamSummary } from '../activities/index.js';
 import { PIPELINE_KEY, SOURCES_KEY } from '../core/search-attributes.js';
 import { type PipelineProgress, progressQuery } from '../workflows/definitions.js';
 import type { RerunMergeInput, SyncPipelineInput } from '../workflows/index.js';
@@ -92,4 +92,25 @@ export function failureMessage(err: unknown): string {
   let e = err as { message?: string; cause?: unknown } | undefined;
   while (e?.cause) e = e.cause as typeof e;
   return e?.message ?? String(err);
+}
+
+/** A finished run's status from its summary: `degraded` when a stream failed or is incomplete. */
+export function runStatusOf(summary: RunSummary): 'succeeded' | 'degraded' {
+  return summary.streams.some((s) => s.status !== 'succeeded') ? 'degraded' : 'succeeded';
+}
+
+/**
+ * One stream's line of a finished run: counts and status, then whatever says it is short of
+ * the upstream or was received twice, so no such note stays in the summary unseen.
+ */
+export function formatStreamOutcome(st: StreamSummary): string {
+  const notes = [
+    st.error,
+    st.incomplete && `incomplete: ${st.incomplete}`,
+    st.truncation && `warning: ${st.truncation}`,
+    st.duplicates && `${st.duplicates} duplicate key(s)`,
+    st.cappedBy && `stopped by ${st.cappedBy}`,
+    ...(st.warnings ?? []).map((w) => `warning: ${w}`),
+  ].filter(Boolean);
+  return `  ${st.source}.${st.stream} ${st.records} rec/${st.pages} pg ${st.status}${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`;
 }

@@ -8,6 +8,25 @@ export const limitsFields = {
   maxPages: z.number().int().positive().optional().describe('Stop after this many pages per stream and run.'),
   /** Stop after this many records per stream and run (a safety cap). */
   maxRecords: z.number().int().positive().optional().describe('Stop after this many records per stream and run.'),
+  /**
+   * What a stream that ends short of what the upstream has (fewer records than its reported
+   * total, or `has_more` with no way to follow it) does: `fail` the stream (default), `degrade`
+   * (merge what arrived, mark the run degraded, keep the watermark) or `warn` (count it as
+   * complete, with a warning in the run summary).
+   */
+  onTruncation: z
+    .enum(['fail', 'degrade', 'warn'])
+    .default('fail')
+    .describe('A stream ending short of the upstream (reported total, has_more): fail (default), degrade (merge, run degraded, watermark kept) or warn.'),
+  /**
+   * Records with the same primary key within one stream and run: `last_wins` (default, the
+   * latest version is kept), `first_wins`, or `fail` the stream. The count is in the run summary
+   * and the `tributary_duplicate_records_total` metric either way.
+   */
+  duplicates: z
+    .enum(['last_wins', 'first_wins', 'fail'])
+    .default('last_wins')
+    .describe('Records sharing a primary key within a stream and run: last_wins (default), first_wins or fail; counted in the run summary.'),
 };
 
 /**

@@ -11,6 +11,9 @@ export type ConnectorErrorCode =
   | 'GRAPHQL_VALIDATION'
   | 'GRAPHQL_COST'
   | 'RATE_LIMITED'
+  | 'PAGINATION_UNDETECTED'
+  | 'STREAM_INCOMPLETE'
+  | 'DUPLICATE_KEYS'
   | 'TEMPLATE';
 
 /**

@@ -40,7 +40,7 @@ export function createFanOutReader(inner: StreamReader, parents: ParentRecords, 
         next = following ? { parent: following.position } : null;
       }
       // A total is per parent, so it cannot be checked against the stream's count.
-      return { records, next, url: page.url, ...(page.paginationType ? { paginationType: `${page.paginationType} per parent` } : {}), ...(page.warnings ? { warnings: page.warnings } : {}) };
+      return { records, next, url: page.url, ...(page.paginationType ? { paginationType: `${page.paginationType} per parent` } : {}), ...(page.warnings ? { warnings: page.warnings } : {}), ...(page.incomplete ? { incomplete: `parent ${parent.position}: ${page.incomplete}` } : {}) };
     },
   };
 }

@@ -50,6 +50,21 @@ test('auto detection picks the scheme and says why', () => {
   assert.deepEqual(detectPagination(page({ items: [], page: 1, total_pages: 3, total: 25 }), { allowCrossOrigin: false }).config, { type: 'page_number', param: 'page', start: 1, totalPagesPath: '$.total_pages', in: 'query', totalPath: '$.total' });
   assert.equal(detectPagination(page({ items: [], offset: 0, limit: 10 }), { allowCrossOrigin: false }).config.type, 'offset');
   assert.equal(detectPagination(page([1, 2]), { allowCrossOrigin: false }).config.type, 'single');
+  assert.equal(detectPagination(page({ data: [1], has_more: false, links: { self: '/x', next: null } }), { allowCrossOrigin: false }).config.type, 'single');
+  assert.equal(detectPagination(page({ value: [], '@odata.nextLink': 'https://x/y?$skip=10' }), { allowCrossOrigin: false }).config.type, 'next_url');
+});
+
+// Defect: a Stripe-style list ({object: list, data, has_more: true}) was read as a single page.
+test('auto refuses to settle for one page when the response says more exist', () => {
+  const stripe = { object: 'list', url: '/v1/customers', data: [{ id: 'cus_1' }], has_more: true };
+  assert.throws(() => detectPagination(page(stripe), { allowCrossOrigin: false }), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'PAGINATION_UNDETECTED');
+    assert.match(err.message, /\$\.has_more is true/);
+    assert.match(err.message, /starting_after/);
+    return true;
+  });
+  assert.throws(() => detectPagination({ ...page({ items: [1, 2] }), recordCount: 2, body: { items: [1, 2], count: 2, total: 50 } }, { allowCrossOrigin: false }), /reports 50 records, the page held 2/);
+  assert.throws(() => detectPagination(page({ items: [], continuation_token: 'abc==' }), { allowCrossOrigin: false }), /continuation_token/);
 });
 
 test('templates: path values are encoded, missing params dropped, whole-value body templates keep their type', () => {

@@ -12,6 +12,8 @@ export interface StreamPage {
   readonly url: string;
   /** The scheme actually used when it was detected (`auto:cursor`). */
   readonly paginationType?: string;
+  /** Set on the last page when the upstream says more remain but paging cannot follow (see `PageStep.incomplete`). */
+  readonly incomplete?: string;
   /** Problems worth reporting that did not fail the page (partial GraphQL data). */
   readonly warnings?: readonly string[];
 }

@@ -10,6 +10,8 @@ test('selects by dotted path, index, wildcard and quoted key', () => {
   assert.deepEqual(compileJsonPath("$['odd key'].x").first(doc), 1);
   assert.deepEqual(compileJsonPath('data[0].tags').first(doc), ['a', 'b']);
   assert.equal(compileJsonPath('$').first(doc), doc);
+  assert.equal(compileJsonPath('$.data[-1].id').first(doc), 2);
+  assert.deepEqual(compileJsonPath('$.data[-3]').all(doc), []);
 });
 
 test('missing paths yield nothing and null is a value', () => {

@@ -1,6 +1,7 @@
 /**
  * A small JSONPath subset used by record selectors, field mappings and pagination:
- * `$`, `$.a.b`, `$.a[0]`, `$.a[*].b`, `$['odd key']`, and bare `a.b` (same as `$.a.b`).
+ * `$`, `$.a.b`, `$.a[0]`, `$.a[-1]` (the last element), `$.a[*].b`, `$['odd key']`, and bare
+ * `a.b` (same as `$.a.b`).
  * Compiled once, evaluated many times.
  */
 export interface JsonPath {
@@ -58,7 +59,7 @@ function parse(text: string): Segment[] {
   if (rest.startsWith('$')) rest = rest.slice(1);
   else rest = `.${rest}`;
   const segments: Segment[] = [];
-  const pattern = /^(?:\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[\*\]|\.\*|\['([^']*)'\]|\["([^"]*)"\])/;
+  const pattern = /^(?:\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\[\*\]|\.\*|\['([^']*)'\]|\["([^"]*)"\])/;
   while (rest.length > 0) {
     const m = pattern.exec(rest);
     if (!m) throw new JsonPathSyntaxError(text, `unexpected "${rest}"`);
@@ -78,7 +79,7 @@ function walk(segments: readonly Segment[], root: unknown): unknown {
   for (const segment of segments) {
     if (value === null || typeof value !== 'object') return undefined;
     if (segment.kind === 'key') value = (value as Record<string, unknown>)[segment.key];
-    else if (segment.kind === 'index') value = Array.isArray(value) && segment.index < value.length ? value[segment.index] : undefined;
+    else if (segment.kind === 'index') value = Array.isArray(value) ? value.at(segment.index) : undefined;
     if (value === undefined) return undefined;
   }
   return value;
@@ -94,7 +95,7 @@ function evaluate(segments: Segment[], root: unknown, firstOnly = false): unknow
         const v = (value as Record<string, unknown>)[segment.key];
         if (v !== undefined) next.push(v);
       } else if (segment.kind === 'index') {
-        if (Array.isArray(value) && segment.index < value.length) next.push(value[segment.index]);
+        if (Array.isArray(value) && segment.index < value.length && segment.index >= -value.length) next.push(value.at(segment.index));
       } else {
         next.push(...(Array.isArray(value) ? value : Object.values(value)));
       }

@@ -7,8 +7,9 @@ import { sourceKeyOf } from '../core/source-key.js';
 import { ResponseFormatError } from '../connectors/connector-error.js';
 import type { StreamPage, StreamReader } from '../connectors/stream-reader.js';
 import type { Database } from '../store/database-schema.js';
-import { type FetchCheckpoint, type StagedPage, type StagedRecordInput, type StreamRunKey, readCheckpoint, stagePages } from '../store/staging-store.js';
+import { type FetchCheckpoint, type StagedPage, type StagedRecordInput, type StreamRunKey, readCheckpoint, recordFetchOutcome, stagePages } from '../store/staging-store.js';
 import { readRunCursorMax, recordRunCursorMax } from '../store/watermark-store.js';
+import { DuplicateKeysError, StreamIncompleteError } from './fetch-errors.js';
 import { cursorValueOf, maxCursor } from './incremental.js';
 
 /** Progress of a stream's fetch, small enough for heartbeats and workflow history. */
@@ -20,8 +21,16 @@ export interface FetchProgress {
   readonly paginationType: string;
   /** The total the API reported, when it did. */
   readonly reportedTotal: number | null;
-  /** Set when the API reported a total and fewer records arrived: silent truncation, said out loud. */
+  /**
+   * Why the stream, once fetched, is short of what the upstream has (fewer records than it
+   * reported, a `has_more` that could not be followed) under `onTruncation: degrade`: its records
+   * are merged, the run is degraded and its watermark stays. (Under `fail` the fetch throws.)
+   */
+  readonly incomplete?: string;
+  /** The same, under `onTruncation: warn`: a warning only, the stream counts as complete. */
   readonly truncation?: string;
+  /** Records received again under a primary key already received in the run (the stream's `duplicates` policy chose the version kept). */
+  readonly duplicates?: number;
   /** Set when a page/record cap stopped the fetch early. */
   readonly cappedBy?: 'maxPages' | 'maxRecords';
   /**
@@ -106,8 +115,9 @@ export async function fetchStreamChunk(
   });
 
   // Stages a group, then records its cursor maximum and reports it. One group at a time.
+  const keep = stream.duplicates === 'first_wins' ? 'first' : 'last';
   const stageGroup = async (group: readonly PendingPage[]): Promise<void> => {
-    await stagePages(db, key, group);
+    await stagePages(db, key, group, keep);
     const last = group[group.length - 1]!;
     if (opts.incremental && last.cursorMax !== undefined && last.cursorMax !== cursorMax) {
       cursorMax = last.cursorMax;
@@ -143,7 +153,7 @@ export async function fetchStreamChunk(
       for (const w of page.warnings ?? []) if (!warnings.includes(w)) warnings.push(w);
       const pages = checkpoint.pages + 1;
       const total = checkpoint.records + records.length;
-      const cappedBy = stream.maxPages !== undefined && pages >= stream.maxPages ? 'maxPages' : stream.maxRecords !== undefined && total >= stream.maxRecords ? 'maxRecords' : undefined;
+      const cappedBy = capOf({ pages, records: total }, stream);
       checkpoint = {
         pages,
         records: total,
@@ -151,6 +161,8 @@ export async function fetchStreamChunk(
         done: page.next === null || cappedBy !== undefined,
         reportedTotal: page.reportedTotal ?? checkpoint.reportedTotal,
         paginationType: page.paginationType ?? checkpoint.paginationType,
+        // Once the upstream said more remain and paging could not follow, the fetch stays incomplete.
+        incomplete: checkpoint.incomplete ?? page.incomplete ?? null,
       };
       if (opts.incremental && pageMax !== undefined) pendingMax = maxCursor(pendingMax, pageMax, opts.incremental.cursorType);
       // The chunk's last page commits durably (flushing the pages before it) before the chunk
@@ -167,10 +179,6 @@ export async function fetchStreamChunk(
       if (lastOfChunk || groupRecords >= grouping.records || fetchedAt.getTime() - group[0]!.fetchedAt.getTime() >= grouping.waitMs) {
         await flush(lastOfChunk);
       }
-      if (cappedBy) {
-        await staging;
-        return { ...progressOf(checkpoint, cappedBy), ...extras() };
-      }
       if (lastOfChunk) break;
     }
   } catch (err) {
@@ -181,7 +189,42 @@ export async function fetchStreamChunk(
     throw err;
   }
   await staging;
-  return { ...progressOf(checkpoint), ...extras() };
+  const cappedBy = capOf(checkpoint, stream);
+  const progress = { ...progressOf(checkpoint, cappedBy), ...extras() };
+  return checkpoint.done ? { ...progress, ...(await settleFetch(db, key, checkpoint, stream, cappedBy)) } : progress;
+}
+
+/** Which cap of the stream's config a fetch reached, if any. */
+function capOf(cp: Pick<FetchCheckpoint, 'pages' | 'records'>, stream: { maxPages?: number | undefined; maxRecords?: number | undefined }): 'maxPages' | 'maxRecords' | undefined {
+  if (stream.maxPages !== undefined && cp.pages >= stream.maxPages) return 'maxPages';
+  if (stream.maxRecords !== undefined && cp.records >= stream.maxRecords) return 'maxRecords';
+  return undefined;
+}
+
+/**
+ * The outcome of a finished fetch under the stream's policies: duplicates are counted (and
+ * fail the stream under `duplicates: fail`); a fetch short of what the upstream has (fewer
+ * records than its reported total, or a `has_more` that could not be followed) fails under
+ * `onTruncation: fail`, is `incomplete` under `degrade` and a `truncation` warning under `warn`.
+ * A fetch stopped by its own cap (`maxPages`, `maxRecords`) is short by configuration, not
+ * incomplete. Recorded in the checkpoint, so a retried activity settles the same way.
+ */
+async function settleFetch(
+  db: Kysely<Database>,
+  key: StreamRunKey,
+  cp: FetchCheckpoint,
+  stream: { primaryKey: string; onTruncation: 'fail' | 'degrade' | 'warn'; duplicates: 'last_wins' | 'first_wins' | 'fail' },
+  cappedBy: 'maxPages' | 'maxRecords' | undefined,
+): Promise<Pick<FetchProgress, 'incomplete' | 'truncation' | 'duplicates'>> {
+  const short = cp.reportedTotal !== null && cp.records < cp.reportedTotal ? `the API reported ${cp.reportedTotal} records but ${cp.records} arrived` : undefined;
+  const reason = cappedBy ? undefined : (cp.incomplete ?? short);
+  const duplicates = cp.duplicates ?? (await recordFetchOutcome(db, key, { received: cp.records, incomplete: reason ?? null }));
+  if (duplicates > 0 && stream.duplicates === 'fail') throw new DuplicateKeysError(key, duplicates, stream.primaryKey);
+  if (reason !== undefined && stream.onTruncation === 'fail') throw new StreamIncompleteError(key, reason);
+  return {
+    ...(reason === undefined ? {} : stream.onTruncation === 'degrade' ? { incomplete: reason } : { truncation: reason }),
+    ...(duplicates > 0 ? { duplicates } : {}),
+  };
 }
 
 /**
@@ -212,14 +255,12 @@ function pageRecords(page: StreamPage, seq: number, primaryKey: string, incremen
 }
 
 function progressOf(cp: FetchCheckpoint, cappedBy?: 'maxPages' | 'maxRecords'): FetchProgress {
-  const truncated = cp.done && !cappedBy && cp.reportedTotal !== null && cp.records < cp.reportedTotal;
   return {
     pages: cp.pages,
     records: cp.records,
     done: cp.done,
     paginationType: cp.paginationType,
     reportedTotal: cp.reportedTotal,
-    ...(truncated ? { truncation: `the API reported ${cp.reportedTotal} records but ${cp.records} arrived` } : {}),
     ...(cappedBy ? { cappedBy } : {}),
   };
 }

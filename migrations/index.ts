@@ -8,6 +8,7 @@ import * as m0007 from './0007_source_record_raw_hash.js';
 import * as m0008 from './0008_identity_link_entity_key.js';
 import * as m0009 from './0009_staged_payload_text.js';
 import * as m0010 from './0010_staged_stream_id.js';
+import * as m0011 from './0011_fetch_completeness.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations = {
@@ -21,4 +22,5 @@ export const migrations = {
   '0008_identity_link_entity_key': m0008,
   '0009_staged_payload_text': m0009,
   '0010_staged_stream_id': m0010,
+  '0011_fetch_completeness': m0011,
 };

@@ -7,6 +7,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * |---|---|---|
  * | `records_fetched_total` | pipeline, source, stream | records staged from upstream |
  * | `pages_fetched_total` | pipeline, source, stream | pages fetched |
+ * | `streams_incomplete_total` | pipeline, source, stream | fetches that ended short of what the upstream has (any `onTruncation`) |
+ * | `duplicate_records_total` | pipeline, source, stream | records received again under a primary key already received in the run |
  * | `records_merged_total` | pipeline, entity, outcome (`written`, `unchanged`, `deleted`) | merge results |
  * | `records_quarantined_total` | pipeline, entity | records set aside as invalid |
  * | `http_requests_total` | host, status (`200`, `429`, `error`) | upstream requests |
@@ -23,6 +25,8 @@ export interface TributaryMetrics {
   readonly registry: Registry;
   readonly recordsFetched: Counter<'pipeline' | 'source' | 'stream'>;
   readonly pagesFetched: Counter<'pipeline' | 'source' | 'stream'>;
+  readonly streamsIncomplete: Counter<'pipeline' | 'source' | 'stream'>;
+  readonly duplicateRecords: Counter<'pipeline' | 'source' | 'stream'>;
   readonly recordsMerged: Counter<'pipeline' | 'entity' | 'outcome'>;
   readonly recordsQuarantined: Counter<'pipeline' | 'entity'>;
   readonly httpRequests: Counter<'host' | 'status'>;
@@ -51,6 +55,8 @@ export function createMetrics(opts: { registry?: Registry; processMetrics?: bool
     registry,
     recordsFetched: counter('records_fetched_total', 'Records staged from upstream APIs', streamLabels),
     pagesFetched: counter('pages_fetched_total', 'Pages fetched from upstream APIs', streamLabels),
+    streamsIncomplete: counter('streams_incomplete_total', 'Stream fetches that ended short of what the upstream has (reported total not reached, has_more not followable)', streamLabels),
+    duplicateRecords: counter('duplicate_records_total', 'Records received again under a primary key already received in the same stream and run', streamLabels),
     recordsMerged: counter('records_merged_total', 'Entity rows by merge outcome (written, unchanged, deleted)', ['pipeline', 'entity', 'outcome']),
     recordsQuarantined: counter('records_quarantined_total', 'Records quarantined as invalid', ['pipeline', 'entity']),
     httpRequests: counter('http_requests_total', 'Upstream HTTP requests by host and status (error: no response)', ['host', 'status']),

@@ -48,6 +48,10 @@ export interface FetchCheckpointTable {
   reported_total: number | null;
   pagination_type: string;
   updated_at: Timestamp;
+  /** Why the fetch, once done, is short of what the upstream has; null when complete. */
+  incomplete: string | null;
+  /** Records received again under a primary key already staged in the run; null until the fetch is done. */
+  duplicates: number | null;
 }
 
 /** A source record's current mapped contribution to an entity (`tributary.source_record`). */

@@ -5,7 +5,7 @@ import type { Database } from './database-schema.js';
 import { STAGED_COPY_COLUMNS, stagedCopyText } from './staged-copy-text.js';
 import { type StagedPage, type StagedRow, advanceCheckpointQuery, upsertStagedQuery } from './staging-statements.js';
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';
-import type { StreamRunKey } from './staging-types.js';
+import type { DuplicateKeep, StreamRunKey } from './staging-types.js';
 
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
@@ -23,10 +23,11 @@ const UNIQUE_VIOLATION = '23505';
  *
  * When a record of the pages was already staged in the run (an earlier page held it), the COPY
  * fails on the run's unique key; the transaction is then rolled back and run again with an
- * upsert in place of the COPY, so the record keeps its row and takes the new version.
+ * upsert in place of the COPY, so the record keeps its row and takes the new version (or, with
+ * `keep: 'first'`, keeps the old one).
  * `rows` (the pages' records) must have distinct keys.
  */
-export async function stagePagesWithCopy(pool: pg.Pool, db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[], rows: readonly StagedRow[]): Promise<void> {
+export async function stagePagesWithCopy(pool: pg.Pool, db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[], rows: readonly StagedRow[], keep: DuplicateKeep = 'last'): Promise<void> {
   // Compiled before the first await: the caller may go on with the pages' cursor state.
   const advance = advanceCheckpointQuery(db, key, pages);
   const firstSeq = pages[0]!.seq;
@@ -47,7 +48,7 @@ export async function stagePagesWithCopy(pool: pg.Pool, db: Kysely<Database>, ke
     });
     if (copied) return;
     await inTransaction(client, begin, async () => {
-      const upsert = upsertStagedQuery(db, await advanceOrThrow(client, advance, key, firstSeq), rows);
+      const upsert = upsertStagedQuery(db, await advanceOrThrow(client, advance, key, firstSeq), rows, keep);
       await client.query(upsert.sql, upsert.parameters as unknown[]);
     });
   } catch (err) {

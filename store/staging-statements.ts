@@ -1,6 +1,6 @@
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Database } from './database-schema.js';
-import type { FetchCheckpoint, StagedRecordInput, StreamRunKey } from './staging-types.js';
+import type { DuplicateKeep, FetchCheckpoint, StagedRecordInput, StreamRunKey } from './staging-types.js';
 
 /**
  * One fetched page to stage: its sequence number in the stream, its records, and the checkpoint
@@ -68,6 +68,7 @@ export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, 
     done: cp.done,
     reported_total: cp.reportedTotal,
     pagination_type: cp.paginationType,
+    incomplete: cp.incomplete ?? null,
     updated_at: last.fetchedAt,
   };
   if (first.seq === 1) return db.insertInto('tributary.fetch_checkpoint').values(values).onConflict((oc) => oc.doNothing()).returning('stream_id').compile();
@@ -96,7 +97,12 @@ export function advanceCheckpointQuery(db: Kysely<Database>, key: StreamRunKey, 
  * on conflict (stream_id, source_key) do update set payload = excluded.payload, ...
  * ```
  */
-export function upsertStagedQuery(db: Kysely<Database>, streamId: number, rows: readonly StagedRow[]): CompiledQuery {
+export function upsertStagedQuery(db: Kysely<Database>, streamId: number, rows: readonly StagedRow[], keep: DuplicateKeep = 'last'): CompiledQuery {
+  const onConflict =
+    keep === 'first'
+      ? sql`on conflict (stream_id, source_key) do nothing`
+      : sql`on conflict (stream_id, source_key) do update
+      set payload = excluded.payload, hash = excluded.hash, page_seq = excluded.page_seq, fetched_at = excluded.fetched_at`;
   return sql`
     insert into tributary.staged_record (stream_id, page_seq, source_key, payload, hash, fetched_at)
     select ${streamId}::int, r.page_seq, r.source_key, r.payload, r.hash, r.fetched_at
@@ -104,17 +110,16 @@ export function upsertStagedQuery(db: Kysely<Database>, streamId: number, rows: 
       ${rows.map((r) => r.seq)}::int[], ${rows.map((r) => r.record.sourceKey)}::text[], ${rows.map((r) => r.record.payloadJson)}::text[],
       ${rows.map((r) => r.record.hash)}::text[], ${rows.map((r) => r.fetchedAt.toISOString())}::timestamptz[]
     ) as r(page_seq, source_key, payload, hash, fetched_at)
-    on conflict (stream_id, source_key) do update
-      set payload = excluded.payload, hash = excluded.hash, page_seq = excluded.page_seq, fetched_at = excluded.fetched_at
+    ${onConflict}
   `.compile(db);
 }
 
 /**
  * The records of `pages` as rows with one row per source key: where the pages hold a key twice,
  * the later version takes the earlier one's place (as it would had they been staged one page
- * at a time).
+ * at a time), or with `keep: 'first'` the earlier one stays.
  */
-export function latestRowPerKey(pages: readonly StagedPage[]): StagedRow[] {
+export function rowPerKey(pages: readonly StagedPage[], keep: DuplicateKeep = 'last'): StagedRow[] {
   const rows: StagedRow[] = [];
   const at = new Map<string, number>();
   for (const page of pages) {
@@ -124,7 +129,7 @@ export function latestRowPerKey(pages: readonly StagedPage[]): StagedRow[] {
       if (i === undefined) {
         at.set(record.sourceKey, rows.length);
         rows.push(row);
-      } else {
+      } else if (keep === 'last') {
         rows[i] = row;
       }
     }

@@ -5,12 +5,12 @@ import type { Database } from './database-schema.js';
 import { stagePagesWithCopy } from './stage-page-copy.js';
 import { ensureStagedStatistics } from './staged-statistics.js';
 import { stagedStreamId } from './staged-stream.js';
-import { type StagedPage, advanceCheckpointQuery, assertConsecutive, latestRowPerKey, upsertStagedQuery } from './staging-statements.js';
-import type { FetchCheckpoint, StreamRunKey } from './staging-types.js';
+import { type StagedPage, advanceCheckpointQuery, assertConsecutive, rowPerKey, upsertStagedQuery } from './staging-statements.js';
+import type { DuplicateKeep, FetchCheckpoint, StreamRunKey } from './staging-types.js';
 
 export { CheckpointConflictError } from './checkpoint-conflict-error.js';
 export type { StagedPage } from './staging-statements.js';
-export type { FetchCheckpoint, StagedRecordInput, StreamRunKey } from './staging-types.js';
+export type { DuplicateKeep, FetchCheckpoint, StagedRecordInput, StreamRunKey } from './staging-types.js';
 
 /** The checkpoint of a stream's fetch, or undefined before its first page. */
 export async function readCheckpoint(db: Kysely<Database>, key: StreamRunKey): Promise<FetchCheckpoint | undefined> {
@@ -22,7 +22,36 @@ export async function readCheckpoint(db: Kysely<Database>, key: StreamRunKey): P
     .where('stream', '=', key.stream)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { pages: row.pages, records: row.records, state: row.state, done: row.done, reportedTotal: row.reported_total, paginationType: row.pagination_type };
+  return {
+    pages: row.pages,
+    records: row.records,
+    state: row.state,
+    done: row.done,
+    reportedTotal: row.reported_total,
+    paginationType: row.pagination_type,
+    incomplete: row.incomplete,
+    duplicates: row.duplicates,
+  };
+}
+
+/**
+ * Records how a finished fetch came out: the records it received under a key already staged
+ * (`checkpoint.records` less the distinct keys staged) and why it is short of the upstream, if
+ * it is. Returns the duplicate count. Idempotent: a retried activity counts the same again.
+ */
+export async function recordFetchOutcome(db: Kysely<Database>, key: StreamRunKey, outcome: { received: number; incomplete: string | null }): Promise<number> {
+  const row = await db
+    .updateTable('tributary.fetch_checkpoint as c')
+    .set((eb) => ({
+      incomplete: outcome.incomplete,
+      duplicates: sql<number>`${outcome.received}::int - (select count(*) from tributary.staged_record r where r.stream_id = ${eb.ref('c.stream_id')})::int`,
+    }))
+    .where('c.run_id', '=', key.runId)
+    .where('c.source', '=', key.source)
+    .where('c.stream', '=', key.stream)
+    .returning('duplicates')
+    .executeTakeFirst();
+  return row?.duplicates ?? 0;
 }
 
 /**
@@ -38,25 +67,25 @@ export function stagePage(db: Kysely<Database>, key: StreamRunKey, page: StagedP
  * so after a crash the fetch resumes exactly after the last staged page. The checkpoint only
  * advances from the page before the first; a concurrent (zombie) attempt gets a conflict
  * instead of staging the pages twice. A record seen twice in one run keeps its latest version
- * (and the place in staging order where it was first seen). Staging a few pages at a time
+ * (and the place in staging order where it was first seen), or with `keep: 'first'` its first. Staging a few pages at a time
  * costs Postgres and the worker about a fifth less per record than a transaction per page.
  *
  * With a database from `createDatabase` the records are COPYed straight into
  * `tributary.staged_record` (see `stagePagesWithCopy`); any other Kysely instance runs one upsert
  * (`upsertStagedQuery`).
  */
-export async function stagePages(db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[]): Promise<void> {
+export async function stagePages(db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[], keep: DuplicateKeep = 'last'): Promise<void> {
   assertConsecutive(pages);
-  const rows = latestRowPerKey(pages);
+  const rows = rowPerKey(pages, keep);
   const pool = poolOf(db);
-  if (pool) return stagePagesWithCopy(pool, db, key, pages, rows);
+  if (pool) return stagePagesWithCopy(pool, db, key, pages, rows, keep);
   // Compiled before the first await: the caller may go on with the pages' cursor state.
   const advance = advanceCheckpointQuery(db, key, pages);
   await db.transaction().execute(async (trx) => {
     if (pages[pages.length - 1]!.lazyCommit) await sql`set local synchronous_commit = off`.execute(trx);
     const advanced = (await trx.executeQuery(advance)).rows[0];
     if (!advanced) throw new CheckpointConflictError(key, pages[0]!.seq);
-    if (rows.length > 0) await trx.executeQuery(upsertStagedQuery(db, advanced.stream_id, rows));
+    if (rows.length > 0) await trx.executeQuery(upsertStagedQuery(db, advanced.stream_id, rows, keep));
   });
 }
 

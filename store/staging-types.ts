@@ -21,4 +21,11 @@ export interface FetchCheckpoint {
   readonly done: boolean;
   readonly reportedTotal: number | null;
   readonly paginationType: string;
+  /** Why the fetch is short of what the upstream has, once known (a `has_more` paging could not follow, a total not reached). */
+  readonly incomplete?: string | null;
+  /** Records received again under a key already staged in the run; null until the fetch is done and counted. */
+  readonly duplicates?: number | null;
 }
+
+/** Which version of a record received twice in one stream and run is kept. */
+export type DuplicateKeep = 'last' | 'first';

@@ -6,7 +6,7 @@ export interface StreamProgress {
   readonly stream: string;
   readonly pages: number;
   readonly records: number;
-  readonly status: 'pending' | 'fetching' | 'succeeded' | 'failed';
+  readonly status: 'pending' | 'fetching' | 'succeeded' | 'incomplete' | 'failed';
 }
 
 /** Live progress of a pipeline run. */

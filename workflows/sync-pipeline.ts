@@ -118,6 +118,9 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   for (const s of streams) progress.set(`${s.source}.${s.stream}`, { source: s.source, stream: s.stream, pages: s.pages, records: s.records, status: s.status });
   const failed = streams.filter((s) => s.status === 'failed');
   const succeeded = streams.filter((s) => s.status === 'succeeded');
+  // Incomplete streams (onTruncation: degrade) are merged, but their watermarks stay and the run is degraded.
+  const incomplete = streams.filter((s) => s.status === 'incomplete');
+  const merged = [...succeeded, ...incomplete];
 
   const summaryOf = (entities: readonly EntityMergeSummary[]): RunSummary => ({
     pipeline: input.pipeline,
@@ -137,14 +140,14 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   };
   // Under all_or_nothing the first real failure is the reason; streams it cancelled are not.
   const reasons = failed.filter((s, _, all) => all.length === 1 || !s.error?.startsWith('cancelled before'));
-  if (failed.length > 0 && (plan.failurePolicy === 'all_or_nothing' || succeeded.length === 0)) {
+  if (failed.length > 0 && (plan.failurePolicy === 'all_or_nothing' || merged.length === 0)) {
     return fail(reasons.map((s) => `${s.source}.${s.stream}: ${s.error}`).join('; '), []);
   }
 
   phase = 'merging';
   let entities: EntityMergeSummary[];
   try {
-    entities = await mergeRun({ runId, streams: succeeded.map(({ source, stream }) => ({ source, stream })) });
+    entities = await mergeRun({ runId, streams: merged.map(({ source, stream }) => ({ source, stream })) });
   } catch (err) {
     return fail(`merge: ${rootMessage(err)}`, []);
   }
@@ -154,13 +157,14 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   } catch (err) {
     return fail(`watermarks: ${rootMessage(err)}`, entities);
   }
-  const status = failed.length > 0 ? 'degraded' : 'succeeded';
+  const short = [...failed.map((s) => `${s.source}.${s.stream}: ${s.error}`), ...incomplete.map((s) => `${s.source}.${s.stream} incomplete: ${s.incomplete}`)];
+  const status = short.length > 0 ? 'degraded' : 'succeeded';
   const summary = summaryOf(entities);
-  await finishRun({ runId, status, summary, ...(failed.length > 0 ? { error: failed.map((s) => `${s.source}.${s.stream}: ${s.error}`).join('; ') } : {}) });
+  await finishRun({ runId, status, summary, ...(short.length > 0 ? { error: short.join('; ') } : {}) });
   phase = 'done';
   setStatus(status);
   upsertMemo({ summary: describeRun(status, streams, entities) });
-  if (status === 'degraded') log.warn('run degraded: merged the streams that succeeded', { ...meta, failed: failed.map((s) => `${s.source}.${s.stream}`) });
+  if (status === 'degraded') log.warn('run degraded: merged the streams that succeeded', { ...meta, failed: failed.map((s) => `${s.source}.${s.stream}`), incomplete: incomplete.map((s) => `${s.source}.${s.stream}`) });
   else log.info('run succeeded', meta);
   return summary;
 }
@@ -180,11 +184,13 @@ function summarizeStream(s: { source: string; stream: string }, outcome: Promise
     const p = outcome.value;
     return {
       ...s,
-      status: 'succeeded',
+      status: p.incomplete ? 'incomplete' : 'succeeded',
       pages: p.pages,
       records: p.records,
       paginationType: p.paginationType,
+      ...(p.incomplete ? { incomplete: p.incomplete } : {}),
       ...(p.truncation ? { truncation: p.truncation } : {}),
+      ...(p.duplicates ? { duplicates: p.duplicates } : {}),
       ...(p.cappedBy ? { cappedBy: p.cappedBy } : {}),
       ...(p.rateLimitWaitMs ? { rateLimitWaitMs: p.rateLimitWaitMs } : {}),
       ...(p.retries ? { retries: p.retries } : {}),

@@ -61,7 +61,9 @@ export async function syncStream(input: SyncStreamInput): Promise<FetchProgress>
       await parent.signal(streamProgressSignal, { source: input.source, stream: input.stream, pages: progress.pages, records: progress.records, status: progress.done ? 'succeeded' : 'fetching' });
     }
     if (progress.done) {
-      if (progress.truncation) log.warn('possible silent truncation', { runId: input.runId, source: input.source, stream: input.stream, detail: progress.truncation });
+      const short = progress.incomplete ?? progress.truncation;
+      if (short) log.warn('stream ended short of what the upstream has', { runId: input.runId, source: input.source, stream: input.stream, detail: short });
+      if (progress.duplicates) log.warn('records received twice under one primary key', { runId: input.runId, source: input.source, stream: input.stream, duplicates: progress.duplicates });
       log.info('stream fetched', { runId: input.runId, source: input.source, stream: input.stream, pages: progress.pages, records: progress.records });
       return progress;
     }

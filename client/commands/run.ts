@@ -1,7 +1,8 @@
 import { loadConfigFile } from '../../config/index.js';
 import { connectTemporal } from '../connection.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
-import { failureMessage, followRun, formatProgress, startPipelineRun } from '../start-run.js';
+import { ExitCode } from '../output/exit-codes.js';
+import { failureMessage, followRun, formatProgress, formatStreamOutcome, runStatusOf, startPipelineRun } from '../start-run.js';
 import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
 
 /**
@@ -44,15 +45,15 @@ export async function run(argv: string[]): Promise<number> {
       const summary = await followRun(handle, (progress) => {
         if (!values.json) console.log(formatProgress(progress));
       });
-      const status = summary.streams.some((s) => s.status === 'failed') ? 'degraded' : 'succeeded';
+      const status = runStatusOf(summary);
       if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status, summary }));
       else {
         console.log(`run ${handle.workflowId} ${status}`);
         // The final counts per stream, whether or not a progress poll caught the run mid-fetch.
-        for (const st of summary.streams) console.log(`  ${st.source}.${st.stream} ${st.records} rec/${st.pages} pg ${st.status}${st.error ? `: ${st.error}` : ''}`);
+        for (const st of summary.streams) console.log(formatStreamOutcome(st));
         for (const e of summary.entities) console.log(`  ${e.entity}: ${e.recordsRead} read, ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined, ${e.deleted} deleted`);
       }
-      return 0;
+      return status === 'degraded' ? ExitCode.degraded : ExitCode.ok;
     } catch (err) {
       const error = failureMessage(err);
       if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status: 'failed', error }));

@@ -126,6 +126,7 @@ export function createGraphqlStreamReader(
         next,
         url: shown,
         ...(step.reportedTotal === undefined || nested ? {} : { reportedTotal: step.reportedTotal }),
+        ...(step.incomplete ? { incomplete: step.incomplete } : {}),
         ...(warnings.length ? { warnings } : {}),
       };
     },

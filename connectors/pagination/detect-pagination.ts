@@ -1,6 +1,7 @@
 import type { RestPaginationConfig } from '../../config/pagination-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { parseLinkHeader } from './link-header.js';
+import { ConnectorError } from '../connector-error.js';
 import type { PageOutcome } from './paginator.js';
 
 /** A concrete pagination config detected from a first response, and why. */
@@ -10,7 +11,7 @@ export interface DetectedPagination {
   readonly reason: string;
 }
 
-const nextUrlPaths = ['$.next', '$.next_url', '$.nextUrl', '$.next_page_url', '$.nextPageUrl', '$.links.next', '$.links.next.href', '$._links.next.href', '$.paging.next', '$.meta.next', '$.pagination.next', '$.pagination.next_url', '$.pagination.nextUrl'];
+const nextUrlPaths = ["$['@odata.nextLink']", '$.next', '$.next_url', '$.nextUrl', '$.next_page_url', '$.nextPageUrl', '$.links.next', '$.links.next.href', '$._links.next.href', '$.paging.next', '$.meta.next', '$.pagination.next', '$.pagination.next_url', '$.pagination.nextUrl'];
 const cursorPaths = ['$.next_cursor', '$.nextCursor', '$.next_page_token', '$.nextPageToken', '$.cursor.next', '$.meta.next_cursor', '$.meta.nextCursor', '$.pagination.next_cursor', '$.pagination.nextCursor', '$.response_metadata.next_cursor', '$.paging.cursors.after', '$.next'];
 const relayPaths = ['$.pageInfo', '$.page_info', '$.meta.pageInfo', '$.data.pageInfo'];
 const totalPagesPaths = ['$.total_pages', '$.totalPages', '$.last_page', '$.lastPage', '$.meta.total_pages', '$.meta.totalPages', '$.meta.last_page', '$.pagination.total_pages', '$.pagination.totalPages', '$.pagination.last_page'];
@@ -86,5 +87,52 @@ export function detectPagination(page: PageOutcome, opts: { cursorParam?: string
     const limit = at(body, limitPath) as number;
     return { config: { type: 'offset', offsetParam: 'offset', limitParam: 'limit', limit, in: 'query', ...hasMore, ...total }, reason: `offset/limit at ${offsetPath} and ${limitPath}` };
   }
+  const hints = continuationHints(page, totalPath, hasMorePath);
+  if (hints.length > 0) throw new PaginationUndetectedError(page.url, hints);
   return { config: { type: 'single', ...total }, reason: 'no pagination hints in the first response' };
+}
+
+/** Names that signal more pages when they hold a value (a true flag, a non-empty string, a number). */
+const continuationNames = /^(has_?more|has_?next(_?page)?|more|next|next_?(cursor|url|page|page_?url|page_?token|token|link)|nextLink|@odata\.nextLink|cursor|starting_after|continuation(_?token)?|scroll_?id)$/i;
+
+/**
+ * Signals of more pages that no scheme could follow: a `has_more`-style flag that is true, a
+ * total larger than the page, or a `next`-like field of an unknown shape. Any of them means the
+ * page is not the whole stream, so `auto` must not settle for a single page.
+ */
+function continuationHints(page: PageOutcome, totalPath: string | undefined, hasMorePath: string | undefined): string[] {
+  const hints: string[] = [];
+  if (hasMorePath && at(page.body, hasMorePath) === true) hints.push(`${hasMorePath} is true`);
+  const total = totalPath ? (at(page.body, totalPath) as number) : undefined;
+  if (total !== undefined && total > page.recordCount) hints.push(`${totalPath} reports ${total} records, the page held ${page.recordCount}`);
+  const seen = new Set(hints.map((h) => h.split(' ')[0]));
+  const scan = (value: unknown, path: string, depth: number) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value) || depth > 2) return;
+    for (const [k, v] of Object.entries(value)) {
+      const p = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}['${k}']`;
+      const signal = v === true || (typeof v === 'string' && v !== '' && v !== 'false') || (typeof v === 'number' && v > 0);
+      if (continuationNames.test(k) && signal && !seen.has(p)) hints.push(`${p} = ${JSON.stringify(v).slice(0, 60)}`);
+      else scan(v, p, depth + 1);
+    }
+  };
+  scan(page.body, '$', 0);
+  if (page.headers.link) hints.push(`a Link header without rel="next": ${String(page.headers.link).slice(0, 80)}`);
+  return hints;
+}
+
+/**
+ * `pagination: auto` saw signs of more pages but no scheme it can follow: stopping after one
+ * page would lose records silently, so the stream fails (not retryable) naming what it saw.
+ */
+export class PaginationUndetectedError extends ConnectorError {
+  constructor(url: string, hints: readonly string[]) {
+    super(
+      'PAGINATION_UNDETECTED',
+      `pagination: auto cannot tell how to page ${url}: the first response says more records exist (${hints.join('; ')}) but carries no next link, cursor or page count it can follow. ` +
+        'Configure the pagination explicitly, e.g. for a list paged by its last record id (has_more with starting_after): ' +
+        "pagination: { type: cursor, cursorPath: '$.data[-1].id', param: starting_after, hasMorePath: '$.has_more' }",
+      { retryable: false },
+    );
+    this.name = 'PaginationUndetectedError';
+  }
 }

@@ -29,6 +29,11 @@ export interface PageStep {
   readonly reportedTotal?: number;
   /** The scheme actually used, when it differs from the paginator's `type` (`auto:cursor`). */
   readonly paginationType?: string;
+  /**
+   * Set when paging ends (`next` null) although the upstream says more remain and cannot be
+   * followed (`has_more` true without a cursor): why the stream is incomplete.
+   */
+  readonly incomplete?: string;
 }
 
 /**

@@ -11,22 +11,56 @@ test('page_number stops at the reported page count and reports the total', () =>
   const p = createRestPaginator({ type: 'page_number', in: 'query', param: 'page', start: 1, sizeParam: 'per_page', size: 2, totalPagesPath: '$.total_pages', totalPath: '$.total' });
   assert.deepEqual(p.request(null), { query: { page: 1, per_page: 2 } });
   const s1 = p.next(null, page({ total_pages: 2, total: 3 }, 2));
-  assert.deepEqual(s1, { next: { page: 2, seen: 2 }, reportedTotal: 3 });
+  assert.deepEqual(s1, { next: { page: 2, seen: 2, cap: 2 }, reportedTotal: 3 });
   assert.deepEqual(p.request(s1.next), { query: { page: 2, per_page: 2 } });
   assert.equal(p.next(s1.next, page({ total_pages: 2, total: 3 }, 1)).next, null);
 });
 
 test('page_number stops on an empty page when nothing else is known', () => {
   const p = createRestPaginator({ type: 'page_number', in: 'query', param: 'p', start: 0 });
-  assert.deepEqual(p.next(null, page({}, 5)).next, { page: 1, seen: 5 });
+  assert.deepEqual(p.next(null, page({}, 5)).next, { page: 1, seen: 5, cap: 5 });
   assert.equal(p.next({ page: 1 }, page({}, 0)).next, null);
 });
 
-test('offset advances by records received and stops on a short page', () => {
+test('offset advances by records received and stops on a page shorter than the earlier ones', () => {
   const p = createRestPaginator({ type: 'offset', in: 'query', offsetParam: 'offset', limitParam: 'limit', limit: 10 });
   assert.deepEqual(p.request(null), { query: { offset: 0, limit: 10 } });
-  assert.deepEqual(p.next(null, page({}, 10)).next, { offset: 10 });
-  assert.equal(p.next({ offset: 10 }, page({}, 3)).next, null);
+  assert.deepEqual(p.next(null, page({}, 10)).next, { offset: 10, cap: 10 });
+  assert.equal(p.next({ offset: 10, cap: 10 }, page({}, 3)).next, null);
+});
+
+// Defect: a server capping pages at 100 below a configured limit of 250 ended the stream after one page.
+test('offset follows a silent server-side page cap below the configured limit', () => {
+  const p = createRestPaginator({ type: 'offset', in: 'query', offsetParam: 'offset', limitParam: 'limit', limit: 250 });
+  let state = p.next(null, page({}, 100)).next;
+  assert.deepEqual(state, { offset: 100, cap: 100 });
+  for (let i = 0; i < 7; i++) state = p.next(state, page({}, 100)).next;
+  assert.deepEqual(state, { offset: 800, cap: 100 });
+  assert.equal(p.next(state, page({}, 14)).next, null);
+  // A first short page is followed by one more request; an empty one ends it.
+  assert.deepEqual(p.next(null, page({}, 14)).next, { offset: 14, cap: 14 });
+  assert.equal(p.next({ offset: 14, cap: 14 }, page({}, 0)).next, null);
+});
+
+// Defect: offset and page paginators stopped on a short page although the reported total said more remained.
+test('offset and page_number keep going while the reported total or has_more says more remain', () => {
+  const o = createRestPaginator({ type: 'offset', in: 'query', offsetParam: 'offset', limitParam: 'limit', limit: 100, totalPath: '$.total' });
+  assert.deepEqual(o.next({ offset: 100, cap: 50 }, page({ total: 417 }, 50)).next, { offset: 150, cap: 50 });
+  assert.equal(o.next({ offset: 400, cap: 50 }, page({ total: 417 }, 17)).next, null);
+  const h = createRestPaginator({ type: 'offset', in: 'query', offsetParam: 'offset', limitParam: 'limit', limit: 100, hasMorePath: '$.has_more' });
+  assert.deepEqual(h.next({ offset: 100, cap: 100 }, page({ has_more: true }, 20)).next, { offset: 120, cap: 100 });
+  const n = createRestPaginator({ type: 'page_number', in: 'query', param: 'page', start: 1, sizeParam: 'per_page', size: 100, totalPath: '$.total' });
+  assert.deepEqual(n.next(null, page({ total: 417 }, 50)).next, { page: 2, seen: 50, cap: 50 });
+  assert.equal(n.next({ page: 9, seen: 400, cap: 50 }, page({ total: 417 }, 17)).next, null);
+});
+
+test('a has_more without a way to follow it is reported as incomplete', () => {
+  const c = createRestPaginator({ type: 'cursor', cursorPath: '$.next', param: 'cursor', in: 'query', hasMorePath: '$.has_more' });
+  assert.match(c.next(null, page({ has_more: true, next: null }, 5)).incomplete ?? '', /has_more is true but there is no cursor/);
+  const u = createRestPaginator({ type: 'next_url', nextUrlPath: '$.next', allowCrossOrigin: false, hasMorePath: '$.more' });
+  assert.match(u.next(null, page({ more: true }, 5)).incomplete ?? '', /no next URL/);
+  const r = relayPaginator({ connectionPath: '$.c', pageSize: 2 });
+  assert.match(r.next(null, page({ c: { pageInfo: { hasNextPage: true } } }, 2)).incomplete ?? '', /endCursor is missing/);
 });
 
 test('cursor reads the next cursor, honours has_more and can send it in the body', () => {

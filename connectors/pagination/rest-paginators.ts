@@ -11,7 +11,31 @@ export function singlePage(c: { totalPath?: string | undefined } = {}): Paginato
   return { type: 'single', request: () => ({}), next: (_state, page) => withTotal({ next: null }, readNumber(page.body, c.totalPath)) };
 }
 
-/** `?page=N`: stops on an empty page or when the reported page count or record total is reached. */
+/**
+ * Whether a page that came back shorter than requested ends the stream, when the body gives no
+ * total or `has_more`. A server may cap its page size below the one configured without saying
+ * so: the cap is learned as the largest page seen (kept in the state as `cap`). A short page
+ * ends the stream only when it is shorter than an earlier page; a first short page, or one as
+ * long as the earlier ones, is followed by one more request (an empty page then ends it).
+ */
+function shortPageEnds(recordCount: number, requested: number | undefined, cap: number | undefined): boolean {
+  if (requested === undefined || recordCount >= requested) return false;
+  return cap !== undefined && recordCount < cap;
+}
+
+/** What the upstream itself says about more pages: true (has_more, a total not reached), false, or undefined (silent). */
+function upstreamSaysMore(body: unknown, hasMorePath: string | undefined, seen: number, reportedTotal: number | undefined): boolean | undefined {
+  const flag = hasMoreFlag(body, hasMorePath);
+  if (flag !== undefined) return flag;
+  if (reportedTotal !== undefined) return seen < reportedTotal;
+  return undefined;
+}
+
+/**
+ * `?page=N`: advances while the upstream says more remain (`has_more`, a page count or total not
+ * reached); without such a signal, until an empty page or a page shorter than the earlier ones
+ * (a server-side size cap is followed, not trusted from `size`).
+ */
 export function pageNumber(c: Config<'page_number'>): Paginator {
   return {
     type: 'page_number',
@@ -24,18 +48,22 @@ export function pageNumber(c: Config<'page_number'>): Paginator {
       const totalPages = readNumber(page.body, c.totalPagesPath);
       const reportedTotal = readNumber(page.body, c.totalPath);
       const seen = ((state?.seen as number | undefined) ?? 0) + page.recordCount;
-      const done =
-        page.recordCount === 0 ||
-        hasMoreIsFalse(page.body, c.hasMorePath) ||
-        (totalPages !== undefined && current - c.start + 1 >= totalPages) ||
-        (reportedTotal !== undefined && seen >= reportedTotal) ||
-        (c.size !== undefined && page.recordCount < c.size);
-      return withTotal({ next: done ? null : { page: current + 1, seen } }, reportedTotal);
+      const cap = state?.cap as number | undefined;
+      let more = upstreamSaysMore(page.body, c.hasMorePath, seen, reportedTotal);
+      if (totalPages !== undefined && more !== false) more = current - c.start + 1 < totalPages;
+      const done = page.recordCount === 0 || (more === undefined ? shortPageEnds(page.recordCount, c.size, cap) : !more);
+      const next = { page: current + 1, seen, cap: Math.max(cap ?? 0, page.recordCount) };
+      return withTotal({ next: done ? null : next }, reportedTotal);
     },
   };
 }
 
-/** `?offset=N&limit=M`: stops on a short or empty page, or when the reported total is reached. */
+/**
+ * `?offset=N&limit=M`: the offset advances by the records that arrived, not by `limit`, and
+ * paging goes on while the upstream says more remain (`has_more`, a total not reached);
+ * without such a signal, until an empty page or a page shorter than the earlier ones (a
+ * server that caps pages below `limit` without saying so is followed, not trusted).
+ */
 export function offsetLimit(c: Config<'offset'>): Paginator {
   return {
     type: 'offset',
@@ -44,14 +72,19 @@ export function offsetLimit(c: Config<'offset'>): Paginator {
     },
     next(state, page) {
       const offset = ((state?.offset as number | undefined) ?? 0) + page.recordCount;
+      const cap = state?.cap as number | undefined;
       const reportedTotal = readNumber(page.body, c.totalPath);
-      const done = page.recordCount < c.limit || hasMoreIsFalse(page.body, c.hasMorePath) || (reportedTotal !== undefined && offset >= reportedTotal);
-      return withTotal({ next: done ? null : { offset } }, reportedTotal);
+      const more = upstreamSaysMore(page.body, c.hasMorePath, offset, reportedTotal);
+      const done = page.recordCount === 0 || (more === undefined ? shortPageEnds(page.recordCount, c.limit, cap) : !more);
+      return withTotal({ next: done ? null : { offset, cap: Math.max(cap ?? 0, page.recordCount) } }, reportedTotal);
     },
   };
 }
 
-/** A cursor from the body, sent back as a query parameter or body field. */
+/**
+ * A cursor from the body, sent back as a query parameter or body field. A missing cursor while
+ * `has_more` is true cannot be followed: the step says so (`incomplete`).
+ */
 export function cursor(c: Config<'cursor'>): Paginator {
   const cursorPath = compileJsonPath(c.cursorPath);
   return {
@@ -61,25 +94,36 @@ export function cursor(c: Config<'cursor'>): Paginator {
       if (value === undefined) return {};
       return place(c.in, { [c.param]: value });
     },
-    next(_state, page) {
+    next(state, page) {
       const value = cursorPath.first(page.body);
-      const done = value === undefined || value === null || value === '' || hasMoreIsFalse(page.body, c.hasMorePath) || page.recordCount === 0;
-      return withTotal({ next: done ? null : { cursor: String(value) } }, readNumber(page.body, c.totalPath));
+      const total = readNumber(page.body, c.totalPath);
+      const flag = hasMoreFlag(page.body, c.hasMorePath);
+      const missing = value === undefined || value === null || value === '';
+      if (missing) return withTotal({ next: null, ...(flag === true ? { incomplete: `has_more is true but there is no cursor at ${c.cursorPath}` } : {}) }, total);
+      // An empty page ends paging unless the upstream insists on more with a new cursor (filtered pages can be empty).
+      const moved = String(value) !== state?.cursor;
+      const done = flag === false || (page.recordCount === 0 && !(flag === true && moved));
+      return withTotal({ next: done ? null : { cursor: String(value) } }, total);
     },
   };
 }
 
-/** The next page's URL from the body. */
+/** The next page's URL from the body; `has_more` true without a URL is `incomplete`. */
 export function nextUrl(c: Config<'next_url'>): Paginator {
   const path = compileJsonPath(c.nextUrlPath);
   return {
     type: 'next_url',
     request: (state) => (state?.url ? { url: state.url as string } : {}),
-    next(_state, page) {
+    next(state, page) {
       const value = path.first(page.body);
       const total = readNumber(page.body, c.totalPath);
-      if (typeof value !== 'string' || value === '' || page.recordCount === 0 || hasMoreIsFalse(page.body, c.hasMorePath)) return withTotal({ next: null }, total);
-      return withTotal({ next: { url: new URL(value, page.url).toString() } }, total);
+      const flag = hasMoreFlag(page.body, c.hasMorePath);
+      if (typeof value !== 'string' || value === '') {
+        return withTotal({ next: null, ...(flag === true ? { incomplete: `has_more is true but there is no next URL at ${c.nextUrlPath}` } : {}) }, total);
+      }
+      const url = new URL(value, page.url).toString();
+      const done = flag === false || (page.recordCount === 0 && !(flag === true && url !== state?.url));
+      return withTotal({ next: done ? null : { url } }, total);
     },
   };
 }
@@ -118,7 +162,7 @@ export function createRestPaginator(c: Exclude<RestPaginationConfig, { type: 'au
   }
 }
 
-function withTotal(step: { next: PaginationState | null }, reportedTotal: number | undefined): PageStep {
+function withTotal(step: { next: PaginationState | null; incomplete?: string }, reportedTotal: number | undefined): PageStep {
   return reportedTotal === undefined ? step : { ...step, reportedTotal };
 }
 
@@ -127,9 +171,11 @@ function place(where: 'query' | 'body', values: Record<string, string | number>)
   return where === 'body' ? { body: values } : { query: values };
 }
 
-/** True only when the flag at `path` is present and false (`has_more: false`). */
-function hasMoreIsFalse(body: unknown, path: string | undefined): boolean {
-  if (!path) return false;
+/** The `has_more`-style flag at `path`: true, false, or undefined when absent or not a flag. */
+function hasMoreFlag(body: unknown, path: string | undefined): boolean | undefined {
+  if (!path) return undefined;
   const v = compileJsonPath(path).first(body);
-  return v === false || v === 'false' || v === 0;
+  if (v === true || v === 'true' || v === 1) return true;
+  if (v === false || v === 'false' || v === 0) return false;
+  return undefined;
 }

@@ -76,6 +76,7 @@ export function createRestStreamReader(
         url: shown,
         ...(step.reportedTotal === undefined ? {} : { reportedTotal: step.reportedTotal }),
         ...(step.paginationType ? { paginationType: step.paginationType } : {}),
+        ...(step.incomplete ? { incomplete: step.incomplete } : {}),
       };
     },
   };

@@ -7,7 +7,7 @@ export interface RunOutcome {
   readonly pipeline: string;
   readonly status: 'succeeded' | 'failed' | 'degraded';
   readonly error?: string | undefined;
-  readonly streams: ReadonlyArray<{ readonly source: string; readonly stream: string; readonly status: 'succeeded' | 'failed'; readonly error?: string | undefined }>;
+  readonly streams: ReadonlyArray<{ readonly source: string; readonly stream: string; readonly status: 'succeeded' | 'incomplete' | 'failed'; readonly error?: string | undefined; readonly incomplete?: string | undefined }>;
 }
 
 /**
@@ -18,10 +18,11 @@ export interface RunOutcome {
 export function runConditions(run: RunOutcome): AlertCondition[] {
   const failed = run.streams.filter((s) => s.status === 'failed');
   const names = failed.map((s) => `${s.source}.${s.stream}`).join(', ');
+  const short = run.streams.filter((s) => s.status !== 'succeeded').map((s) => `${s.source}.${s.stream} ${s.status}`).join(', ');
   const base = { pipeline: run.pipeline, runId: run.runId };
   const out: AlertCondition[] = [
     { ...base, reason: 'run_failed', active: run.status === 'failed', message: run.status === 'failed' ? `run ${run.runId} of pipeline ${run.pipeline} failed: ${run.error ?? (names ? `sources failed: ${names}` : 'unknown error')}` : `pipeline ${run.pipeline} runs again (${run.runId} ${run.status})` },
-    { ...base, reason: 'run_degraded', active: run.status === 'degraded', message: run.status === 'degraded' ? `run ${run.runId} of pipeline ${run.pipeline} was degraded: ${names || 'some sources'} failed, the rest was merged` : `pipeline ${run.pipeline} is no longer degraded (${run.runId} ${run.status})` },
+    { ...base, reason: 'run_degraded', active: run.status === 'degraded', message: run.status === 'degraded' ? `run ${run.runId} of pipeline ${run.pipeline} was degraded: ${short || 'some sources failed'}; the rest was merged` : `pipeline ${run.pipeline} is no longer degraded (${run.runId} ${run.status})` },
   ];
   for (const s of run.streams) {
     out.push({
@@ -29,8 +30,13 @@ export function runConditions(run: RunOutcome): AlertCondition[] {
       reason: 'source_failed',
       source: s.source,
       stream: s.stream,
-      active: s.status === 'failed',
-      message: s.status === 'failed' ? `source ${s.source}.${s.stream} failed in run ${run.runId}: ${s.error ?? run.error ?? 'unknown error'}` : `source ${s.source}.${s.stream} fetched successfully again in run ${run.runId}`,
+      active: s.status !== 'succeeded',
+      message:
+        s.status === 'failed'
+          ? `source ${s.source}.${s.stream} failed in run ${run.runId}: ${s.error ?? run.error ?? 'unknown error'}`
+          : s.status === 'incomplete'
+            ? `source ${s.source}.${s.stream} is incomplete in run ${run.runId}: ${s.incomplete ?? 'short of the upstream'}`
+            : `source ${s.source}.${s.stream} fetched successfully again in run ${run.runId}`,
     });
   }
   return out;

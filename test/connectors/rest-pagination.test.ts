@@ -56,10 +56,19 @@ test('caps stop a stream early and say which cap', async () => {
   assert.deepEqual([byRecords.records, byRecords.cappedBy], [10, 'maxRecords']);
 });
 
-test('silent truncation is reported: the API says 40 but 5 arrived', async () => {
-  const deps = h.deps(source({ items: { path: '/short-total', recordsPath: '$.items', primaryKey: 'id', pagination: { type: 'single', totalPath: '$.total' } } }));
-  const progress = await h.fetchAll(deps, 'run-short', 'api', 'items');
-  assert.equal(progress.truncation, 'the API reported 40 records but 5 arrived');
+test('a stream short of its reported total fails by default, is incomplete under degrade and a warning under warn', async () => {
+  const stream = (onTruncation?: string) => ({ items: { path: '/short-total', recordsPath: '$.items', primaryKey: 'id', pagination: { type: 'single', totalPath: '$.total' }, ...(onTruncation ? { onTruncation } : {}) } });
+  await assert.rejects(h.fetchAll(h.deps(source(stream())), 'run-short-1', 'api', 'items'), (e: unknown) => {
+    assert.ok(e instanceof ConnectorError && e.code === 'STREAM_INCOMPLETE' && !e.retryable);
+    assert.match(e.message, /api\.items is incomplete: the API reported 40 records but 5 arrived/);
+    return true;
+  });
+  // A retried activity settles the same way: the outcome is in the checkpoint.
+  await assert.rejects(h.fetchAll(h.deps(source(stream())), 'run-short-1', 'api', 'items'), /is incomplete/);
+  const degraded = await h.fetchAll(h.deps(source(stream('degrade'))), 'run-short-2', 'api', 'items');
+  assert.deepEqual([degraded.incomplete, degraded.truncation], ['the API reported 40 records but 5 arrived', undefined]);
+  const warned = await h.fetchAll(h.deps(source(stream('warn'))), 'run-short-3', 'api', 'items');
+  assert.deepEqual([warned.incomplete, warned.truncation], [undefined, 'the API reported 40 records but 5 arrived']);
 });
 
 test('a next link to another origin is refused by default, and followed without auth when allowed', async () => {

@@ -208,7 +208,7 @@ test('migration 0010 keys staged records by their stream fetch, keeps every reco
     // A fetch resumes where its checkpoint stands, staging with the stream's new key.
     await stagePage(db, { runId: 'r', source: 'crm', stream: 'contacts' }, { seq: 3, records: [input({ id: 'c' })], fetchedAt: new Date(), checkpoint: checkpoint(3, 4) });
     assert.deepEqual((await readAll(db, { runId: 'r', source: 'crm', stream: 'contacts' })).map((r) => r.sourceKey), ['a', 'b', 'c']);
-    assert.equal((await migrator.migrateDown()).error, undefined);
+    assert.equal((await migrator.migrateTo('0009_staged_payload_text')).error, undefined);
     const reverted = await sql<{ run_id: string; source: string; source_key: string }>`select run_id, source, source_key from tributary.staged_record order by run_id, source, source_key`.execute(db);
     assert.deepEqual(reverted.rows.map((r) => `${r.run_id}.${r.source}.${r.source_key}`), ['r.billing.a', 'r.crm.a', 'r.crm.b', 'r.crm.c', 's.crm.a']);
   });
