@@ -53,11 +53,27 @@ export class HttpStatusError extends ConnectorError {
   }
 }
 
-/** The body was not what the stream expects (malformed JSON, an HTML error page, a wrong content type, no records array). */
+/**
+ * The body was not what the stream expects (malformed JSON, an HTML error page, a wrong content
+ * type, no records array). A body that is not JSON at all is `retryable` (a proxy's error page,
+ * a cut-off response: transport faults) and carries `bodyHash`, so a client seeing the very same
+ * invalid body again can tell a broken endpoint from a passing fault; a well-formed body of the
+ * wrong shape is not retryable.
+ */
 export class ResponseFormatError extends ConnectorError {
-  constructor(url: string, reason: string) {
-    super('RESPONSE_FORMAT', `unexpected response from ${url}: ${reason}`, { retryable: false });
+  /** A hash of the invalid body, when the body itself was the problem. */
+  readonly bodyHash: string | undefined;
+  /** What was wrong, without the URL. */
+  readonly reason: string;
+  /** The (redacted) URL of the response. */
+  readonly url: string;
+
+  constructor(url: string, reason: string, opts: { retryable?: boolean; bodyHash?: string } = {}) {
+    super('RESPONSE_FORMAT', `unexpected response from ${url}: ${reason}`, { retryable: opts.retryable ?? false });
     this.name = 'ResponseFormatError';
+    this.bodyHash = opts.bodyHash;
+    this.reason = reason;
+    this.url = url;
   }
 }
 

@@ -14,8 +14,15 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => v);
 /** A Kysely instance over a pg pool for `url` (reachable with `poolOf`). Call `destroy()` when done. */
 export function createDatabase(url: string, opts: { max?: number; applicationName?: string } = {}): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? 'tributary' });
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A client losing its connection (a server restart) emits 'error': while idle in the pool the
+  // pool's listener takes it, while checked out (between the statements of a merge's
+  // transaction, during a COPY) only a listener on the client does. Unhandled, either ends the
+  // process; handled, the next statement fails, the activity is retried, and pg-pool discards
+  // the broken client on release.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   registerPool(db, pool);
   return db;

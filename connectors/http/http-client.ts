@@ -1,6 +1,7 @@
 import got, { ReadError, RequestError, TimeoutError } from 'got';
 import { ConnectorError, HttpStatusError, ResponseFormatError, TruncatedBodyError } from '../connector-error.js';
 import type { SecretMasker } from '../../secrets/secret-masker.js';
+import { shortSha256 } from '../../core/short-hash.js';
 import { describeBody, excerpt } from './describe-body.js';
 import { type RedirectPolicy, redirectGuard } from './redirect-guard.js';
 import { redactUrl } from './redact-url.js';
@@ -95,13 +96,15 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
       if (Number.isFinite(declared) && declared > Buffer.byteLength(body)) {
         throw new TruncatedBodyError(shownUrl, `got ${Buffer.byteLength(body)} of ${declared} bytes`);
       }
+      // A gateway's error page or a cut-off body under a 2xx is a transport fault: retryable.
+      const invalid = (reason: string) => new ResponseFormatError(shownUrl, reason, { retryable: true, bodyHash: shortSha256(body) });
       if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body)) {
-        throw new ResponseFormatError(shownUrl, `got an HTML page instead of JSON (status ${response.statusCode}): ${mask(describeBody(body, 'text/html'))}`);
+        throw invalid(`got an HTML page instead of JSON (status ${response.statusCode}): ${mask(describeBody(body, 'text/html'))}`);
       }
       if (contentType && !/json/i.test(contentType)) {
-        throw new ResponseFormatError(shownUrl, `content type ${contentType} is not JSON: ${mask(excerpt(body))}`);
+        throw invalid(`content type ${contentType} is not JSON: ${mask(excerpt(body))}`);
       }
-      if (body.trim() === '') throw new ResponseFormatError(shownUrl, `empty body with status ${response.statusCode} (expected JSON)`);
+      if (body.trim() === '') throw invalid(`empty body with status ${response.statusCode} (expected JSON)`);
       try {
         const parsed = JSON.parse(body) as unknown;
         releaseBody(response);
@@ -111,7 +114,7 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
         if (/end of (JSON )?(data|input)|Unterminated/i.test((err as Error).message)) {
           throw new TruncatedBodyError(shownUrl, `the JSON body ends early (${body.length} bytes): …${mask(body.slice(-80))}`);
         }
-        throw new ResponseFormatError(shownUrl, `body is not valid JSON (${body.length} bytes, ${(err as Error).message}): ${mask(excerpt(body))}`);
+        throw invalid(`body is not valid JSON (${body.length} bytes, ${(err as Error).message}): ${mask(excerpt(body))}`);
       }
     },
   };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RateLimitConfig, RetryConfig } from '../../config/stream-limits.js';
-import { ConnectorError, RateLimitedError } from '../connector-error.js';
+import { ConnectorError, RateLimitedError, ResponseFormatError } from '../connector-error.js';
 import type { RateLimiter, WaitStats } from '../rate-limit/rate-limiter.js';
 import type { HttpClient } from './http-client.js';
 import { redactUrl } from './redact-url.js';
@@ -30,6 +30,7 @@ export function createSourceHttpClient(
   return {
     stats,
     async requestJson(request) {
+      let lastInvalidBody: string | undefined;
       for (let attempt = 0; ; attempt++) {
         const paused = limiter.pausedForMs();
         if (paused > policy.maxInlineWaitMs) throw new RateLimitedError(`requests to ${redactUrl(request.url)}`, paused);
@@ -39,10 +40,16 @@ export function createSourceHttpClient(
           if (pause !== undefined && pause > 0) limiter.pauseUntil(now() + pause);
           return response;
         } catch (err) {
+          // The very same invalid body twice in a row is a broken endpoint, not a passing fault.
+          if (err instanceof ResponseFormatError && err.bodyHash !== undefined) {
+            if (err.bodyHash === lastInvalidBody) throw new ResponseFormatError(err.url, `${err.reason} (the same body on two attempts in a row)`, { retryable: false });
+            lastInvalidBody = err.bodyHash;
+          }
           const decision = decideRetry(err, attempt, policy);
           const serverAsked = err instanceof ConnectorError && err.retryAfterMs !== undefined;
-          // A server's wait applies to every request of the source, not just this one.
-          if (decision.action !== 'fail' && serverAsked) limiter.pauseUntil(now() + decision.delayMs);
+          // A server's wait applies to every request of the source, not just this one, even
+          // when this request gives up here (Temporal then retries it after the same wait).
+          if (serverAsked) limiter.pauseUntil(now() + (err.retryAfterMs ?? 0));
           if (decision.action !== 'retry') throw err;
           stats.retries++;
           if (!serverAsked) {
