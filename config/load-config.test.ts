@@ -48,3 +48,45 @@ test('${VAR} and ${VAR:-default} are filled from the environment; a missing one 
   const missing = { ...raw, sources: { a: { ...raw.sources.a, baseUrl: '${NOPE}' } } };
   assert.throws(() => parseConfig(missing, 'x', {}), /sources\.a\.baseUrl: environment variable NOPE is not set/);
 });
+
+// Defect: six invalid JSONPaths validated with exit 0, then retried at run time for minutes.
+test('every JSONPath is checked at validation, with its config path', () => {
+  const bad = {
+    version: 1,
+    sources: {
+      api: { type: 'rest', baseUrl: 'http://x', streams: { s: { path: '/a', primaryKey: 'id', recordsPath: '$.data[', pagination: { type: 'cursor', cursorPath: '$..next' }, incremental: { cursorField: '$.updated at', cursorType: 'timestamp' } } } },
+      gql: { type: 'graphql', url: 'http://x/graphql', streams: { items: { query: '{ items { edges { node { id } } } }', connectionPath: 'data.items]', primaryKey: 'id' } } },
+    },
+    entities: {
+      customer: {
+        fields: { email: { type: 'string' } },
+        matchOn: ['email'],
+        sources: { 'api.s': { fields: { email: '$.e mail' }, updatedAt: '$.when(' } },
+      },
+      address: { parent: 'customer', childKey: ['email'], fields: { email: { type: 'string' } }, sources: { 'api.s': { each: '$.addresses[?]', fields: { email: '$parent.email' } } } },
+    },
+    pipelines: {},
+  };
+  const err = (() => {
+    try {
+      parseConfig(bad, 'bad.yaml', {});
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(err instanceof ConfigError, String(err));
+  const paths = err.problems.map((p) => p.path);
+  for (const path of [
+    'sources.api.streams.s.recordsPath',
+    'sources.api.streams.s.pagination.cursorPath',
+    'sources.api.streams.s.incremental.cursorField',
+    'sources.gql.streams.items.connectionPath',
+    'entities.customer.sources.api.s.fields.email',
+    'entities.customer.sources.api.s.updatedAt',
+    'entities.address.sources.api.s.each',
+  ]) {
+    assert.ok(paths.some((p) => p.startsWith(path)), `${path} in ${paths.join(', ')}`);
+  }
+  assert.ok(err.problems.every((p) => !p.path.includes('$parent')));
+  assert.match(err.problems.find((p) => p.path.endsWith('recordsPath'))!.message, /invalid JSONPath "\$\.data\["/);
+});

@@ -3,6 +3,7 @@ import { accessSchema } from './access-config.js';
 import { alertsSchema } from './alerts-config.js';
 import { type EntityConfig, entitySchema } from './entity-config.js';
 import { identifierSchema } from './identifier.js';
+import { checkJsonPaths } from './json-path-check.js';
 import { pipelineSchema } from './pipeline-config.js';
 import { retentionSchema } from './retention-config.js';
 import { sourceSchema } from './source-config.js';
@@ -39,6 +40,7 @@ export const tributaryConfigSchema = z
     alerts: alertsSchema.optional(),
   })
   .superRefine((config, ctx) => {
+    checkJsonPaths(config, ctx);
     const sourceNames = Object.keys(config.sources);
     for (const [sourceName, source] of Object.entries(config.sources)) {
       if (source.type !== 'rest') continue;

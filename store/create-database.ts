@@ -13,7 +13,8 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => v);
 
 /** A Kysely instance over a pg pool for `url` (reachable with `poolOf`). Call `destroy()` when done. */
 export function createDatabase(url: string, opts: { max?: number; applicationName?: string } = {}): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? 'tributary' });
+  // A connect that cannot finish (the server is restarting) fails after a while instead of hanging the caller.
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? 'tributary', connectionTimeoutMillis: 15_000 });
   // A client losing its connection (a server restart) emits 'error': while idle in the pool the
   // pool's listener takes it, while checked out (between the statements of a merge's
   // transaction, during a COPY) only a listener on the client does. Unhandled, either ends the

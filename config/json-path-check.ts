@@ -1,0 +1,80 @@
+import type { z } from 'zod';
+import { JsonPathSyntaxError, compileJsonPath } from '../core/json-path.js';
+import { type FieldMapping, PARENT_PATH } from './entity-config.js';
+import type { SourceConfig } from './source-config.js';
+
+type Path = Array<string | number>;
+
+/** The syntax error of a JSONPath as config uses it (`$parent...` read as a path into the parent record), or undefined. */
+export function jsonPathProblem(text: string): string | undefined {
+  try {
+    compileJsonPath(PARENT_PATH.test(text) ? `$${text.replace(PARENT_PATH, '')}` : text);
+    return undefined;
+  } catch (err) {
+    if (err instanceof JsonPathSyntaxError) return err.message;
+    throw err;
+  }
+}
+
+/**
+ * Checks every JSONPath of the config (record, key, cursor and pagination paths of each stream,
+ * session-auth paths, field, `updatedAt`, `each`, tombstone and match-key paths of each entity
+ * mapping) with the compiler the fetch and merge use, so `validate` reports a path the run would
+ * choke on, naming where it is.
+ */
+export function checkJsonPaths(
+  config: { sources: Record<string, SourceConfig>; entities: Record<string, { sources: Record<string, EntityMappingPaths>; matchOn: ReadonlyArray<string | { key: string; from: Record<string, FieldMapping> }> }> },
+  ctx: z.RefinementCtx,
+): void {
+  const check = (value: string | undefined, path: Path) => {
+    if (value === undefined) return;
+    const problem = jsonPathProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', path, message: `${problem} (supported: $, .name, ['name'], [n], [-n], [*])` });
+  };
+  const checkMapping = (m: FieldMapping | undefined, path: Path) => {
+    if (m === undefined) return;
+    if (typeof m === 'string') return check(m, path);
+    check(m.path, [...path, 'path']);
+    m.concat?.forEach((p, i) => check(p, [...path, 'concat', i]));
+  };
+  for (const [sourceName, source] of Object.entries(config.sources)) {
+    const at = (...p: Path) => ['sources', sourceName, ...p];
+    if (source.auth.type === 'session') {
+      check(source.auth.tokenPath, at('auth', 'tokenPath'));
+      check(source.auth.expiresInPath, at('auth', 'expiresInPath'));
+    }
+    for (const [streamName, stream] of Object.entries(source.streams)) {
+      const s = (...p: Path) => at('streams', streamName, ...p);
+      check(stream.recordsPath, s('recordsPath'));
+      check(stream.primaryKey, s('primaryKey'));
+      check(stream.incremental?.cursorField, s('incremental', 'cursorField'));
+      if ('connectionPath' in stream) check(stream.connectionPath, s('connectionPath'));
+      if ('pagination' in stream) {
+        const p = stream.pagination as Record<string, unknown>;
+        for (const key of ['totalPath', 'hasMorePath', 'totalPagesPath', 'cursorPath', 'nextUrlPath']) check(p[key] as string | undefined, s('pagination', key));
+      }
+      const parent = 'parent' in stream ? (stream.parent as { fields: Record<string, string> } | undefined) : undefined;
+      for (const [name, p] of Object.entries(parent?.fields ?? {})) check(p, s('parent', 'fields', name));
+    }
+  }
+  for (const [entityName, entity] of Object.entries(config.entities)) {
+    const at = (...p: Path) => ['entities', entityName, ...p];
+    for (const [ref, mapping] of Object.entries(entity.sources)) {
+      for (const [field, m] of Object.entries(mapping.fields)) checkMapping(m, at('sources', ref, 'fields', field));
+      checkMapping(mapping.updatedAt, at('sources', ref, 'updatedAt'));
+      check(mapping.deletedWhen?.path, at('sources', ref, 'deletedWhen', 'path'));
+      check(mapping.each, at('sources', ref, 'each'));
+    }
+    entity.matchOn.forEach((key, i) => {
+      if (typeof key !== 'string') for (const [ref, m] of Object.entries(key.from)) checkMapping(m, at('matchOn', i, 'from', ref));
+    });
+  }
+}
+
+/** The parts of an entity's source mapping that hold JSONPaths. */
+interface EntityMappingPaths {
+  readonly fields: Record<string, FieldMapping>;
+  readonly updatedAt?: FieldMapping | undefined;
+  readonly deletedWhen?: { readonly path: string } | undefined;
+  readonly each?: string | undefined;
+}
