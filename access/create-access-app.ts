@@ -7,7 +7,7 @@ import type { PageLimits } from './entity-params.js';
 import { entityRoutes } from './entity-routes.js';
 import { buildGraphqlSchema } from './graphql/build-schema.js';
 import { graphqlRoute } from './graphql/graphql-route.js';
-import { HttpError } from './http-error.js';
+import { HttpError, hasNul, inputErrorOf } from './http-error.js';
 import { openApiDocument } from './openapi-document.js';
 import { type SystemRouteOptions, systemRoutes } from './system-routes.js';
 import { type AuthVariables, resolveTokens, tokenAuth } from './token-auth.js';
@@ -39,6 +39,8 @@ export function createAccessApp(deps: AccessAppDeps): Hono<{ Variables: AuthVari
   const app = new Hono<{ Variables: AuthVariables }>();
 
   app.onError((err, c) => {
+    const input = inputErrorOf(err);
+    if (input) return c.json({ error: input.message }, input.status);
     if (err instanceof HttpError) {
       for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
       return c.json({ error: err.message }, err.status);
@@ -56,6 +58,12 @@ export function createAccessApp(deps: AccessAppDeps): Hono<{ Variables: AuthVari
     metrics?.apiRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
     metrics?.apiDuration.observe({ route, method: c.req.method }, (performance.now() - started) / 1000);
     log?.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started), caller: c.get('caller')?.name }, 'request');
+  });
+
+  // U+0000 fits no Postgres text value: refused before it reaches a filter, key or run id.
+  app.use('*', async (c, next) => {
+    if (/%00/i.test(c.req.url) || hasNul(c.req.url)) throw new HttpError(400, 'the request URL holds U+0000 (%00), which no value can contain');
+    await next();
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { QueryableColumn } from './entity-fields.js';
-import { HttpError } from './http-error.js';
+import { HttpError, hasNul } from './http-error.js';
 import { parseFieldValue } from './parse-value.js';
 
 /** Filter operators, PostgREST style: `?field=op.value`. */
@@ -84,11 +84,16 @@ function checked(f: EntityFilter): EntityFilter {
   if (column.type === 'json' && op !== 'eq' && op !== 'ne') throw new HttpError(400, `"${name}" is JSON: filter it with eq, ne or is`);
   if (column.type === 'boolean' && !['eq', 'ne', 'in'].includes(op)) throw new HttpError(400, `"${name}" is boolean: filter it with eq, ne, in or is`);
   if (op === 'in') {
+    if (value.startsWith('(') !== value.endsWith(')') || (value.startsWith('(') && value.length < 2)) throw new HttpError(400, `filter on "${name}": in takes a list in parentheses, e.g. in.(a,b)`);
     const items = splitList(value);
     if (items.length === 0 || items.length > 1000) throw new HttpError(400, `filter on "${name}": in takes 1 to 1000 values, e.g. in.(a,b)`);
     items.forEach((v) => parseFieldValue(column, v));
+  } else if (op === 'cs' && value === '') {
+    throw new HttpError(400, `filter on "${name}": cs takes a value, e.g. cs.vip`);
   } else if (op !== 'like' && op !== 'ilike') {
     parseFieldValue(column, value);
+  } else if (hasNul(value)) {
+    throw new HttpError(400, `filter on "${name}": the value holds U+0000, which no value can contain`);
   }
   return f;
 }

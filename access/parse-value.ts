@@ -1,4 +1,6 @@
-import { HttpError } from './http-error.js';
+import { HttpError, hasNul } from './http-error.js';
+
+const INT8_MAX = 9223372036854775807n;
 import type { QueryableColumn } from './entity-fields.js';
 
 /** What a value must look like for each field type, for 400 messages. */
@@ -19,11 +21,13 @@ const EXPECTED: Record<QueryableColumn['type'], string> = {
  */
 export function parseFieldValue(column: QueryableColumn, text: string, what = 'filter'): string | boolean | Date | null {
   const bad = () => new HttpError(400, `${what} on "${column.name}": "${truncate(text)}" is not ${EXPECTED[column.type]}`);
+  if (hasNul(text)) throw new HttpError(400, `${what} on "${column.name}": the value holds U+0000, which no value can contain`);
   switch (column.type) {
     case 'string':
       return text;
     case 'integer':
-      if (!/^-?\d{1,19}$/.test(text)) throw bad();
+      // Postgres bigint: 19 digits may still be out of range.
+      if (!/^-?\d{1,19}$/.test(text) || BigInt(text) > INT8_MAX || BigInt(text) < -INT8_MAX - 1n) throw bad();
       return text;
     case 'decimal':
       if (!/^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw bad();
@@ -34,11 +38,11 @@ export function parseFieldValue(column: QueryableColumn, text: string, what = 'f
       throw bad();
     case 'timestamp': {
       const d = new Date(text);
-      if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(d.getTime())) throw bad();
+      if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(d.getTime()) || !isCalendarDate(text.slice(0, 10))) throw bad();
       return d;
     }
     case 'date':
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text))) throw bad();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || !isCalendarDate(text)) throw bad();
       return text;
     case 'json':
       try {
@@ -46,6 +50,8 @@ export function parseFieldValue(column: QueryableColumn, text: string, what = 'f
       } catch {
         throw bad();
       }
+      // jsonb cannot hold the escaped form either.
+      if (/\\u0000/i.test(text)) throw new HttpError(400, `${what} on "${column.name}": the value holds \\u0000, which jsonb cannot contain`);
       return text;
   }
 }
@@ -53,6 +59,12 @@ export function parseFieldValue(column: QueryableColumn, text: string, what = 'f
 /** The expected-type phrase of a field type (for docs and messages). */
 export function expectedType(type: QueryableColumn['type']): string {
   return EXPECTED[type];
+}
+
+/** `YYYY-MM-DD` names a day that exists: 2026-02-31 rolls over in JavaScript and fails in Postgres. */
+function isCalendarDate(text: string): boolean {
+  const d = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(d) && new Date(d).toISOString().slice(0, 10) === text;
 }
 
 function truncate(text: string): string {

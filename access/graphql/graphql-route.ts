@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, execute, parse, specifiedRules, validate } from 'graphql';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
-import { HttpError } from '../http-error.js';
+import { HttpError, hasNul, inputErrorOf } from '../http-error.js';
 import type { AuthVariables } from '../token-auth.js';
 import { queryLimitsRule } from './query-limits.js';
 
@@ -23,6 +23,7 @@ export function graphqlRoute(schema: GraphQLSchema, db: Kysely<Database>, limits
     if (typeof body.query !== 'string' || body.query.trim() === '') throw new HttpError(400, 'send a GraphQL query: {"query": "{ ... }"}');
     if (body.query.length > MAX_QUERY_LENGTH) throw new HttpError(413, `query longer than ${MAX_QUERY_LENGTH} characters`);
     if (body.variables != null && (typeof body.variables !== 'object' || Array.isArray(body.variables))) throw new HttpError(400, 'variables must be a JSON object');
+    if (hasNul(body.query) || (body.variables != null && /\\u0000/.test(JSON.stringify(body.variables)))) throw new HttpError(400, 'the query or its variables hold U+0000, which no value can contain');
     let document: DocumentNode;
     try {
       document = parse(body.query, { maxTokens: 5000 });
@@ -71,5 +72,5 @@ export function graphqlRoute(schema: GraphQLSchema, db: Kysely<Database>, limits
 function safeMessage(e: GraphQLError): string {
   const original = e.originalError;
   if (!original || original instanceof HttpError || original instanceof GraphQLError) return e.message;
-  return 'internal error';
+  return inputErrorOf(original)?.message ?? 'internal error';
 }
