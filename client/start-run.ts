@@ -1,6 +1,6 @@
 import { type Client, type WorkflowHandle, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { type SearchAttributePair, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { RunSummary, StreamSummary } from '../activities/index.js';
+import type { EntityMergeSummary, RunSummary, StreamSummary } from '../activities/index.js';
 import { PIPELINE_KEY, SOURCES_KEY } from '../core/search-attributes.js';
 import { type PipelineProgress, progressQuery } from '../workflows/definitions.js';
 import type { RerunMergeInput, SyncPipelineInput } from '../workflows/index.js';
@@ -113,4 +113,9 @@ export function formatStreamOutcome(st: StreamSummary): string {
     ...(st.warnings ?? []).map((w) => `warning: ${w}`),
   ].filter(Boolean);
   return `  ${st.source}.${st.stream} ${st.records} rec/${st.pages} pg ${st.status}${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`;
+}
+
+/** One entity's line of a finished run's merge. */
+export function formatEntityOutcome(e: EntityMergeSummary): string {
+  return `  ${e.entity}: ${e.recordsRead} read (${e.recordsUnchanged ?? 0} unchanged since the last merge), rows: ${e.written} written, ${e.unchanged} unchanged, ${e.deleted} deleted; ${e.quarantined} quarantined`;
 }

@@ -62,6 +62,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
   const known = !m.quarantineOnly && (await hasContributions(m.trx, { entity: m.name, source, stream }));
   const counts = known ? await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId }) : { staged: await countStaged(m.trx, staged), unchanged: 0 };
   m.summary.recordsRead += counts.staged;
+  m.summary.recordsUnchanged += counts.unchanged;
   if (counts.unchanged === counts.staged) return;
   try {
     for await (const batch of readStagedChanges(m.trx, { ...staged, changedOnly: known, batchSize: m.batchSize })) {

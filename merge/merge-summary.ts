@@ -3,6 +3,8 @@ export interface EntityMergeSummary {
   readonly entity: string;
   /** Staged records read. */
   recordsRead: number;
+  /** Staged records already merged as they are (same payload, same mapping): skipped, their entities only marked seen. */
+  recordsUnchanged: number;
   /** Contributions new or changed since the last merge. */
   contributionsChanged: number;
   /** Contributions withdrawn: tombstones, deleted-records feeds, children no longer listed. */
@@ -23,7 +25,7 @@ export interface EntityMergeSummary {
 
 /** A summary with every count at zero. */
 export function emptySummary(entity: string): EntityMergeSummary {
-  return { entity, recordsRead: 0, contributionsChanged: 0, withdrawn: 0, quarantined: 0, quarantineReasons: {}, identityMerges: 0, written: 0, unchanged: 0, deleted: 0 };
+  return { entity, recordsRead: 0, recordsUnchanged: 0, contributionsChanged: 0, withdrawn: 0, quarantined: 0, quarantineReasons: {}, identityMerges: 0, written: 0, unchanged: 0, deleted: 0 };
 }
 
 /** Adds a quarantined record's categories to the summary. */

@@ -1,6 +1,6 @@
 import { getRun } from '../../store/run-store.js';
 import { connectTemporal, openDatabase } from '../connection.js';
-import { failureMessage, startRerun } from '../start-run.js';
+import { failureMessage, formatEntityOutcome, startRerun } from '../start-run.js';
 import type { RunSummary } from '../../activities/index.js';
 import { UsageError, commonOptions, parseCommandArgs } from './common-options.js';
 
@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       const summary = (await handle.result()) as RunSummary;
       if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status: 'succeeded', summary }));
-      else for (const e of summary.entities) console.log(`  ${e.entity}: ${e.recordsRead} read, ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined`);
+      else for (const e of summary.entities) console.log(formatEntityOutcome(e));
       return 0;
     } catch (err) {
       const error = failureMessage(err);

@@ -2,7 +2,7 @@ import { loadConfigFile } from '../../config/index.js';
 import { connectTemporal } from '../connection.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
 import { ExitCode } from '../output/exit-codes.js';
-import { failureMessage, followRun, formatProgress, formatStreamOutcome, runStatusOf, startPipelineRun } from '../start-run.js';
+import { failureMessage, followRun, formatEntityOutcome, formatProgress, formatStreamOutcome, runStatusOf, startPipelineRun } from '../start-run.js';
 import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
 
 /**
@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
         console.log(`run ${handle.workflowId} ${status}`);
         // The final counts per stream, whether or not a progress poll caught the run mid-fetch.
         for (const st of summary.streams) console.log(formatStreamOutcome(st));
-        for (const e of summary.entities) console.log(`  ${e.entity}: ${e.recordsRead} read, ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined, ${e.deleted} deleted`);
+        for (const e of summary.entities) console.log(formatEntityOutcome(e));
       }
       return status === 'degraded' ? ExitCode.degraded : ExitCode.ok;
     } catch (err) {

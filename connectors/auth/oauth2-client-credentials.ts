@@ -4,11 +4,12 @@ import type { HttpClient } from '../http/http-client.js';
 import type { SecretResolver } from '../../secrets/resolve-secret.js';
 import { basicAuthorization } from './basic-authorization.js';
 import type { Authenticator } from './authenticator.js';
-import type { CachedToken, TokenCache } from './token-cache.js';
+import { type CachedToken, type TokenCache, isFresh } from './token-cache.js';
 
 /**
  * OAuth2 client-credentials (RFC 6749 section 4.4). The token is cached per worker, refreshed
- * `refreshBeforeSeconds` before it expires, and dropped and fetched again after a 401.
+ * `refreshBeforeSeconds` before it expires (at half its lifetime when that is shorter), and
+ * dropped and fetched again after a 401.
  */
 export function createOAuth2ClientCredentialsAuthenticator(
   auth: OAuth2ClientCredentialsAuth,
@@ -50,13 +51,14 @@ export function createOAuth2ClientCredentialsAuthenticator(
     }
     deps.secrets.register(body.access_token);
     const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in ?? 3600);
-    return { accessToken: body.access_token, expiresAt: now() + (Number.isFinite(expiresIn) ? expiresIn : 3600) * 1000 };
+    const issuedAt = now();
+    return { accessToken: body.access_token, issuedAt, expiresAt: issuedAt + (Number.isFinite(expiresIn) ? expiresIn : 3600) * 1000 };
   }
 
   async function token(): Promise<CachedToken> {
     const k = await key();
     const cached = deps.tokens.get(k);
-    if (cached && cached.expiresAt - auth.refreshBeforeSeconds * 1000 > now()) return cached;
+    if (cached && isFresh(cached, auth.refreshBeforeSeconds * 1000, now())) return cached;
     return deps.tokens.dedupe(k, async () => {
       const fresh = await fetchToken();
       deps.tokens.set(k, fresh);

@@ -5,7 +5,7 @@ import type { SecretResolver } from '../../secrets/resolve-secret.js';
 import { basicAuthorization } from './basic-authorization.js';
 import type { Authenticator } from './authenticator.js';
 import type { RefreshTokenStore, StoredOAuthTokens } from './refresh-token-store.js';
-import type { TokenCache } from './token-cache.js';
+import { type TokenCache, isFresh } from './token-cache.js';
 
 /**
  * OAuth2 refresh-token grant with rotation. The access token is cached per worker and in the
@@ -19,7 +19,7 @@ export function createOAuth2RefreshTokenAuthenticator(
 ): Authenticator {
   const now = deps.now ?? Date.now;
   const cacheKey = `refresh_token|${deps.source}|${auth.tokenUrl}`;
-  const fresh = (t: { expiresAt: number | null }) => t.expiresAt === null || t.expiresAt - auth.refreshBeforeSeconds * 1000 > now();
+  const fresh = (t: { expiresAt: number | null; issuedAt?: number }) => isFresh(t, auth.refreshBeforeSeconds * 1000, now());
 
   async function exchange(current: StoredOAuthTokens): Promise<StoredOAuthTokens> {
     const clientId = await deps.secrets.resolve(auth.clientId);
@@ -57,6 +57,7 @@ export function createOAuth2RefreshTokenAuthenticator(
       // Providers that do not rotate keep the same refresh token valid.
       refreshToken: typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : current.refreshToken,
       accessToken: body.access_token,
+      issuedAt: now(),
       expiresAt: now() + (Number.isFinite(expiresIn) ? expiresIn : 3600) * 1000,
     };
   }
@@ -69,7 +70,7 @@ export function createOAuth2RefreshTokenAuthenticator(
       if (current.accessToken) deps.secrets.register(current.accessToken);
       return current.accessToken && current.accessToken !== stale && fresh(current) ? current : exchange(current);
     });
-    deps.tokens.set(cacheKey, { accessToken: next.accessToken!, expiresAt: next.expiresAt ?? Number.MAX_SAFE_INTEGER });
+    deps.tokens.set(cacheKey, { accessToken: next.accessToken!, expiresAt: next.expiresAt ?? Number.MAX_SAFE_INTEGER, ...(next.issuedAt === undefined ? {} : { issuedAt: next.issuedAt }) });
     return next.accessToken!;
   }
 

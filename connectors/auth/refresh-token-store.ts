@@ -4,6 +4,8 @@ export interface StoredOAuthTokens {
   readonly accessToken: string | null;
   /** Epoch milliseconds after which the access token must not be used. */
   readonly expiresAt: number | null;
+  /** Epoch milliseconds the access token was issued, when known in this process (not stored). */
+  readonly issuedAt?: number;
 }
 
 /**

@@ -3,6 +3,19 @@ export interface CachedToken {
   readonly accessToken: string;
   /** Epoch milliseconds after which the token must not be used. */
   readonly expiresAt: number;
+  /** Epoch milliseconds the token was issued, when known (for short-lived tokens, see `isFresh`). */
+  readonly issuedAt?: number;
+}
+
+/**
+ * Whether a token may still be used at `now`: it is renewed `refreshBeforeMs` before it expires,
+ * or at half its lifetime when that is shorter, so a token that lives no longer than the margin
+ * is not fetched again for every request. A token without an expiry is always fresh.
+ */
+export function isFresh(t: { readonly expiresAt: number | null; readonly issuedAt?: number | undefined }, refreshBeforeMs: number, now: number): boolean {
+  if (t.expiresAt === null) return true;
+  const lifetime = t.issuedAt === undefined ? Number.POSITIVE_INFINITY : t.expiresAt - t.issuedAt;
+  return t.expiresAt - Math.min(refreshBeforeMs, lifetime / 2) > now;
 }
 
 /**

@@ -62,6 +62,8 @@ test('an unchanged record is not mapped again, yet counts as read and its entity
   await f.stage('u2', 'crm.contacts', [{ id: 'c2', email: 'bob@x.io', name: 'Bobby', score: 2 }], new Date('2026-02-01T00:00:00Z'));
   const [s] = await f.merge(config, 'u2');
   assert.equal(s?.recordsRead, 2);
+  // Defect: a no-op rerun printed "unchanged 0"; the skipped records are counted.
+  assert.equal(s?.recordsUnchanged, 1);
   assert.equal(s?.contributionsChanged, 1);
   const names = (await liveRows()).map((r) => r.name).sort();
   assert.deepEqual(names, ['Ada', 'Bobby']);
