@@ -40,7 +40,9 @@ export function createFanOutReader(inner: StreamReader, parents: ParentRecords, 
         next = following ? { parent: following.position } : null;
       }
       // A total is per parent, so it cannot be checked against the stream's count.
-      return { records, next, url: page.url, ...(page.paginationType ? { paginationType: `${page.paginationType} per parent` } : {}), ...(page.warnings ? { warnings: page.warnings } : {}), ...(page.incomplete ? { incomplete: `parent ${parent.position}: ${page.incomplete}` } : {}) };
+      // Copied parent fields change the records: their text is then serialized, not sliced.
+      const texts = copies.length === 0 && page.texts ? { texts: page.texts } : {};
+      return { records, ...texts, next, url: page.url, ...(page.paginationType ? { paginationType: `${page.paginationType} per parent` } : {}), ...(page.warnings ? { warnings: page.warnings } : {}), ...(page.incomplete ? { incomplete: `parent ${parent.position}: ${page.incomplete}` } : {}) };
     },
   };
 }

@@ -2,8 +2,10 @@ import type { PaginationState } from './pagination/paginator.js';
 
 /** One fetched page of a stream. */
 export interface StreamPage {
-  /** The page's records, as the API returned them. */
+  /** The page's records, as the API returned them (numbers a double cannot hold as their exact digits). */
   readonly records: readonly unknown[];
+  /** Each record's JSON text exactly as the API sent it, when it could be sliced from the body (else it is serialized). */
+  readonly texts?: readonly string[];
   /** State of the next page, or null after the last. */
   readonly next: PaginationState | null;
   /** The total the API reported, when it did. */

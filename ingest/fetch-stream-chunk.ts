@@ -248,7 +248,8 @@ function pageRecords(page: StreamPage, seq: number, primaryKey: string, incremen
       }
       pageMax = maxCursor(pageMax, cursor, incremental.cursorType);
     }
-    const payloadJson = JSON.stringify(record);
+    // The record's text as the upstream sent it; serialized only where it could not be sliced.
+    const payloadJson = page.texts?.[index] ?? JSON.stringify(record);
     return { sourceKey, payloadJson, hash: shortSha256(payloadJson) };
   });
   return { records, pageMax };

@@ -1,3 +1,4 @@
+import { parseJsonExact } from '../core/exact-json.js';
 import type { Kysely } from 'kysely';
 import type { ParentRecords } from '../connectors/fan-out-reader.js';
 import type { Database } from '../store/database-schema.js';
@@ -18,11 +19,11 @@ export function stagedParentRecords(db: Kysely<Database>, parent: StreamRunKey):
   return {
     async at(position) {
       const row = await base().where('id', '=', position).executeTakeFirst();
-      return row ? { position: String(row.id), record: JSON.parse(row.payload) as unknown } : undefined;
+      return row ? { position: String(row.id), record: parseJsonExact(row.payload) } : undefined;
     },
     async after(position) {
       const row = await base().where('id', '>', position).orderBy('id').limit(1).executeTakeFirst();
-      return row ? { position: String(row.id), record: JSON.parse(row.payload) as unknown } : undefined;
+      return row ? { position: String(row.id), record: parseJsonExact(row.payload) } : undefined;
     },
   };
 }

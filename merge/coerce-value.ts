@@ -31,7 +31,10 @@ function coerceScalar(v: unknown, type: EntityFieldConfig['type']): Coerced {
       return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? { ok: true, value: String(v) } : bad(v, 'a string');
     case 'integer': {
       const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
-      return typeof n === 'number' && Number.isSafeInteger(n) ? { ok: true, value: n } : bad(v, 'an integer');
+      if (typeof n === 'number' && Number.isSafeInteger(n)) return { ok: true, value: n };
+      // Beyond 2^53 (an id parsed exactly, as its digits) it stays text, so no digit is lost on the way to bigint.
+      if (typeof v === 'string' && /^-?\d+$/.test(v.trim()) && fitsInt8(BigInt(v.trim()))) return { ok: true, value: BigInt(v.trim()).toString() };
+      return bad(v, 'an integer');
     }
     case 'decimal': {
       const s = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v.trim() : '';
@@ -54,6 +57,10 @@ function coerceScalar(v: unknown, type: EntityFieldConfig['type']): Coerced {
     case 'json':
       return containsNul(v) ? { ok: false, reason: NUL_REASON } : { ok: true, value: v };
   }
+}
+
+function fitsInt8(n: bigint): boolean {
+  return n <= 9223372036854775807n && n >= -9223372036854775808n;
 }
 
 function bad(v: unknown, expected: string): Coerced {

@@ -1,3 +1,4 @@
+import { parseJsonExact } from '../core/exact-json.js';
 import { sql } from 'kysely';
 import { compileJsonPath } from '../core/json-path.js';
 import { contentHash } from '../core/stable-json.js';
@@ -49,7 +50,7 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
     const bad: QuarantineRow[] = [];
     const replaced: string[] = [];
     for (const record of batch) {
-      const payload = JSON.parse(record.payloadJson) as unknown;
+      const payload = parseJsonExact(record.payloadJson);
       const p = parents.get(record.sourceKey);
       if (!p) {
         bad.push({ source_key: record.sourceKey, reason: `parent: the ${parent} record was not merged (see its quarantine)`, reasons: ['parent: not merged'], payload });

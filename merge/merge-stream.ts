@@ -1,3 +1,4 @@
+import { parseJsonExact } from '../core/exact-json.js';
 import { NUL_REASON } from '../core/nul-character.js';
 import { contentHash } from '../core/stable-json.js';
 import { type ContributionRow, insertContributions, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
@@ -71,7 +72,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
       const tombstones: string[] = [];
       let seenAt = new Date(0);
       for (const record of batch) {
-        const payload = JSON.parse(record.payloadJson) as unknown;
+        const payload = parseJsonExact(record.payloadJson);
         if (isTombstone(payload)) {
           tombstones.push(record.sourceKey);
           if (record.fetchedAt > seenAt) seenAt = record.fetchedAt;

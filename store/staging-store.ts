@@ -1,3 +1,4 @@
+import { parseJsonExact } from '../core/exact-json.js';
 import { type Kysely, sql } from 'kysely';
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';
 import { poolOf } from './database-pool.js';
@@ -115,7 +116,7 @@ export async function* readStagedRecords(db: Kysely<Database>, key: StreamRunKey
       .limit(batchSize)
       .execute();
     if (rows.length === 0) return;
-    yield rows.map((r) => ({ id: String(r.id), sourceKey: r.source_key, payload: JSON.parse(r.payload) as unknown, hash: r.hash, fetchedAt: r.fetched_at }));
+    yield rows.map((r) => ({ id: String(r.id), sourceKey: r.source_key, payload: parseJsonExact(r.payload), hash: r.hash, fetchedAt: r.fetched_at }));
     after = String(rows[rows.length - 1]!.id);
   }
 }

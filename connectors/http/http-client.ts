@@ -1,6 +1,7 @@
 import got, { ReadError, RequestError, TimeoutError } from 'got';
 import { ConnectorError, HttpStatusError, ResponseFormatError, TruncatedBodyError } from '../connector-error.js';
 import type { SecretMasker } from '../../secrets/secret-masker.js';
+import { parseJsonExact } from '../../core/exact-json.js';
 import { shortSha256 } from '../../core/short-hash.js';
 import { describeBody, excerpt } from './describe-body.js';
 import { type RedirectPolicy, redirectGuard } from './redirect-guard.js';
@@ -28,7 +29,10 @@ export interface JsonResponse {
   /** The final URL (after query parameters). */
   readonly url: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body parsed without losing a digit (see `parseJsonExact`). */
   readonly body: unknown;
+  /** The body's text exactly as received, for slicing each record's raw JSON out of it. */
+  readonly text: string;
 }
 
 /** Sends requests and returns parsed JSON, or throws a typed `ConnectorError`. */
@@ -106,9 +110,9 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
       }
       if (body.trim() === '') throw invalid(`empty body with status ${response.statusCode} (expected JSON)`);
       try {
-        const parsed = JSON.parse(body) as unknown;
+        const parsed = parseJsonExact(body);
         releaseBody(response);
-        return { status: response.statusCode, url: response.url, headers: response.headers, body: parsed };
+        return { status: response.statusCode, url: response.url, headers: response.headers, body: parsed, text: body };
       } catch (err) {
         // JSON that stops mid-value is a cut-off body (worth retrying); anything else is malformed.
         if (/end of (JSON )?(data|input)|Unterminated/i.test((err as Error).message)) {

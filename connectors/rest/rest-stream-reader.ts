@@ -5,7 +5,8 @@ import type { HttpClient, HttpRequest, JsonResponse } from '../http/http-client.
 import { redactUrl } from '../http/redact-url.js';
 import { createPaginator } from '../pagination/create-paginator.js';
 import { type TemplateContext, renderJson, renderPath, renderRecord } from '../request/template.js';
-import { selectRecords } from '../select-records.js';
+import { selectRecords } from '../json/select-records.js';
+import { sliceRecords } from '../json/slice-records.js';
 import type { StreamReader } from '../stream-reader.js';
 
 /**
@@ -68,10 +69,13 @@ export function createRestStreamReader(
         else throw err;
       }
       const shown = redactUrl(response.url);
-      const records = selectRecords(response.body, stream.recordsPath, shown);
+      const { records, path } = selectRecords(response.body, stream.recordsPath, shown);
+      // The raw text of each record; where it cannot be sliced (a wildcard path), records are serialized instead.
+      const texts = sliceRecords(response.text, path);
       const step = paginator.next(state, { body: response.body, headers: response.headers, url: response.url, recordCount: records.length });
       return {
         records,
+        ...(texts && texts.length === records.length ? { texts } : {}),
         next: step.next,
         url: shown,
         ...(step.reportedTotal === undefined ? {} : { reportedTotal: step.reportedTotal }),

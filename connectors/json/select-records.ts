@@ -1,29 +1,35 @@
-import { compileJsonPath } from '../core/json-path.js';
-import { ResponseFormatError } from './connector-error.js';
+import { compileJsonPath } from '../../core/json-path.js';
+import { ResponseFormatError } from '../connector-error.js';
 
 const conventionalNames = ['data', 'items', 'results', 'records', 'rows', 'entries', 'values', 'nodes'];
+
+/** The records of a body and the JSONPath they were found at (for slicing their text out of the body). */
+export interface SelectedRecords {
+  readonly records: unknown[];
+  /** The path of the array (or single object) the records are, e.g. `$` or `$.items`. */
+  readonly path: string;
+}
 
 /**
  * The records of a response body. With a path, the array (or single object) there. Without one:
  * the body if it is an array, else its only array field, else a conventionally named one.
  * Anything else is an error that lists the body's keys, never a silent empty page.
  */
-export function selectRecords(body: unknown, path: string | undefined, url: string): unknown[] {
+export function selectRecords(body: unknown, path: string | undefined, url: string): SelectedRecords {
   if (path) {
     const compiled = compileJsonPath(path);
     const found = compiled.multi ? compiled.all(body) : compiled.first(body);
-    if (Array.isArray(found)) return found;
+    if (Array.isArray(found)) return { records: found, path };
     if (found === undefined || found === null) {
       throw new ResponseFormatError(url, `no records at ${path}; top-level keys: ${keysOf(body)}`);
     }
-    return [found];
+    return { records: [found], path };
   }
-  if (Array.isArray(body)) return body;
+  if (Array.isArray(body)) return { records: body, path: '$' };
   if (body && typeof body === 'object') {
     const arrays = Object.entries(body).filter(([, v]) => Array.isArray(v));
-    if (arrays.length === 1) return arrays[0]![1] as unknown[];
-    const named = arrays.find(([k]) => conventionalNames.includes(k));
-    if (named) return named[1] as unknown[];
+    const chosen = arrays.length === 1 ? arrays[0] : arrays.find(([k]) => conventionalNames.includes(k));
+    if (chosen) return { records: chosen[1] as unknown[], path: `$[${JSON.stringify(chosen[0]).replace(/^"|"$/g, "'")}]` };
   }
   throw new ResponseFormatError(url, `cannot tell where the records are; set recordsPath (top-level keys: ${keysOf(body)})`);
 }

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { parseJsonExact } from '../../core/exact-json.js';
+import { sliceRecords } from './slice-records.js';
+
+test('slices each record as sent: whitespace, escapes, number forms and ids above 2^53 kept', () => {
+  const body = '{ "meta": {"n": 2}, "data" : [ {"id": 1780000018563990152, "name": "caf\\u00e9 \\"x\\""} ,{"id":2,"v":1.0} ], "data2": [] }';
+  assert.deepEqual(sliceRecords(body, '$.data'), ['{"id": 1780000018563990152, "name": "caf\\u00e9 \\"x\\""}', '{"id":2,"v":1.0}']);
+  assert.deepEqual(sliceRecords(body, "$['data2']"), []);
+  assert.deepEqual(sliceRecords(body, '$.meta'), ['{"n": 2}']);
+  assert.deepEqual(sliceRecords(' [1, "a]", {"b": [2]}] ', '$'), ['1', '"a]"', '{"b": [2]}']);
+  assert.deepEqual(sliceRecords('{"a":[{"x":[1]},{"x":[2,3]}]}', '$.a[-1].x'), ['2', '3']);
+  assert.deepEqual(sliceRecords('{"d":[1],"d":[2]}', '$.d'), ['2'], 'the last duplicate key, as JSON.parse');
+  assert.equal(sliceRecords('{"a":[1]}', '$.a[*]'), undefined);
+  assert.equal(sliceRecords('{"a":[1]}', '$.b'), undefined);
+});
+
+test('sliced records parse to what JSON.parse of the page gives (property)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 8 }), fc.constantFrom(0, 2), (records, indent) => {
+      const body = JSON.stringify({ total: records.length, items: records }, null, indent);
+      const texts = sliceRecords(body, '$.items');
+      assert.ok(texts);
+      assert.deepEqual(texts.map((t) => JSON.parse(t)), JSON.parse(body).items);
+    }),
+  );
+});
+
+test('exact parsing keeps every digit of numbers a double cannot hold', () => {
+  const parsed = parseJsonExact('{"id":1780000018563990152,"other":1780000018563990153,"small":12,"f":0.5,"d":1.23456789012345678901}') as Record<string, unknown>;
+  assert.deepEqual(parsed, { id: '1780000018563990152', other: '1780000018563990153', small: 12, f: 0.5, d: '1.23456789012345678901' });
+  assert.deepEqual(parseJsonExact('{"a":[1,2]}'), { a: [1, 2] });
+  assert.throws(() => parseJsonExact('{"a":'), SyntaxError);
+  assert.throws(() => parseJsonExact('{"a":12345678901234567890'), SyntaxError);
+});
