@@ -117,5 +117,5 @@ export function formatStreamOutcome(st: StreamSummary): string {
 
 /** One entity's line of a finished run's merge. */
 export function formatEntityOutcome(e: EntityMergeSummary): string {
-  return `  ${e.entity}: ${e.recordsRead} read (${e.recordsUnchanged ?? 0} unchanged since the last merge), rows: ${e.written} written, ${e.unchanged} unchanged, ${e.deleted} deleted; ${e.quarantined} quarantined`;
+  return `  ${e.entity}: ${e.recordsRead} read, ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined, ${e.deleted} deleted; ${e.recordsUnchanged ?? 0} records unchanged since the last merge`;
 }
