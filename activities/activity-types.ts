@@ -1,5 +1,5 @@
 import type { EntityMergeSummary } from '../merge/merge-run.js';
-import type { FetchProgress } from '../ingest/fetch-stream-chunk.js';
+import type { FetchProgress } from '../ingest/fetch-pages.js';
 
 /** One stream of one source, as named in config. */
 export interface StreamRef {

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { StreamIncompleteError } from '../ingest/fetch-errors.js';
-import { fetchStream } from '../ingest/fetch-stream.js';
+import { fetchChunk } from '../ingest/fetch-chunk.js';
 import { readCheckpoint } from '../store/staging-store.js';
 import type { FetchChunkInput, FetchProgress } from './activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -26,7 +26,7 @@ export function fetchStreamChunkActivity(deps: ActivityDeps) {
       last = { pages: p.pages, records: p.records };
     };
     const log = deps.log?.child({ ...meta, pipeline: labels.pipeline });
-    const result = await fetchStream(deps, input, {
+    const result = await fetchChunk(deps, input, {
       onPage: (progress) => {
         count(progress);
         ctx.heartbeat(progress);

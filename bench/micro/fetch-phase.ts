@@ -2,7 +2,7 @@
  * Micro-benchmark of the fetch phase without Temporal: the bench's three streams (two REST, one
  * GraphQL) fetched in parallel from the bench's upstream server (its own process) and staged,
  * in chunks of the `syncStream` workflow's size, by the same code the fetch activity runs
- * (`fetchStream`). Runs the load twice (a first run and a rerun over the same data, as the
+ * (`fetchChunk`). Runs the load twice (a first run and a rerun over the same data, as the
  * bench's unchanged rerun does) and prints, per record, the wall time and the CPU time of this
  * process (the worker's share), of the Postgres backends and of the upstream server. Its
  * database (`tributary_micro_fetch`) is made fresh for the run and dropped at the end.
@@ -23,7 +23,7 @@ import { createHttpClient } from '../../connectors/http/http-client.js';
 import { createRateLimiterRegistry } from '../../connectors/rate-limit/rate-limiter.js';
 import { createSecretResolver } from '../../secrets/resolve-secret.js';
 import { createSecretMasker } from '../../secrets/secret-masker.js';
-import { fetchStream } from '../../ingest/fetch-stream.js';
+import { fetchChunk } from '../../ingest/fetch-chunk.js';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { createPgRefreshTokenStore } from '../../store/oauth-token-store.js';
@@ -66,7 +66,7 @@ async function run(): Promise<void> {
       const counts = await Promise.all(
         streams.map(async (s) => {
           for (;;) {
-            const progress = await fetchStream(deps, { runId, ...s, maxPages: PAGES_PER_CHUNK });
+            const progress = await fetchChunk(deps, { runId, ...s, maxPages: PAGES_PER_CHUNK });
             if (progress.done) return progress.records;
           }
         }),

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { STAGE_GROUP_RECORDS } from '../../ingest/fetch-stream-chunk.js';
+import { STAGE_GROUP_RECORDS } from '../../ingest/fetch-pages.js';
 import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
 import { type StagedPage, type StagedRecordInput, readStagedRecords, stagePages } from '../../store/staging-store.js';
 import { dropDatabase, recreateDatabase } from '../measure/pg-stats.js';

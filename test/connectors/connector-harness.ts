@@ -6,8 +6,8 @@ import { createHttpClient } from '../../connectors/http/http-client.js';
 import { createRateLimiterRegistry } from '../../connectors/rate-limit/rate-limiter.js';
 import { createSecretResolver } from '../../secrets/resolve-secret.js';
 import { type SecretMasker, createSecretMasker } from '../../secrets/secret-masker.js';
-import { type FetchDeps, fetchStream } from '../../ingest/fetch-stream.js';
-import type { FetchProgress } from '../../ingest/fetch-stream-chunk.js';
+import { type FetchDeps, fetchChunk } from '../../ingest/fetch-chunk.js';
+import type { FetchProgress } from '../../ingest/fetch-pages.js';
 import { createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
@@ -50,7 +50,7 @@ export async function startConnectorHarness(): Promise<ConnectorHarness> {
     },
     async fetchAll(deps, runId, source, stream, pagesPerChunk = 2) {
       for (;;) {
-        const progress = await fetchStream(deps, { runId, source, stream, maxPages: pagesPerChunk });
+        const progress = await fetchChunk(deps, { runId, source, stream, maxPages: pagesPerChunk });
         if (progress.done) return progress;
       }
     },

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { ConnectorError } from '../../connectors/connector-error.js';
-import type { FetchDeps } from '../../ingest/fetch-stream.js';
-import { fetchStream } from '../../ingest/fetch-stream.js';
-import type { FetchProgress } from '../../ingest/fetch-stream-chunk.js';
+import type { FetchDeps } from '../../ingest/fetch-chunk.js';
+import { fetchChunk } from '../../ingest/fetch-chunk.js';
+import type { FetchProgress } from '../../ingest/fetch-pages.js';
 import { stagedStreamId } from '../../store/staged-stream.js';
 import { type ConnectorHarness, startConnectorHarness } from './connector-harness.js';
 import { type Fault, startFaultServer } from './servers/fault-server.js';
@@ -27,7 +27,7 @@ const retrying = { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, timeo
 async function fetchLikeTemporal(deps: FetchDeps, runId: string, stream = 'items'): Promise<FetchProgress> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const progress = await fetchStream(deps, { runId, source: 'api', stream, maxPages: 3 });
+      const progress = await fetchChunk(deps, { runId, source: 'api', stream, maxPages: 3 });
       if (progress.done) return progress;
       attempt = -1;
     } catch (err) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ConnectorError } from '../../connectors/connector-error.js';
-import { fetchStream } from '../../ingest/fetch-stream.js';
+import { fetchChunk } from '../../ingest/fetch-chunk.js';
 import { type ConnectorHarness, startConnectorHarness } from './connector-harness.js';
 import { startGraphqlServer } from './servers/graphql-server.js';
 
@@ -34,7 +34,7 @@ test('an invalid query is refused before any page, with the exact validation err
   const bad = 'query($first: Int!, $after: String) { items(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id nmae } } } }';
   const deps = h.deps(source({ items: { query: bad, connectionPath: '$.data.items', primaryKey: 'id' } }));
   const before = api.state.queries;
-  await assert.rejects(fetchStream(deps, { runId: 'g-invalid', source: 'gql', stream: 'items', maxPages: 1 }), (e: unknown) => {
+  await assert.rejects(fetchChunk(deps, { runId: 'g-invalid', source: 'gql', stream: 'items', maxPages: 1 }), (e: unknown) => {
     assert.ok(e instanceof ConnectorError && e.code === 'GRAPHQL_VALIDATION' && !e.retryable);
     assert.match(e.message, /Cannot query field "nmae" on type "Item"\. Did you mean "name"\? \(line 1, column \d+\)/);
     return true;
@@ -46,7 +46,7 @@ test('errors in a 200 response fail the page unless allowPartialData, which keep
   api.state.failingIds.add(3);
   const query = 'query($first: Int!, $after: String) { items(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id secret } } } }';
   const strict = h.deps(source({ items: { query, connectionPath: '$.data.items', pageSize: 10, primaryKey: 'id' } }));
-  await assert.rejects(fetchStream(strict, { runId: 'g-partial-1', source: 'gql', stream: 'items', maxPages: 5 }), (e: unknown) => e instanceof ConnectorError && e.code === 'GRAPHQL_ERRORS' && /secret of 3 unavailable \(at items\.edges\.2\.node\.secret\)/.test(e.message));
+  await assert.rejects(fetchChunk(strict, { runId: 'g-partial-1', source: 'gql', stream: 'items', maxPages: 5 }), (e: unknown) => e instanceof ConnectorError && e.code === 'GRAPHQL_ERRORS' && /secret of 3 unavailable \(at items\.edges\.2\.node\.secret\)/.test(e.message));
   const lenient = h.deps(source({ items: { query, connectionPath: '$.data.items', pageSize: 10, primaryKey: 'id', allowPartialData: true } }));
   const progress = await h.fetchAll(lenient, 'g-partial-2', 'gql', 'items', 10);
   assert.ok(progress.warnings?.some((w) => /partial data.*secret of 3 unavailable/.test(w)));
@@ -82,7 +82,7 @@ test('cost throttling: a THROTTLED response waits for the restore rate; GitHub r
 test('a static query-cost budget refuses a query that would cost too much', async () => {
   const query = 'query($first: Int!, $after: String) { items(first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id lines(first: 100) { nodes { sku } } } } } }';
   const deps = h.deps(source({ items: { query, connectionPath: '$.data.items', pageSize: 50, primaryKey: 'id', maxQueryCost: 1000 } }));
-  await assert.rejects(fetchStream(deps, { runId: 'g-cost', source: 'gql', stream: 'items', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'GRAPHQL_COST' && /estimated at 5050 points, over maxQueryCost 1000/.test(e.message));
+  await assert.rejects(fetchChunk(deps, { runId: 'g-cost', source: 'gql', stream: 'items', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'GRAPHQL_COST' && /estimated at 5050 points, over maxQueryCost 1000/.test(e.message));
 });
 
 test('a per-run cost budget adds up the reported costs across chunks and fails before going over it', async () => {

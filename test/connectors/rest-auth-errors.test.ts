@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ConnectorError } from '../../connectors/connector-error.js';
-import { fetchStream } from '../../ingest/fetch-stream.js';
+import { fetchChunk } from '../../ingest/fetch-chunk.js';
 import { type ConnectorHarness, startConnectorHarness } from './connector-harness.js';
 import { type SchemeServer, creds, startSchemeServer } from './servers/scheme-server.js';
 
@@ -49,7 +49,7 @@ for (const [name, auth, path] of schemes) {
 test('a wrong credential fails fast: AUTH_FAILED, not retryable, URL shown without the key', async () => {
   const bad = { ...env, API_KEY: 'wrong-key-123' };
   const deps = h.deps(source({ type: 'api_key', in: 'query', name: 'api_key', value: 'env:API_KEY' }, '/auth/apikey-query'), bad);
-  await assert.rejects(fetchStream(deps, { runId: 'run-bad', source: 'api', stream: 'items', maxPages: 5 }), (e: unknown) => {
+  await assert.rejects(fetchChunk(deps, { runId: 'run-bad', source: 'api', stream: 'items', maxPages: 5 }), (e: unknown) => {
     assert.ok(e instanceof ConnectorError);
     assert.equal(e.code, 'AUTH_FAILED');
     assert.equal(e.retryable, false);
@@ -61,7 +61,7 @@ test('a wrong credential fails fast: AUTH_FAILED, not retryable, URL shown witho
 
 test('a secret echoed back by the server in an error body is masked', async () => {
   const deps = h.deps({ api: { type: 'rest', baseUrl: api.url, auth: { type: 'api_key', name: 'X-API-Key', value: 'env:API_KEY' }, streams: { items: stream('/echo-key') } } }, env);
-  await assert.rejects(fetchStream(deps, { runId: 'run-echo', source: 'api', stream: 'items', maxPages: 1 }), (e: unknown) => {
+  await assert.rejects(fetchChunk(deps, { runId: 'run-echo', source: 'api', stream: 'items', maxPages: 1 }), (e: unknown) => {
     const shown = deps.masker.mask((e as Error).message);
     assert.match(shown, /HTTP 400 .*invalid key \*\*\*/);
     assert.ok(!shown.includes(creds.apiKey));
@@ -72,7 +72,7 @@ test('a secret echoed back by the server in an error body is masked', async () =
 test('OAuth2 client credentials: an expired token gets a 401, one refresh and a retry', async () => {
   api.state.tokenTtlSeconds = 3600;
   const deps = h.deps(source({ type: 'oauth2_client_credentials', tokenUrl: `${api.url}/oauth/token`, clientId: creds.clientId, clientSecret: 'env:CLIENT_SECRET', refreshBeforeSeconds: 0 }, '/auth/oauth'), env);
-  await fetchStream(deps, { runId: 'run-expiry', source: 'api', stream: 'items', maxPages: 1 });
+  await fetchChunk(deps, { runId: 'run-expiry', source: 'api', stream: 'items', maxPages: 1 });
   const issued = api.state.tokensIssued;
   api.state.validAccess.clear(); // the server revokes every token early
   const progress = await h.fetchAll(deps, 'run-expiry', 'api', 'items');
@@ -82,7 +82,7 @@ test('OAuth2 client credentials: an expired token gets a 401, one refresh and a 
 
 test('session login: a 401 logs in again once and the page is retried', async () => {
   const deps = h.deps(source({ type: 'session', login: { url: '/login', body: { user: creds.loginUser, password: 'env:LOGIN_PASSWORD' } }, tokenPath: '$.session.token', name: 'X-Session', prefix: '' }, '/auth/session'), env);
-  await fetchStream(deps, { runId: 'run-relogin', source: 'api', stream: 'items', maxPages: 1 });
+  await fetchChunk(deps, { runId: 'run-relogin', source: 'api', stream: 'items', maxPages: 1 });
   const logins = api.state.logins;
   api.state.sessions.clear();
   await h.fetchAll(deps, 'run-relogin', 'api', 'items');
@@ -99,7 +99,7 @@ test('OAuth2 refresh-token rotation: two workers fetching at once never reuse a 
   assert.equal(api.state.refreshReused, 0, 'no spent refresh token was sent');
   // Expire everything: each worker gets a 401 and rotates again, still without reuse.
   api.state.validAccess.clear();
-  await Promise.all(workers.map((deps, i) => fetchStream(deps, { runId: 'run-rotate-2', source: 'api', stream: ['a', 'b', 'c'][i]!, maxPages: 1 })));
+  await Promise.all(workers.map((deps, i) => fetchChunk(deps, { runId: 'run-rotate-2', source: 'api', stream: ['a', 'b', 'c'][i]!, maxPages: 1 })));
   assert.equal(api.state.refreshReused, 0);
   const row = await h.db.selectFrom('tributary.oauth_token').select('refresh_token').where('source', '=', 'api').executeTakeFirstOrThrow();
   assert.equal(row.refresh_token, api.state.currentRefresh, 'the current refresh token is persisted');
@@ -117,7 +117,7 @@ test('a Retry-After longer than maxInlineWaitMs fails the attempt retryably with
   api.state.rateLimitNext = 1;
   api.state.retryAfterSeconds = 120;
   const deps = h.deps({ api: { type: 'rest', baseUrl: api.url, rateLimit: { maxInlineWaitMs: 1000 }, streams: { items: stream('/limited/page') } } }, env);
-  await assert.rejects(fetchStream(deps, { runId: 'run-429-long', source: 'api', stream: 'items', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.retryable && e.retryAfterMs === 120_000);
+  await assert.rejects(fetchChunk(deps, { runId: 'run-429-long', source: 'api', stream: 'items', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.retryable && e.retryAfterMs === 120_000);
   api.state.rateLimitNext = 0;
 });
 
@@ -128,7 +128,7 @@ test('a 5xx burst is ridden out by jittered retries; a longer outage fails retry
   assert.equal(progress.records, api.items.length);
   assert.equal(progress.retries, 2);
   api.state.failNext = 5;
-  await assert.rejects(fetchStream(h.deps(sources(1), env), { runId: 'run-outage', source: 'api', stream: 'items', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'HTTP_STATUS' && e.retryable && /HTTP 503/.test(e.message));
+  await assert.rejects(fetchChunk(h.deps(sources(1), env), { runId: 'run-outage', source: 'api', stream: 'items', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'HTTP_STATUS' && e.retryable && /HTTP 503/.test(e.message));
   api.state.failNext = 0;
 });
 
@@ -139,7 +139,7 @@ test('a truncated body is a retryable error, and the retry stages the page once'
   // Twice: got retries a cut connection once by itself.
   api.state.truncateNext = 2;
   const deps = h.deps({ api: { type: 'rest', baseUrl: api.url, retry: { attempts: 0 }, streams: { items: stream('/truncated/page') } } }, env);
-  await assert.rejects(fetchStream(deps, { runId: 'run-trunc', source: 'api', stream: 'items', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'HTTP_TRUNCATED' && e.retryable);
+  await assert.rejects(fetchChunk(deps, { runId: 'run-trunc', source: 'api', stream: 'items', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'HTTP_TRUNCATED' && e.retryable);
   const resumed = await h.fetchAll(deps, 'run-trunc', 'api', 'items');
   assert.equal(resumed.records, api.items.length);
   assert.equal((await h.staged('run-trunc', 'api', 'items')).length, api.items.length);
@@ -147,8 +147,8 @@ test('a truncated body is a retryable error, and the retry stages the page once'
 
 test('an HTML page and malformed JSON get clear, non-retryable errors, never an empty page', async () => {
   const deps = h.deps({ api: { type: 'rest', baseUrl: api.url, streams: { html: { path: '/html', primaryKey: 'id' }, bad: { path: '/bad-json', primaryKey: 'id' } } } }, env);
-  await assert.rejects(fetchStream(deps, { runId: 'run-html', source: 'api', stream: 'html', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'RESPONSE_FORMAT' && !e.retryable && /HTML page .*"Maintenance"/.test(e.message));
-  await assert.rejects(fetchStream(deps, { runId: 'run-html', source: 'api', stream: 'bad', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'RESPONSE_FORMAT' && /not valid JSON/.test(e.message));
+  await assert.rejects(fetchChunk(deps, { runId: 'run-html', source: 'api', stream: 'html', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'RESPONSE_FORMAT' && !e.retryable && /HTML page .*"Maintenance"/.test(e.message));
+  await assert.rejects(fetchChunk(deps, { runId: 'run-html', source: 'api', stream: 'bad', maxPages: 1 }), (e: unknown) => e instanceof ConnectorError && e.code === 'RESPONSE_FORMAT' && /not valid JSON/.test(e.message));
 });
 
 test('requests per second are enforced across concurrent fetches of a source', async () => {

@@ -10,7 +10,7 @@ import type { TemplateContext } from '../connectors/request/template.js';
 import type { Database } from '../store/database-schema.js';
 import { readCheckpoint } from '../store/staging-store.js';
 import { pinRunStart, readWatermark } from '../store/watermark-store.js';
-import { type FetchProgress, fetchStreamChunk } from './fetch-stream-chunk.js';
+import { type FetchProgress, fetchPages } from './fetch-pages.js';
 import { graphqlPreflight, recordedDrift } from './graphql-preflight.js';
 import { formatStart, incrementalStart } from './incremental.js';
 import { stagedParentRecords } from './parent-records.js';
@@ -34,7 +34,7 @@ export interface FetchStreamInput {
  * (from its run row), the incremental start pinned for the run, and the parent records of a
  * child stream; a GraphQL stream's query is checked against the schema before its first page.
  */
-export async function fetchStream(
+export async function fetchChunk(
   deps: FetchDeps,
   input: FetchStreamInput,
   hooks: { onPage?: (progress: FetchProgress) => void; warn?: (message: string) => void } = {},
@@ -74,7 +74,7 @@ export async function fetchStream(
   }
 
   const { reader, stats } = await createStreamReader(input.source, source, input.stream, deps, { context, baseDir: configDir(deps.config), ...(parents ? { parents } : {}) });
-  return fetchStreamChunk(db, key, source, reader, {
+  return fetchPages(db, key, source, reader, {
     maxPages: input.maxPages,
     stats,
     warnings,

@@ -85,7 +85,7 @@ export const CHUNK_MAX_MS = 120_000;
  * request or a malformed page stages the pages before it first.
  * For incremental streams the highest cursor value seen is recorded after each staged group.
  */
-export async function fetchStreamChunk(
+export async function fetchPages(
   db: Kysely<Database>,
   key: StreamRunKey,
   source: SourceConfig,

@@ -5,7 +5,7 @@ import type { IncrementalConfig } from '../../config/incremental-config.js';
 import type { SourceConfig } from '../../config/source-config.js';
 import { ResponseFormatError } from '../../connectors/connector-error.js';
 import type { StreamPage, StreamReader } from '../../connectors/stream-reader.js';
-import { fetchStreamChunk } from '../../ingest/fetch-stream-chunk.js';
+import { fetchPages } from '../../ingest/fetch-pages.js';
 import { createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
@@ -51,11 +51,11 @@ const staged = async (runId: string) => {
 test('chunks stage every page once, in order, and request no page beyond the chunk', async () => {
   const key = { runId: 'chunks', source: 'crm', stream: 'contacts' };
   const reader = fakeReader(5);
-  const first = await fetchStreamChunk(db, key, source, reader, { maxPages: 2 });
+  const first = await fetchPages(db, key, source, reader, { maxPages: 2 });
   assert.deepEqual([first.pages, first.records, first.done], [2, 4, false]);
   assert.deepEqual(reader.requested, [1, 2], 'the next chunk requests page 3 itself');
-  await fetchStreamChunk(db, key, source, reader, { maxPages: 2 });
-  const last = await fetchStreamChunk(db, key, source, reader, { maxPages: 2 });
+  await fetchPages(db, key, source, reader, { maxPages: 2 });
+  const last = await fetchPages(db, key, source, reader, { maxPages: 2 });
   assert.deepEqual([last.pages, last.records, last.done], [5, 10, true]);
   assert.deepEqual(reader.requested, [1, 2, 3, 4, 5]);
   assert.deepEqual(await staged(key.runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b', 'r4a', 'r4b', 'r5a', 'r5b']);
@@ -64,11 +64,11 @@ test('chunks stage every page once, in order, and request no page beyond the chu
 test('a chunk stops paging once its time is up, after staging the page in hand, and the next chunk resumes after it', async () => {
   const key = { runId: 'time-up', source: 'crm', stream: 'contacts' };
   const reader = fakeReader(3);
-  const first = await fetchStreamChunk(db, key, source, reader, { maxPages: 10, maxMs: 0 });
+  const first = await fetchPages(db, key, source, reader, { maxPages: 10, maxMs: 0 });
   assert.deepEqual([first.pages, first.records, first.done], [1, 2, false]);
   assert.deepEqual(reader.requested, [1], 'no page is requested past the time');
   assert.equal((await readCheckpoint(db, key))?.pages, 1);
-  const rest = await fetchStreamChunk(db, key, source, reader, { maxPages: 10 });
+  const rest = await fetchPages(db, key, source, reader, { maxPages: 10 });
   assert.deepEqual([rest.pages, rest.records, rest.done], [3, 6, true]);
   assert.deepEqual(reader.requested, [1, 2, 3]);
   assert.deepEqual(await staged(key.runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b']);
@@ -83,7 +83,7 @@ test('pages are staged a group at a time, each group reported once it is staged'
       pages.push(progress.pages);
       assert.ok(((await readCheckpoint(db, key))?.pages ?? 0) >= progress.pages, 'reported only once staged');
     };
-    const result = await fetchStreamChunk(db, key, source, fakeReader(5), { maxPages: 10, group, onPage: (p) => checks.push(onPage(p)) });
+    const result = await fetchPages(db, key, source, fakeReader(5), { maxPages: 10, group, onPage: (p) => checks.push(onPage(p)) });
     await Promise.all(checks);
     assert.equal(result.pages, 5);
     assert.deepEqual(await staged(runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b', 'r4a', 'r4b', 'r5a', 'r5b']);
@@ -95,9 +95,9 @@ test('pages are staged a group at a time, each group reported once it is staged'
 
 test('a request failing while the page before is staged fails the chunk after that page is staged', async () => {
   const key = { runId: 'failing', source: 'crm', stream: 'contacts' };
-  await assert.rejects(fetchStreamChunk(db, key, source, fakeReader(5, { failAt: 3 }), { maxPages: 10 }), /page 3 failed/);
+  await assert.rejects(fetchPages(db, key, source, fakeReader(5, { failAt: 3 }), { maxPages: 10 }), /page 3 failed/);
   assert.equal((await readCheckpoint(db, key))?.pages, 2);
-  const resumed = await fetchStreamChunk(db, key, source, fakeReader(5), { maxPages: 10 });
+  const resumed = await fetchPages(db, key, source, fakeReader(5), { maxPages: 10 });
   assert.deepEqual([resumed.pages, resumed.records, resumed.done], [5, 10, true]);
   assert.deepEqual(await staged(key.runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b', 'r4a', 'r4b', 'r5a', 'r5b']);
 });
@@ -113,7 +113,7 @@ test('a zombie chunk stops with CheckpointConflictError and drops the page it wa
     },
   });
   await stagePage(db, key, { seq: 1, records: [], fetchedAt: new Date(), checkpoint: { pages: 1, records: 0, state: { page: 2 }, done: false, reportedTotal: null, paginationType: 'cursor' } });
-  await assert.rejects(fetchStreamChunk(db, key, source, reader, { maxPages: 10 }), CheckpointConflictError);
+  await assert.rejects(fetchPages(db, key, source, reader, { maxPages: 10 }), CheckpointConflictError);
   assert.equal((await readCheckpoint(db, key))?.pages, 2);
   assert.deepEqual(await staged(key.runId), ['other']);
 });
@@ -128,7 +128,7 @@ test('a record whose primary key holds U+0000 fails the chunk with a clear, non-
     },
   };
   await assert.rejects(
-    fetchStreamChunk(db, key, source, reader, { maxPages: 10 }),
+    fetchPages(db, key, source, reader, { maxPages: 10 }),
     (err: unknown) => err instanceof ResponseFormatError && !err.retryable && /record 1 of page 2: the primary key at \$\.id contains a NUL character/.test(err.message),
   );
   assert.equal((await readCheckpoint(db, key))?.pages, 1);
@@ -147,7 +147,7 @@ test('a U+0000 in an incremental cursor value or in the next-page cursor fails t
   const cursorKey = { runId: 'nul-cursor', source: 'crm', stream: 'contacts' };
   const withNulCursor = pages((n) => [{ id: `r${n}`, updated: n === 1 ? 'a' : 'b\u0000' }], (n) => ({ page: n + 1 }));
   await assert.rejects(
-    fetchStreamChunk(db, cursorKey, source, withNulCursor, { maxPages: 10, incremental }),
+    fetchPages(db, cursorKey, source, withNulCursor, { maxPages: 10, incremental }),
     (err: unknown) => err instanceof ResponseFormatError && !err.retryable && /record 0 of page 2: the incremental cursor at \$\.updated contains a NUL character/.test(err.message),
   );
   assert.equal((await readCheckpoint(db, cursorKey))?.pages, 1);
@@ -156,7 +156,7 @@ test('a U+0000 in an incremental cursor value or in the next-page cursor fails t
   const nextKey = { runId: 'nul-next', source: 'crm', stream: 'contacts' };
   const withNulNext = pages((n) => [{ id: `r${n}` }], (n): StreamPage['next'] => (n === 1 ? { page: 2 } : { page: 3, token: 'x\u0000' }));
   await assert.rejects(
-    fetchStreamChunk(db, nextKey, source, withNulNext, { maxPages: 10 }),
+    fetchPages(db, nextKey, source, withNulNext, { maxPages: 10 }),
     (err: unknown) => err instanceof ResponseFormatError && !err.retryable && /the next-page cursor of page 2 contains a NUL character/.test(err.message),
   );
   assert.equal((await readCheckpoint(db, nextKey))?.pages, 1);
