@@ -84,18 +84,12 @@ export interface FinishRunInput {
 }
 
 /** Per-stream outcome in a run summary. */
-export interface StreamSummary extends StreamRef {
+export interface StreamSummary extends StreamRef, Pick<FetchProgress, 'incomplete' | 'truncation' | 'duplicates'> {
   /** `incomplete`: fetched short of what the upstream has under `onTruncation: degrade`; merged, but the run is degraded and the watermark stays. */
   readonly status: 'succeeded' | 'incomplete' | 'failed';
   readonly pages: number;
   readonly records: number;
   readonly paginationType?: string;
-  /** Why an `incomplete` stream is short of the upstream. */
-  readonly incomplete?: string;
-  /** The same for a stream under `onTruncation: warn` (a warning; the stream counts as complete). */
-  readonly truncation?: string;
-  /** Records received again under a primary key already received in the run. */
-  readonly duplicates?: number;
   /** Set when a page/record cap of the stream stopped its fetch early. */
   readonly cappedBy?: 'maxPages' | 'maxRecords';
   /** Milliseconds the stream's requests waited for rate limits and retry backoff, over all its chunks. */
