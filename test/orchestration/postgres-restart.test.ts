@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
+import { installQuietRuntime } from '../../client/runtime-logging.js';
+import { startPipelineRun } from '../../client/start-run.js';
+import { type PostgresHandle, startPostgres, waitFor } from '../../infra/index.js';
+import { mergeLockName } from '../../merge/merge-run.js';
+import { createDatabase } from '../../store/create-database.js';
+import type { Database } from '../../store/database-schema.js';
+import { migrateToLatest } from '../../store/migrate.js';
+import { progressQuery } from '../../workflows/definitions.js';
+import { temporalEnv, uniqueTaskQueue } from '../support/temporal.js';
+import { type SlowApi, SLOW_PIPELINE_YAML, startSlowApi } from './slow-api.js';
+import { spawnWorker, type WorkerProcess } from './worker-process.js';
+
+// A Postgres server of this test's own: restarting the run's shared one would break the other test files.
+let dir: string;
+let server: PostgresHandle;
+let port: number;
+let api: SlowApi;
+let db: Kysely<Database> | undefined;
+let connection: Connection;
+let client: Client;
+let worker: WorkerProcess | undefined;
+let env: Record<string, string>;
+
+before(async () => {
+  installQuietRuntime();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tributary-pg-restart-'));
+  fs.chmodSync(dir, 0o755);
+  server = await startPostgres({ dataDir: path.join(dir, 'pg'), port: 0, database: 'restart', useEnv: false, durable: false });
+  port = Number(new URL(server.url).port);
+  api = await startSlowApi({ total: 120, pageSize: 20, delayMs: 0, key: 'restart-key' });
+  const migrating = createDatabase(server.url);
+  await migrateToLatest(migrating);
+  await migrating.destroy();
+  const configPath = path.join(dir, 'pipeline.yaml');
+  await writeFile(configPath, SLOW_PIPELINE_YAML);
+  const { address, namespace } = temporalEnv();
+  env = { DATABASE_URL: server.url, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TRIBUTARY_TASK_QUEUE: uniqueTaskQueue('pg-restart'), TRIBUTARY_CONFIG: configPath, SLOW_URL: api.url, SLOW_KEY: 'restart-key' };
+  connection = await Connection.connect({ address });
+  client = new Client({ connection, namespace });
+});
+after(async () => {
+  await worker?.kill('SIGKILL');
+  await connection?.close();
+  await db?.destroy();
+  await api?.stop();
+  await server?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+// Defect: a Postgres restart during a merge ended the worker on an unhandled pg 'error' event.
+test('a Postgres restart mid-merge: the same worker survives, retries and finishes the run, tables as uninterrupted', { timeout: 180_000 }, async () => {
+  worker = await spawnWorker(env);
+  // Hold the entity's merge lock, so the merge opens its transaction and waits inside it.
+  const blocker = new pg.Client({ connectionString: server.url });
+  blocker.on('error', () => {});
+  await blocker.connect();
+  await blocker.query('begin');
+  await blocker.query('select pg_advisory_xact_lock(hashtext($1))', [mergeLockName('person')]);
+  const { handle } = await startPipelineRun(client, { taskQueue: env.TRIBUTARY_TASK_QUEUE!, workflowId: 'slow/pg-restart', input: { pipeline: 'slow', windowEnd: '2026-10-03T00:00:00Z' } });
+  await waitFor(async () => (await handle.query(progressQuery).catch(() => undefined))?.phase === 'merging' || undefined, { timeoutMs: 60_000, intervalMs: 50, maxIntervalMs: 100, description: 'merge started' });
+  await waitFor(
+    async () => (await blocker.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%pg_advisory_xact_lock%' and pid <> pg_backend_pid()`)).rows[0].n > 0 || undefined,
+    { timeoutMs: 30_000, intervalMs: 50, description: 'merge waiting inside its transaction' },
+  );
+
+  // Restart: every connection (the merge's, the pool's idle ones, the blocker) is cut.
+  await server.stop();
+  await blocker.end().catch(() => {});
+  server = await startPostgres({ dataDir: path.join(dir, 'pg'), port, database: 'restart', useEnv: false, durable: false });
+
+  await handle.result();
+  assert.equal(worker.child.exitCode, null, `the worker is still running:\n${worker.output()}`);
+  assert.equal(worker.child.signalCode, null);
+
+  db = createDatabase(server.url);
+  const people = (await sql<{ email: string; name: string }>`select email, name from unified.person order by email`.execute(db)).rows;
+  assert.deepEqual(people, api.records.map((r) => ({ email: r.email, name: r.name })).sort((a, b) => (a.email < b.email ? -1 : 1)));
+  const run = await db.selectFrom('tributary.run').select('status').where('run_id', '=', 'slow/pg-restart').executeTakeFirstOrThrow();
+  assert.equal(run.status, 'succeeded');
+});
