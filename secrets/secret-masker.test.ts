@@ -33,3 +33,15 @@ test('no registered secret survives masking in any of its forms (property)', () 
     }),
   );
 });
+
+test('a secret inside a longer base64 text is masked at every alignment', () => {
+  const masker = createSecretMasker();
+  masker.add('wr0ng+pa ss/"w0rd"');
+  for (const prefix of ['', 'a', 'ab', 'abc', 'vault-svc:', 'x:']) {
+    const blob = Buffer.from(`${prefix}wr0ng+pa ss/"w0rd"!`).toString('base64');
+    const masked = masker.mask(`Basic ${blob}`);
+    for (const token of masked.match(/[A-Za-z0-9+/]{8,}={0,2}/g) ?? []) {
+      for (let shift = 0; shift < 4; shift++) assert.ok(!Buffer.from(token.slice(shift), 'base64').toString('latin1').includes('wr0ng+pa'), `${prefix}: ${masked}`);
+    }
+  }
+});

@@ -28,8 +28,26 @@ export function encodedForms(value: string): string[] {
     JSON.stringify(value).slice(1, -1),
     // Twice escaped: a JSON body quoting a JSON request.
     JSON.stringify(JSON.stringify(value).slice(1, -1)).slice(1, -1),
+    ...base64Fragments(bytes),
   ];
   return [...new Set(forms)].filter((f) => f.length >= 4);
+}
+
+/**
+ * The base64 characters that a value determines wherever it sits inside a longer encoded
+ * text (`base64(user:pass)` when only the password is registered, a token inside an encoded
+ * blob): at each of the three byte alignments, the encoding less the groups its neighbours
+ * share. Only fragments of 8 characters or more, so short values do not mask common text.
+ */
+function base64Fragments(bytes: Buffer): string[] {
+  const out: string[] = [];
+  for (const lead of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(lead), bytes]).toString('base64');
+    const whole = Math.floor((lead + bytes.length) / 3) * 4;
+    const fragment = encoded.slice(lead === 0 ? 0 : 4, whole);
+    if (fragment.length >= 8) out.push(fragment);
+  }
+  return out;
 }
 
 /** Creates an empty masker. */

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
+import type { DestinationStream } from 'pino';
 import { createActivities } from '../activities/index.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { createTokenCache } from '../connectors/auth/token-cache.js';
@@ -38,6 +39,8 @@ export interface WorkerOptions {
   readonly workflowBundlePath?: string;
   /** Structured logs (default: pino on stdout at `$TRIBUTARY_LOG_LEVEL`, secrets masked). */
   readonly log?: Logger;
+  /** Where the default logger writes, and at which level (a test reading the worker's own masked lines). */
+  readonly logTo?: { readonly destination: DestinationStream; readonly level: string };
   /** Metrics (default: the process-wide ones, shared with an access API in the same process). */
   readonly metrics?: TributaryMetrics;
   /** Serve `/metrics` on this port (default `$TRIBUTARY_WORKER_METRICS_PORT`, else not served: the access API serves them). */
@@ -61,7 +64,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const masker = createSecretMasker();
   const secrets = createSecretResolver(masker, opts.env);
   const metrics = opts.metrics ?? processMetrics();
-  const log = (opts.log ?? createLogger({ masker, base: { component: 'worker' } })).child({});
+  const log = (opts.log ?? createLogger({ masker, base: { component: 'worker' }, ...(opts.logTo ? { destination: opts.logTo.destination, level: opts.logTo.level } : {}) })).child({});
   const http = createHttpClient({ masker, observe: httpObserver(metrics) });
   const alerts = opts.config.alerts ? createAlertDispatcher({ db: opts.db, config: opts.config.alerts, secrets, masker, log, metrics, namespace: opts.namespace }) : undefined;
   const activities = createActivities({ db: opts.db, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry(), log, metrics, alerts });

@@ -46,6 +46,8 @@ export interface PipelineHarnessOptions {
   readonly env?: Record<string, string>;
   /** Lifetime of the demo billing API's OAuth2 tokens. */
   readonly tokenTtlSeconds?: number;
+  /** Keeps the worker's log lines (info and up, masked as in production) here. */
+  readonly logLines?: string[];
 }
 
 /**
@@ -69,7 +71,8 @@ export async function startPipelineHarness(opts: PipelineHarnessOptions = {}): P
   await migrateToLatest(db);
   const { address, namespace } = temporalEnv();
   const taskQueue = uniqueTaskQueue('e2e');
-  const worker = await startWorker({ address, namespace, taskQueue, config, db, env });
+  const logTo = opts.logLines ? { destination: { write: (line: string) => void opts.logLines!.push(line) }, level: 'info' } : undefined;
+  const worker = await startWorker({ address, namespace, taskQueue, config, db, env, ...(logTo ? { logTo } : {}) });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   return {

@@ -29,6 +29,8 @@ export interface FaultServerOptions {
 /** A running fault server and what it saw. */
 export interface FaultServer {
   readonly url: string;
+  /** The options in force; a test may change `reportedTotal` or `faults` between runs. */
+  readonly options: { -readonly [K in keyof FaultServerOptions]: FaultServerOptions[K] };
   /**
    * Requests that arrived while a Retry-After was still running, more than `IN_FLIGHT_MS` after
    * it was sent (each answered 429 again). Earlier ones were already on their way when the 429
@@ -46,7 +48,8 @@ export interface FaultServer {
  * whose body stops halfway, a connection reset mid-body and a response slower than the client's
  * timeout. It caps pages silently and can echo request headers in its 401 body.
  */
-export async function startFaultServer(opts: FaultServerOptions): Promise<FaultServer> {
+export async function startFaultServer(initial: FaultServerOptions): Promise<FaultServer> {
+  const opts = { ...initial };
   let n = 0;
   let violations = 0;
   let blockedUntil = 0;
@@ -120,6 +123,7 @@ export async function startFaultServer(opts: FaultServerOptions): Promise<FaultS
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
+    options: opts,
     get violations() {
       return violations;
     },
