@@ -40,6 +40,16 @@ export interface FetchChunkInput extends StreamRef {
   readonly runId: string;
   /** Pages to fetch before returning (the workflow loops over chunks). */
   readonly maxPages: number;
+  /** The run's pipeline (metrics and log labels); absent in runs started before it was passed. */
+  readonly pipeline?: string;
+  /** The run's data window (ISO), for request templates; absent in runs started before it was passed (then read from the run row). */
+  readonly window?: RunWindow;
+}
+
+/** A run's data window: ISO end, and start when the run has one. */
+export interface RunWindow {
+  readonly start?: string;
+  readonly end: string;
 }
 
 /** Input of `commitWatermarks`: the streams whose fetched data the run's merge committed. */

@@ -1,7 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { StreamIncompleteError } from '../ingest/fetch-errors.js';
 import { fetchChunk } from '../ingest/fetch-chunk.js';
-import { readCheckpoint } from '../store/staging-store.js';
 import type { FetchChunkInput, FetchProgress } from './activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
@@ -13,13 +12,13 @@ export function fetchStreamChunkActivity(deps: ActivityDeps) {
   return async (input: FetchChunkInput): Promise<FetchProgress> => {
     const ctx = Context.current();
     const meta = { runId: input.runId, source: input.source, stream: input.stream };
-    // Progress counts are cumulative per stream; metrics count what this chunk added.
-    const pipeline = Object.entries(deps.config.pipelines).find(([, p]) => p.sources.includes(input.source))?.[0] ?? '';
+    // Inputs of runs started before the pipeline was passed: the first pipeline with the source.
+    const pipeline = input.pipeline ?? Object.entries(deps.config.pipelines).find(([, p]) => p.sources.includes(input.source))?.[0] ?? '';
     const labels = { pipeline, source: input.source, stream: input.stream };
-    const before = deps.metrics ? await readCheckpoint(deps.db, { runId: input.runId, source: input.source, stream: input.stream }).catch(() => undefined) : undefined;
-    let last: { pages: number; records: number } | undefined = { pages: before?.pages ?? 0, records: before?.records ?? 0 };
+    // Progress counts are cumulative per stream; metrics count what this chunk added to where it started.
+    let last = { pages: 0, records: 0 };
     const count = (p: FetchProgress) => {
-      if (last && deps.metrics) {
+      if (deps.metrics) {
         deps.metrics.pagesFetched.inc(labels, Math.max(0, p.pages - last.pages));
         deps.metrics.recordsFetched.inc(labels, Math.max(0, p.records - last.records));
       }
@@ -27,6 +26,9 @@ export function fetchStreamChunkActivity(deps: ActivityDeps) {
     };
     const log = deps.log?.child({ ...meta, pipeline: labels.pipeline });
     const result = await fetchChunk(deps, input, {
+      onStart: (checkpoint) => {
+        last = { pages: checkpoint?.pages ?? 0, records: checkpoint?.records ?? 0 };
+      },
       onPage: (progress) => {
         count(progress);
         ctx.heartbeat(progress);

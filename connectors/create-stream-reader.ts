@@ -1,26 +1,14 @@
 import type { SourceConfig } from '../config/source-config.js';
-import type { RefreshTokenStore } from './auth/refresh-token-store.js';
-import { createAuthenticator } from './auth/create-authenticator.js';
-import type { TokenCache } from './auth/token-cache.js';
 import { type ParentRecords, createFanOutReader } from './fan-out-reader.js';
 import { createGraphqlStreamReader } from './graphql/graphql-stream-reader.js';
 import { loadQuery } from './graphql/load-query.js';
-import type { HttpClient } from './http/http-client.js';
-import { type RequestStats, createSourceHttpClient } from './http/source-http-client.js';
-import type { RateLimiterRegistry } from './rate-limit/rate-limiter.js';
+import type { RequestStats } from './http/source-http-client.js';
+import { type ConnectorDeps, type SourceClient, createSourceClient } from './source-client.js';
 import type { TemplateContext } from './request/template.js';
 import { createRestStreamReader } from './rest/rest-stream-reader.js';
-import type { SecretResolver } from '../secrets/resolve-secret.js';
 import type { StreamReader } from './stream-reader.js';
 
-/** What stream readers need from the worker: one HTTP client, secrets, and the shared token, refresh-token and rate-limit state. */
-export interface ConnectorDeps {
-  readonly http: HttpClient;
-  readonly secrets: SecretResolver;
-  readonly tokens: TokenCache;
-  readonly refreshTokens: RefreshTokenStore;
-  readonly rateLimits: RateLimiterRegistry;
-}
+export type { ConnectorDeps } from './source-client.js';
 
 /** A reader with the request statistics (rate-limit waits, retries) of its activity. */
 export interface PreparedReader {
@@ -29,8 +17,8 @@ export interface PreparedReader {
 }
 
 /**
- * The reader for one stream of a source: its requests go through the source's shared rate
- * limiter with in-activity retries; auth is built from the source's config; templates get
+ * The reader for one stream of a source: its requests go through the source's client (see
+ * `createSourceClient`; built here unless given); templates get
  * `context`; a child stream is fanned out over `parents`; a GraphQL `queryFile` is resolved
  * against `baseDir` (the config file's folder).
  */
@@ -39,12 +27,9 @@ export async function createStreamReader(
   source: SourceConfig,
   streamName: string,
   deps: ConnectorDeps,
-  opts: { context?: TemplateContext; parents?: ParentRecords; baseDir?: string } = {},
+  opts: { context?: TemplateContext; parents?: ParentRecords; baseDir?: string; client?: SourceClient } = {},
 ): Promise<PreparedReader> {
-  const limiter = deps.rateLimits.forSource(sourceName, source.rateLimit);
-  const http = createSourceHttpClient(deps.http, limiter, source);
-  const baseUrl = source.type === 'rest' ? source.baseUrl : source.url;
-  const auth = createAuthenticator(source.auth, { ...deps, http, source: sourceName, baseUrl, timeoutMs: source.timeoutMs });
+  const { http, auth, limiter } = opts.client ?? createSourceClient(sourceName, source, deps);
   const context = opts.context ?? {};
   if (source.type === 'rest') {
     const stream = source.streams[streamName];

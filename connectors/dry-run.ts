@@ -1,14 +1,13 @@
 import { configDir } from '../config/config-origin.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { createMemoryRefreshTokenStore } from './auth/refresh-token-store.js';
-import { createAuthenticator } from './auth/create-authenticator.js';
 import { createTokenCache } from './auth/token-cache.js';
 import { createStreamReader } from './create-stream-reader.js';
 import type { ParentRecords } from './fan-out-reader.js';
 import { type IntrospectedSchema, introspectSchema, validateQuery } from './graphql/introspect-schema.js';
 import { loadQuery } from './graphql/load-query.js';
 import { createHttpClient } from './http/http-client.js';
-import { createSourceHttpClient } from './http/source-http-client.js';
+import { createSourceClient } from './source-client.js';
 import { createRateLimiterRegistry } from './rate-limit/rate-limiter.js';
 import { createSecretResolver } from '../secrets/resolve-secret.js';
 import { type SecretMasker, createSecretMasker } from '../secrets/secret-masker.js';
@@ -84,8 +83,7 @@ export async function dryRunStream(config: TributaryConfig, sourceName: string, 
 export async function introspectSource(config: TributaryConfig, sourceName: string, deps: ReturnType<typeof standaloneDeps>): Promise<{ schema: IntrospectedSchema; problems: Record<string, string[]> }> {
   const source = config.sources[sourceName];
   if (!source || source.type !== 'graphql') throw new Error(`source "${sourceName}" is not a GraphQL source`);
-  const http = createSourceHttpClient(deps.http, deps.rateLimits.forSource(sourceName, source.rateLimit), source);
-  const auth = createAuthenticator(source.auth, { ...deps, http, source: sourceName, baseUrl: source.url, timeoutMs: source.timeoutMs });
+  const { http, auth } = createSourceClient(sourceName, source, deps);
   const schema = await introspectSchema({ http, auth, url: source.url, headers: source.headers, timeoutMs: source.timeoutMs });
   const problems: Record<string, string[]> = {};
   for (const [name, stream] of Object.entries(source.streams)) problems[name] = validateQuery(schema.schema, await loadQuery(stream, configDir(config)));

@@ -2,13 +2,12 @@ import type { Kysely } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { configDir } from '../config/config-origin.js';
-import { createAuthenticator } from '../connectors/auth/create-authenticator.js';
 import { type ConnectorDeps, createStreamReader } from '../connectors/create-stream-reader.js';
 import { loadQuery } from '../connectors/graphql/load-query.js';
-import { createSourceHttpClient } from '../connectors/http/source-http-client.js';
+import { createSourceClient } from '../connectors/source-client.js';
 import type { TemplateContext } from '../connectors/request/template.js';
 import type { Database } from '../store/database-schema.js';
-import { readCheckpoint } from '../store/staging-store.js';
+import { type FetchCheckpoint, readCheckpoint } from '../store/staging-store.js';
 import { pinRunStart, readWatermark } from '../store/watermark-store.js';
 import { type FetchProgress, fetchPages } from './fetch-pages.js';
 import { graphqlPreflight, recordedDrift } from './graphql-preflight.js';
@@ -27,17 +26,25 @@ export interface FetchStreamInput {
   readonly source: string;
   readonly stream: string;
   readonly maxPages: number;
+  /** The run's data window (ISO); when absent (runs started before it was passed), read from the run row. */
+  readonly window?: { readonly start?: string | undefined; readonly end: string };
 }
 
 /**
- * One chunk of a stream's fetch, wired from config: request templates get the run's window
- * (from its run row), the incremental start pinned for the run, and the parent records of a
- * child stream; a GraphQL stream's query is checked against the schema before its first page.
+ * One chunk of a stream's fetch, wired from config: request templates get the run's window,
+ * the incremental start pinned for the run, and the parent records of a child stream; a GraphQL
+ * stream's query is checked against the schema before its first page. The source's client is
+ * built once for the chunk (preflight and pages share its rate limiter and statistics).
  */
 export async function fetchChunk(
   deps: FetchDeps,
   input: FetchStreamInput,
-  hooks: { onPage?: (progress: FetchProgress) => void; warn?: (message: string) => void } = {},
+  hooks: {
+    /** Called once with the checkpoint the chunk starts from (undefined before the first page). */
+    onStart?: (checkpoint: FetchCheckpoint | undefined) => void;
+    onPage?: (progress: FetchProgress) => void;
+    warn?: (message: string) => void;
+  } = {},
 ): Promise<FetchProgress> {
   const source = deps.config.sources[input.source];
   const stream = source?.streams[input.stream];
@@ -46,10 +53,10 @@ export async function fetchChunk(
   }
   const { db } = deps;
   const key = { runId: input.runId, source: input.source, stream: input.stream };
-  const run = await db.selectFrom('tributary.run').select(['window_start', 'window_end']).where('run_id', '=', input.runId).executeTakeFirst();
-  const context: { -readonly [K in keyof TemplateContext]: TemplateContext[K] } = {
-    window: { ...(run?.window_start ? { start: run.window_start.toISOString() } : {}), ...(run?.window_end ? { end: run.window_end.toISOString() } : {}) },
-  };
+  const context: { -readonly [K in keyof TemplateContext]: TemplateContext[K] } = { window: input.window ?? (await readRunWindow(db, input.runId)) };
+  // Read once: it decides the GraphQL preflight, is where paging resumes, and is the activity's baseline.
+  const checkpoint = await readCheckpoint(db, key);
+  hooks.onStart?.(checkpoint);
   const incremental = stream.incremental;
   if (incremental) {
     // Pinned at the run's first chunk: later chunks and retries use the same start.
@@ -59,26 +66,31 @@ export async function fetchChunk(
   const parent = source.type === 'rest' && 'parent' in stream ? stream.parent : undefined;
   const parents = parent ? stagedParentRecords(db, { ...key, stream: parent.stream }) : undefined;
 
+  const client = createSourceClient(input.source, source, deps);
   let warnings: string[] = [];
   if (source.type === 'graphql') {
-    if ((await readCheckpoint(db, key)) === undefined) {
-      const limiter = deps.rateLimits.forSource(input.source, source.rateLimit);
-      const http = createSourceHttpClient(deps.http, limiter, source);
-      const auth = createAuthenticator(source.auth, { ...deps, http, source: input.source, baseUrl: source.url, timeoutMs: source.timeoutMs });
+    if (checkpoint === undefined) {
       const query = await loadQuery(source.streams[input.stream]!, configDir(deps.config));
-      warnings = await graphqlPreflight(db, { runId: input.runId, sourceName: input.source, source, streamName: input.stream, query }, { http, auth });
+      warnings = await graphqlPreflight(db, { runId: input.runId, sourceName: input.source, source, streamName: input.stream, query }, client);
     } else {
       warnings = await recordedDrift(db, input.runId, input.source);
     }
     for (const w of warnings) hooks.warn?.(w);
   }
 
-  const { reader, stats } = await createStreamReader(input.source, source, input.stream, deps, { context, baseDir: configDir(deps.config), ...(parents ? { parents } : {}) });
+  const { reader, stats } = await createStreamReader(input.source, source, input.stream, deps, { context, client, baseDir: configDir(deps.config), ...(parents ? { parents } : {}) });
   return fetchPages(db, key, source, reader, {
+    checkpoint: checkpoint ?? null,
     maxPages: input.maxPages,
     stats,
     warnings,
     ...(hooks.onPage ? { onPage: hooks.onPage } : {}),
     ...(incremental ? { incremental } : {}),
   });
+}
+
+/** A run's window from its run row (for chunks whose input predates the window being passed). */
+async function readRunWindow(db: Kysely<Database>, runId: string): Promise<TemplateContext['window']> {
+  const run = await db.selectFrom('tributary.run').select(['window_start', 'window_end']).where('run_id', '=', runId).executeTakeFirst();
+  return { ...(run?.window_start ? { start: run.window_start.toISOString() } : {}), ...(run?.window_end ? { end: run.window_end.toISOString() } : {}) };
 }

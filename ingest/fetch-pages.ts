@@ -91,6 +91,8 @@ export async function fetchPages(
   source: SourceConfig,
   reader: StreamReader,
   opts: {
+    /** Where the fetch stands, when the caller has read it (null: no page yet); else it is read here. */
+    checkpoint?: FetchCheckpoint | null;
     maxPages: number;
     /** Stop paging once this long has passed (default `CHUNK_MAX_MS`). */
     maxMs?: number;
@@ -106,7 +108,8 @@ export async function fetchPages(
   const grouping = opts.group ?? { records: STAGE_GROUP_RECORDS, waitMs: STAGE_GROUP_WAIT_MS };
   const stopAt = Date.now() + (opts.maxMs ?? CHUNK_MAX_MS);
   const warnings = [...(opts.warnings ?? [])];
-  let checkpoint: FetchCheckpoint = (await readCheckpoint(db, key)) ?? { pages: 0, records: 0, state: null, done: false, reportedTotal: null, paginationType: reader.paginationType };
+  const saved = opts.checkpoint === undefined ? await readCheckpoint(db, key) : (opts.checkpoint ?? undefined);
+  let checkpoint: FetchCheckpoint = saved ?? { pages: 0, records: 0, state: null, done: false, reportedTotal: null, paginationType: reader.paginationType };
   let cursorMax = opts.incremental ? ((await readRunCursorMax(db, key)) ?? undefined) : undefined;
   const extras = () => ({
     ...(opts.stats && opts.stats.waitedMs > 0 ? { rateLimitWaitMs: Math.round(opts.stats.waitedMs) } : {}),

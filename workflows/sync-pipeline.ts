@@ -80,6 +80,9 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   log.info('run planned', { ...meta, windowStart: plan.windowStart, windowEnd, streams: plan.streams.length, failurePolicy: plan.failurePolicy });
 
   phase = 'fetching';
+  // As the run row holds it (millisecond ISO), for the streams' request templates.
+  const iso = (t: string) => new Date(t).toISOString();
+  const window = { ...(plan.windowStart ? { start: iso(plan.windowStart) } : {}), end: iso(windowEnd) };
   const fetching = new CancellationScope();
   // Parents start before their children, so a child can wait on its parent's promise.
   const started = new Map<string, Promise<FetchProgress>>();
@@ -98,7 +101,7 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
           }
           const child = await startChild(syncStream, {
             workflowId: `${runId}/${s.source}.${s.stream}`,
-            args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId, ...input.chunking }],
+            args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId, pipeline: input.pipeline, window, ...input.chunking }],
             parentClosePolicy: ParentClosePolicy.TERMINATE,
           });
           return child.result();

@@ -1,5 +1,5 @@
 import { continueAsNew, getExternalWorkflowHandle, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities, FetchProgress, StreamRef } from '../activities/index.js';
+import type { Activities, FetchProgress, RunWindow, StreamRef } from '../activities/index.js';
 import { CHUNKS_PER_EXECUTION, PAGES_PER_CHUNK, streamProgressSignal } from './definitions.js';
 
 /** Input of the `syncStream` child workflow. */
@@ -7,6 +7,9 @@ export interface SyncStreamInput extends StreamRef {
   readonly runId: string;
   /** Workflow id of the pipeline run to report progress to. */
   readonly parentWorkflowId: string;
+  /** The run's pipeline and data window, handed to each fetch (absent in executions started before they were). */
+  readonly pipeline?: string;
+  readonly window?: RunWindow;
   /** Pages per fetch activity (default `PAGES_PER_CHUNK`, 100). */
   readonly pagesPerChunk?: number;
   /** Fetch activities per workflow execution before it continues as new (default `CHUNKS_PER_EXECUTION`). */
@@ -50,7 +53,14 @@ export async function syncStream(input: SyncStreamInput): Promise<FetchProgress>
   let reportedAt = input.reportedAt ?? 0;
   const chunkCap = Math.max(1, input.chunksPerExecution ?? CHUNKS_PER_EXECUTION);
   for (let chunks = 1; ; chunks++) {
-    const chunk = await fetchStreamChunk({ runId: input.runId, source: input.source, stream: input.stream, maxPages: input.pagesPerChunk ?? PAGES_PER_CHUNK });
+    const chunk = await fetchStreamChunk({
+      runId: input.runId,
+      source: input.source,
+      stream: input.stream,
+      maxPages: input.pagesPerChunk ?? PAGES_PER_CHUNK,
+      ...(input.pipeline ? { pipeline: input.pipeline } : {}),
+      ...(input.window ? { window: input.window } : {}),
+    });
     totals = addChunk(totals, chunk);
     const progress = withTotals(chunk, totals);
     // Every signal lands in the pipeline run's history, which cannot continue as new while it
