@@ -77,20 +77,18 @@ function skipValue(t: string, i: number): number {
   if (c === QUOTE) return skipString(t, i);
   if (c === OPEN_BRACE || c === OPEN_BRACKET) {
     let depth = 0;
-    for (;;) {
+    for (const n = t.length; i < n; i++) {
       const ch = t.charCodeAt(i);
-      if (Number.isNaN(ch)) throw new SyntaxError('unterminated value');
       if (ch === QUOTE) {
-        i = skipString(t, i);
-        continue;
+        // Past the string; the loop's increment is undone.
+        i = skipString(t, i) - 1;
+      } else if (ch === OPEN_BRACE || ch === OPEN_BRACKET) {
+        depth++;
+      } else if ((ch === CLOSE_BRACE || ch === CLOSE_BRACKET) && --depth === 0) {
+        return i + 1;
       }
-      if (ch === OPEN_BRACE || ch === OPEN_BRACKET) depth++;
-      else if (ch === CLOSE_BRACE || ch === CLOSE_BRACKET) {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
-      i++;
     }
+    throw new SyntaxError('unterminated value');
   }
   // A number, true, false or null: up to the next delimiter.
   let j = i;
