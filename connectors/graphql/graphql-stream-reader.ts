@@ -1,4 +1,5 @@
 import type { GraphqlSourceConfig, GraphqlStreamConfig } from '../../config/source-config.js';
+import { sliceRecords } from '../json/slice-records.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { ConnectorError, HttpStatusError, RateLimitedError, ResponseFormatError } from '../connector-error.js';
@@ -112,8 +113,12 @@ export function createGraphqlStreamReader(
       const nodes = Array.isArray(conn.edges) ? conn.edges.map((e) => e.node) : Array.isArray(conn.nodes) ? conn.nodes : undefined;
       if (!nodes) throw new ResponseFormatError(shown, `the connection at ${stream.connectionPath} has neither edges nor nodes`);
       // A partial response may null out individual nodes; they are dropped, and said so above.
-      const present = nodes.filter((n) => n !== null && n !== undefined);
+      const kept = (n: unknown) => n !== null && n !== undefined;
+      const present = nodes.filter(kept);
       const records = nested ? present.flatMap((n) => flatten(nested.multi ? nested.all(n) : nested.first(n))) : present;
+      // Each node's text as sent; flattened records are serialized instead.
+      const nodeTexts = nested ? undefined : sliceRecords(response.text, Array.isArray(conn.edges) ? `${stream.connectionPath}.edges[*].node` : `${stream.connectionPath}.nodes`);
+      const texts = nodeTexts?.length === nodes.length ? nodeTexts.filter((_, i) => kept(nodes[i])) : undefined;
       // Pagination follows the outer connection, whatever the flattening yields.
       const step = paginator.next(state, { body, headers: response.headers, url: response.url, recordCount: nodes.length });
       let next = step.next;
@@ -123,6 +128,7 @@ export function createGraphqlStreamReader(
       }
       return {
         records,
+        ...(texts ? { texts } : {}),
         next,
         url: shown,
         ...(step.reportedTotal === undefined || nested ? {} : { reportedTotal: step.reportedTotal }),

@@ -12,7 +12,10 @@ test('slices each record as sent: whitespace, escapes, number forms and ids abov
   assert.deepEqual(sliceRecords(' [1, "a]", {"b": [2]}] ', '$'), ['1', '"a]"', '{"b": [2]}']);
   assert.deepEqual(sliceRecords('{"a":[{"x":[1]},{"x":[2,3]}]}', '$.a[-1].x'), ['2', '3']);
   assert.deepEqual(sliceRecords('{"d":[1],"d":[2]}', '$.d'), ['2'], 'the last duplicate key, as JSON.parse');
-  assert.equal(sliceRecords('{"a":[1]}', '$.a[*]'), undefined);
+  assert.deepEqual(sliceRecords('{"a":[1, [2] ]}', '$.a[*]'), ['1', '[2]']);
+  assert.deepEqual(sliceRecords('{"c":{"edges":[{"cursor":"x","node":{"id":1}}, {"node":null},{"node" : {"id":2} }]}}', '$.c.edges[*].node'), ['{"id":1}', 'null', '{"id":2}']);
+  assert.deepEqual(sliceRecords('{"*":[3]}', "$['*']"), ['3'], 'a key named * is a key');
+  assert.equal(sliceRecords('{"a":{"x":1}}', '$.a[*]'), undefined, 'a wildcard over an object is not sliced');
   assert.equal(sliceRecords('{"a":[1]}', '$.b'), undefined);
 });
 
@@ -23,6 +26,17 @@ test('sliced records parse to what JSON.parse of the page gives (property)', () 
       const texts = sliceRecords(body, '$.items');
       assert.ok(texts);
       assert.deepEqual(texts.map((t) => JSON.parse(t)), JSON.parse(body).items);
+    }),
+  );
+});
+
+test('wildcard paths slice what compileJsonPath selects, in order (property)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.record({ cursor: fc.string(), node: fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 })) }), { maxLength: 6 }), (edges) => {
+      const body = JSON.stringify({ data: { items: { edges, pageInfo: { hasNextPage: false } } } }, null, 1);
+      const texts = sliceRecords(body, '$.data.items.edges[*].node');
+      assert.ok(texts);
+      assert.deepEqual(texts.map((t) => JSON.parse(t)), JSON.parse(body).data.items.edges.map((e: { node: unknown }) => e.node));
     }),
   );
 });

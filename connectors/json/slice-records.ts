@@ -1,29 +1,53 @@
 /**
- * The exact text of each record of a JSON body, as the upstream sent it: the elements of the
- * array at `path` (or the one object there), sliced from `text` by a scanner that skips strings
- * with `indexOf` and never builds values. `path` takes keys (`.a`, `['a b']`) and array indexes
- * (`[0]`, `[-1]`); a path with a wildcard is not sliced (undefined), nor is text the scanner
- * cannot follow. Duplicate keys resolve to the last one, as `JSON.parse` does.
+ * The exact text of each record of a JSON body, as the upstream sent it, sliced from `text` by a
+ * scanner that skips strings with `indexOf` and never builds values. The records are what
+ * `selectRecords` takes at `path`: without a wildcard, the elements of the array there (or the
+ * one object there); with array wildcards (`$.edges[*].node`), each value the path reaches, in
+ * order. `path` takes keys (`.a`, `['a b']`), array indexes (`[0]`, `[-1]`) and `[*]` over
+ * arrays; anything else (a wildcard over an object's members), or text the scanner cannot
+ * follow, is not sliced (undefined). Duplicate keys resolve to the last one, as `JSON.parse` does.
  *
  * ```ts
  * sliceRecords('{"data": [ {"id": 1780000018563990152}, {"id":2} ]}', '$.data') // ['{"id": 1780000018563990152}', '{"id":2}']
+ * sliceRecords('{"edges": [{"node": {"id": 1}}, {"node": null}]}', '$.edges[*].node') // ['{"id": 1}', 'null']
  * ```
  */
 export function sliceRecords(text: string, path: string): string[] | undefined {
   const segments = parseSegments(path);
   if (!segments) return undefined;
   try {
-    let at = skipWhitespace(text, 0);
-    for (const segment of segments) {
-      const found = typeof segment === 'string' ? memberAt(text, at, segment) : elementAt(text, at, segment);
-      if (found === undefined) return undefined;
-      at = found;
-    }
+    const found: number[] = [];
+    if (!locate(text, skipWhitespace(text, 0), segments, 0, found)) return undefined;
+    if (segments.includes(WILDCARD)) return found.map((at) => text.slice(at, skipValue(text, at)));
+    const at = found[0]!;
     if (text.charCodeAt(at) === OPEN_BRACKET) return elements(text, at);
     return [text.slice(at, skipValue(text, at))];
   } catch {
     return undefined;
   }
+}
+
+const WILDCARD: unique symbol = Symbol('[*]');
+
+type Segment = string | number | typeof WILDCARD;
+
+/**
+ * Adds to `found` where each value `segments[k..]` reaches from `at` starts, in document order.
+ * False when a wildcard meets an object (whose member order JavaScript may change).
+ */
+function locate(t: string, at: number, segments: readonly Segment[], k: number, found: number[]): boolean {
+  if (k === segments.length) {
+    found.push(at);
+    return true;
+  }
+  const segment = segments[k]!;
+  if (segment === WILDCARD) {
+    if (t.charCodeAt(at) !== OPEN_BRACKET) return t.charCodeAt(at) !== OPEN_BRACE;
+    for (const [start] of elementStarts(t, at)) if (!locate(t, start, segments, k + 1, found)) return false;
+    return true;
+  }
+  const next = typeof segment === 'string' ? memberAt(t, at, segment) : elementAt(t, at, segment);
+  return next === undefined || locate(t, next, segments, k + 1, found);
 }
 
 const QUOTE = 34;
@@ -35,17 +59,17 @@ const CLOSE_BRACKET = 93;
 const COMMA = 44;
 const COLON = 58;
 
-/** `$.a['b c'][0]` → `['a', 'b c', 0]`; undefined for wildcards or anything else. */
-function parseSegments(path: string): Array<string | number> | undefined {
+/** `$.a['b c'][0][*]` → `['a', 'b c', 0, '*']`; undefined for `.*` or anything else. */
+function parseSegments(path: string): Segment[] | undefined {
   let rest = path.trim();
   if (rest.startsWith('$')) rest = rest.slice(1);
   else rest = `.${rest}`;
-  const out: Array<string | number> = [];
-  const pattern = /^(?:\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\['([^']*)'\]|\["([^"]*)"\])/;
+  const out: Segment[] = [];
+  const pattern = /^(?:\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\['([^']*)'\]|\["([^"]*)"\]|(\[\*\]))/;
   while (rest.length > 0) {
     const m = pattern.exec(rest);
     if (!m) return undefined;
-    out.push(m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4])!);
+    out.push(m[5] !== undefined ? WILDCARD : m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4])!);
     rest = rest.slice(m[0].length);
   }
   return out;
