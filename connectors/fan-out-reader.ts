@@ -25,6 +25,7 @@ export interface ParentRecords {
  */
 export function createFanOutReader(inner: StreamReader, parents: ParentRecords, fields: Readonly<Record<string, string>>): StreamReader {
   const copies = Object.entries(fields).map(([name, path]) => [name, compileJsonPath(path)] as const);
+  const names = copies.map(([name]) => name);
   return {
     paginationType: `${inner.paginationType} per parent`,
     async readPage(state) {
@@ -40,8 +41,7 @@ export function createFanOutReader(inner: StreamReader, parents: ParentRecords, 
         next = following ? { parent: following.position } : null;
       }
       // A total is per parent, so it cannot be checked against the stream's count.
-      // Copied parent fields change the records: their text is then serialized, not sliced.
-      const texts = copies.length === 0 && page.texts ? { texts: page.texts } : {};
+      const texts = page.texts ? { texts: copies.length === 0 ? page.texts : page.texts.map((t, i) => withParentFieldsText(t, records[i], names)) } : {};
       return { records, ...texts, next, url: page.url, ...(page.paginationType ? { paginationType: `${page.paginationType} per parent` } : {}), ...(page.warnings ? { warnings: page.warnings } : {}), ...(page.incomplete ? { incomplete: `parent ${parent.position}: ${page.incomplete}` } : {}) };
     },
   };
@@ -52,4 +52,19 @@ function withParentFields(record: unknown, parent: unknown, copies: ReadonlyArra
   const out: Record<string, unknown> = { ...(record as Record<string, unknown>) };
   for (const [name, path] of copies) out[name] = path.first(parent) ?? null;
   return out;
+}
+
+/**
+ * A child record's text as the upstream sent it with the copied parent fields appended, so the
+ * staged payload stays the upstream's bytes plus what Tributary added (a copied field the record
+ * already has is written again after it, and wins when parsed, as in `withParentFields`).
+ */
+function withParentFieldsText(text: string, record: unknown, names: readonly string[]): string {
+  if (!record || typeof record !== 'object' || Array.isArray(record)) return text;
+  const open = text.indexOf('{');
+  const close = text.lastIndexOf('}');
+  if (open < 0 || close < open) return JSON.stringify(record);
+  const added = names.map((n) => `${JSON.stringify(n)}:${JSON.stringify((record as Record<string, unknown>)[n])}`).join(',');
+  const empty = text.slice(open + 1, close).trim() === '';
+  return `${text.slice(0, close)}${empty ? '' : ','}${added}${text.slice(close)}`;
 }
