@@ -26,6 +26,57 @@ export interface FaultServerOptions {
   readonly slowMs?: number;
 }
 
+/**
+ * The page a request asks for, in the scheme its path names (records as their exact text):
+ *
+ * | path | scheme | body |
+ * |---|---|---|
+ * | `/items?offset=&limit=` | offset | `{"total": n, "items": [...]}` |
+ * | `/pages?page=&per_page=` | page number (from 1) | `{"total": n, "items": [...]}` |
+ * | `/cursor?cursor=&limit=` | cursor | `{"items": [...], "next_cursor": "c40" \| null}` |
+ * | `/link?after=&limit=` | RFC 8288 Link header | `[...]` |
+ * | `POST /graphql` (`first`, `after`) | Relay | `{"data": {"items": {"totalCount", "edges", "pageInfo"}}}` |
+ *
+ * Every scheme serves at most `pageCap` records a page, whatever the request asks for.
+ */
+async function pageOf(req: IncomingMessage, url: URL, opts: FaultServerOptions): Promise<{ body: string; headers: Record<string, string> }> {
+  const total = opts.reportedTotal ?? opts.records.length;
+  const slice = (start: number, size: number) => opts.records.slice(start, start + Math.min(size, opts.pageCap));
+  const q = (name: string, fallback: number) => Number(url.searchParams.get(name) ?? fallback);
+  switch (url.pathname) {
+    case '/pages': {
+      const size = Math.min(q('per_page', 100), opts.pageCap);
+      return { body: `{"total": ${total}, "items": [${slice((q('page', 1) - 1) * size, size).join(', ')}]}`, headers: {} };
+    }
+    case '/cursor': {
+      const start = Number((url.searchParams.get('cursor') ?? 'c0').slice(1));
+      const page = slice(start, q('limit', 100));
+      const next = start + page.length < opts.records.length ? `"c${start + page.length}"` : 'null';
+      return { body: `{"items": [${page.join(', ')}], "next_cursor": ${next}}`, headers: {} };
+    }
+    case '/link': {
+      const start = q('after', 0);
+      const page = slice(start, q('limit', 100));
+      const more = start + page.length < opts.records.length;
+      return { body: `[${page.join(',\n')}]`, headers: more ? { link: `</link?after=${start + page.length}&limit=${q('limit', 100)}>; rel="next"` } : {} };
+    }
+    case '/graphql': {
+      let text = '';
+      for await (const chunk of req) text += String(chunk);
+      const { first = 50, after = null } = ((JSON.parse(text || '{}') as { variables?: { first?: number; after?: string | null } }).variables ?? {});
+      const start = after ? Number(after) : 0;
+      const page = slice(start, first);
+      const end = start + page.length;
+      const edges = page.map((node, i) => `{"cursor": "${start + i + 1}", "node": ${node}}`).join(', ');
+      return { body: `{"data": {"items": {"totalCount": ${total}, "edges": [${edges}], "pageInfo": {"hasNextPage": ${end < opts.records.length}, "endCursor": "${end}"}}}}`, headers: {} };
+    }
+    default: {
+      const page = slice(q('offset', 0), q('limit', 100));
+      return { body: `{"total": ${total}, "items": [${page.join(', ')}]}`, headers: {} };
+    }
+  }
+}
+
 /** A running fault server and what it saw. */
 export interface FaultServer {
   readonly url: string;
@@ -42,8 +93,7 @@ export interface FaultServer {
 }
 
 /**
- * An offset-paginated REST API (`/items?offset=&limit=`, body `{"total": n, "items": [...]}`)
- * that injects a deterministic schedule of faults: 500, 502 with an HTML page, 429 with an
+ * A paginated API in five schemes (see `pageOf`) that injects a deterministic schedule of faults: 500, 502 with an HTML page, 429 with an
  * enforced Retry-After (an early request is counted as a violation and refused again), a 200
  * whose body stops halfway, a connection reset mid-body and a response slower than the client's
  * timeout. It caps pages silently and can echo request headers in its 401 body.
@@ -55,7 +105,7 @@ export async function startFaultServer(initial: FaultServerOptions): Promise<Fau
   let blockedUntil = 0;
   let blockedAt = 0;
   const sockets = new Set<Socket>();
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (opts.basic) {
       const expected = `Basic ${Buffer.from(`${opts.basic.user}:${opts.basic.password}`).toString('base64')}`;
@@ -72,10 +122,7 @@ export async function startFaultServer(initial: FaultServerOptions): Promise<Fau
       return;
     }
     const fault = opts.faults[n++ % Math.max(1, opts.faults.length)] ?? 'none';
-    const offset = Number(url.searchParams.get('offset') ?? 0);
-    const limit = Math.min(Number(url.searchParams.get('limit') ?? 100), opts.pageCap);
-    const page = opts.records.slice(offset, offset + limit);
-    const body = `{"total": ${opts.reportedTotal ?? opts.records.length}, "items": [${page.join(', ')}]}`;
+    const { body, headers } = await pageOf(req, url, opts);
     switch (fault) {
       case '500':
         res.writeHead(500, { 'content-type': 'application/json' });
@@ -111,7 +158,7 @@ export async function startFaultServer(initial: FaultServerOptions): Promise<Fau
         }, opts.slowMs ?? 1500);
         return;
       default:
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': 'application/json', ...headers });
         res.end(body);
     }
   });
