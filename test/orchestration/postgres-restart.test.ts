@@ -67,10 +67,16 @@ test('a Postgres restart mid-merge: the same worker survives, retries and finish
   await blocker.query('select pg_advisory_xact_lock(hashtext($1))', [mergeLockName('person')]);
   const { handle } = await startPipelineRun(client, { taskQueue: env.TRIBUTARY_TASK_QUEUE!, workflowId: 'slow/pg-restart', input: { pipeline: 'slow', windowEnd: '2026-10-03T00:00:00Z' } });
   await waitFor(async () => (await handle.query(progressQuery).catch(() => undefined))?.phase === 'merging' || undefined, { timeoutMs: 60_000, intervalMs: 50, maxIntervalMs: 100, description: 'merge started' });
-  await waitFor(
-    async () => (await blocker.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%pg_advisory_xact_lock%' and pid <> pg_backend_pid()`)).rows[0].n > 0 || undefined,
-    { timeoutMs: 30_000, intervalMs: 50, description: 'merge waiting inside its transaction' },
-  );
+  // Polled from a connection of its own: inside the blocker's transaction pg_stat_activity is one cached snapshot.
+  const watcher = createDatabase(server.url, { max: 1 });
+  try {
+    await waitFor(
+      async () => (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%pg_advisory_xact_lock%'`.execute(watcher)).rows[0]!.n > 0 || undefined,
+      { timeoutMs: 60_000, intervalMs: 50, description: 'merge waiting inside its transaction' },
+    );
+  } finally {
+    await watcher.destroy();
+  }
 
   // Restart: every connection (the merge's, the pool's idle ones, the blocker) is cut.
   await server.stop();
