@@ -33,7 +33,7 @@ import { emptySummary } from '../../merge/merge-summary.js';
 import '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { createTestDatabase } from '../../test/support/database.js';
+import { freshMicroDatabase } from './micro-setup.js';
 import { tributaryBenchConfig } from '../systems/tributary-config.js';
 import { SOURCES, recordOf, shapeOf } from '../workload/records.js';
 
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const total = Number(args.records);
   const config = parseConfig(parseYaml(tributaryBenchConfig('http://127.0.0.1:1', 250)), 'bench', {});
   const entity = config.entities['person']!;
-  const database = await createTestDatabase();
+  const database = await freshMicroDatabase('tributary_micro_entity_write');
   const pool = new pg.Pool({ connectionString: database.url, max: 1 });
   // With --explain, the plans auto_explain sends as notices for the write's statements are printed.
   pool.on('connect', (client) => client.on('notice', (n) => args.explain && console.log(n.message)));

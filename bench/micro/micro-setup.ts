@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dropDatabase, recreateDatabase } from '../measure/pg-stats.js';
 
 /** What a micro-benchmark against Postgres is told: how many records, and which server. */
 export interface MicroArgs {
@@ -33,4 +34,11 @@ export function cpuTicks(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** A micro-benchmark's own database, made fresh on the server of `MicroArgs.url`; `drop()` removes it. */
+export async function freshMicroDatabase(name: string): Promise<{ readonly url: string; drop(): Promise<void> }> {
+  const { url } = parseMicroArgs([], 1);
+  await recreateDatabase(url, name);
+  return { url: withDatabaseName(url, name), drop: () => dropDatabase(url, name) };
 }

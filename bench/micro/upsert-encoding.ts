@@ -23,7 +23,7 @@ import { compileRecordMapper } from '../../merge/map-record.js';
 import { type ResolvedEntity, resolveEntity } from '../../merge/resolve-entity.js';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { createTestDatabase } from '../../test/support/database.js';
+import { freshMicroDatabase } from './micro-setup.js';
 import { tributaryBenchConfig } from '../systems/tributary-config.js';
 import { SOURCES, recordOf, shapeOf } from '../workload/records.js';
 
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     },
   };
 
-  const database = await createTestDatabase();
+  const database = await freshMicroDatabase('tributary_micro_upsert_encoding');
   const db = createDatabase(database.url, { max: 1 });
   const pool = new pg.Pool({ connectionString: database.url, max: 1 });
   try {

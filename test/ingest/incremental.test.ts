@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { commitWatermarks } from '../../ingest/commit-watermarks.js';
 import { readWatermark } from '../../store/watermark-store.js';
-import { type ConnectorHarness, startConnectorHarness } from './connector-harness.js';
-import { type SchemeServer, startSchemeServer } from './servers/scheme-server.js';
+import { type ConnectorHarness, startConnectorHarness } from '../connectors/connector-harness.js';
+import { type SchemeServer, startSchemeServer } from '../connectors/servers/scheme-server.js';
 
 let h: ConnectorHarness;
 let api: SchemeServer;

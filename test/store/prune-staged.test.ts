@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pruneStaged } from '../../store/prune-staged.js';
-import { type MergeFixture, createMergeFixture } from './merge-fixture.js';
+import { type MergeFixture, createMergeFixture } from '../merge/merge-fixture.js';
 
 let f: MergeFixture;
 before(async () => {
