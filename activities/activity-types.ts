@@ -1,11 +1,8 @@
 import type { EntityMergeSummary } from '../merge/merge-run.js';
 import type { FetchProgress } from '../ingest/fetch-pages.js';
+import type { StreamRef } from '../core/stream-key.js';
 
-/** One stream of one source, as named in config. */
-export interface StreamRef {
-  readonly source: string;
-  readonly stream: string;
-}
+export type { StreamRef } from '../core/stream-key.js';
 
 /** Input of `planRun`. */
 export interface PlanRunInput {

@@ -1,3 +1,4 @@
+import { streamKey } from '../core/stream-key.js';
 import { type Client, type WorkflowHandle, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { type SearchAttributePair, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { EntityMergeSummary, RunSummary, StreamSummary } from '../activities/index.js';
@@ -84,7 +85,7 @@ export async function followRun(handle: WorkflowHandle, onProgress: (p: Pipeline
 
 /** One line of live progress: phase and records/pages per stream. */
 export function formatProgress(p: PipelineProgress): string {
-  return `${p.phase.padEnd(8)} ${p.streams.map((s) => `${s.source}.${s.stream} ${s.records} rec/${s.pages} pg ${s.status}`).join(' | ')}`;
+  return `${p.phase.padEnd(8)} ${p.streams.map((s) => `${streamKey(s)} ${s.records} rec/${s.pages} pg ${s.status}`).join(' | ')}`;
 }
 
 /** The innermost message of a run failure (workflow -> child -> activity). */
@@ -112,7 +113,7 @@ export function formatStreamOutcome(st: StreamSummary): string {
     st.cappedBy && `stopped by ${st.cappedBy}`,
     ...(st.warnings ?? []).map((w) => `warning: ${w}`),
   ].filter(Boolean);
-  return `  ${st.source}.${st.stream} ${st.records} rec/${st.pages} pg ${st.status}${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`;
+  return `  ${streamKey(st)} ${st.records} rec/${st.pages} pg ${st.status}${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`;
 }
 
 /** One entity's line of a finished run's merge. */

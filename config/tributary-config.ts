@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseStreamKey } from '../core/stream-key.js';
 import { accessSchema } from './access-config.js';
 import { alertsSchema } from './alerts-config.js';
 import { type EntityConfig, entitySchema } from './entity-config.js';
@@ -80,7 +81,7 @@ export const tributaryConfigSchema = z
       const fieldNames = Object.keys(entity.fields);
       checkEntityReferences(config, name, ctx);
       for (const [ref, mapping] of Object.entries(entity.sources)) {
-        const [sourceName = '', streamName = ''] = ref.split('.');
+        const { source: sourceName, stream: streamName } = parseStreamKey(ref);
         const source = config.sources[sourceName];
         if (!source) {
           ctx.addIssue({ code: 'custom', path: ['entities', name, 'sources', ref], message: `unknown source "${sourceName}"; valid: ${sourceNames.join(', ') || '(none)'}` });

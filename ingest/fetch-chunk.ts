@@ -1,3 +1,4 @@
+import { streamKey } from '../core/stream-key.js';
 import type { Kysely } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { ConfigError } from '../config/config-error.js';
@@ -49,7 +50,7 @@ export async function fetchChunk(
   const source = deps.config.sources[input.source];
   const stream = source?.streams[input.stream];
   if (!source || !stream) {
-    throw new ConfigError('config', [{ path: `sources.${input.source}`, message: `unknown source or stream "${input.source}.${input.stream}"` }]);
+    throw new ConfigError('config', [{ path: `sources.${input.source}`, message: `unknown source or stream "${streamKey(input)}"` }]);
   }
   const { db } = deps;
   const key = { runId: input.runId, source: input.source, stream: input.stream };

@@ -1,3 +1,4 @@
+import { streamKey } from '../core/stream-key.js';
 import { ConnectorError } from '../connectors/connector-error.js';
 import type { StreamRunKey } from '../store/staging-types.js';
 
@@ -11,7 +12,7 @@ export class StreamIncompleteError extends ConnectorError {
   constructor(key: StreamRunKey, reason: string) {
     super(
       'STREAM_INCOMPLETE',
-      `${key.source}.${key.stream} is incomplete: ${reason}. Nothing of it is merged and its watermark stays; ` +
+      `${streamKey(key)} is incomplete: ${reason}. Nothing of it is merged and its watermark stays; ` +
         'check the pagination config (a page size the API caps, a cursor path), or set onTruncation: degrade or warn on the stream to accept what arrived',
       { retryable: false },
     );
@@ -24,7 +25,7 @@ export class DuplicateKeysError extends ConnectorError {
   constructor(key: StreamRunKey, duplicates: number, primaryKey: string) {
     super(
       'DUPLICATE_KEYS',
-      `${key.source}.${key.stream} received ${duplicates} record(s) with a primary key (${primaryKey}) it had already received in this run; ` +
+      `${streamKey(key)} received ${duplicates} record(s) with a primary key (${primaryKey}) it had already received in this run; ` +
         'check primaryKey, or set duplicates: last_wins or first_wins on the stream',
       { retryable: false },
     );

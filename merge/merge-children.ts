@@ -1,3 +1,4 @@
+import { parseStreamKey } from '../core/stream-key.js';
 import { parseJsonExact } from '../core/exact-json.js';
 import { sql } from 'kysely';
 import { compileJsonPath } from '../core/json-path.js';
@@ -28,7 +29,7 @@ export function childEntityKey(parentKey: string, childKey: string): string {
  * parent was quarantined, go to quarantine.
  */
 export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
-  const [source, stream] = m.ref.split('.') as [string, string];
+  const { source, stream } = parseStreamKey(m.ref);
   const target = { entity: m.name, source, stream, runId: m.runId };
   const parent = m.entity.parent!;
   const each = compileJsonPath(m.mapping.each ?? '$');

@@ -1,3 +1,4 @@
+import { streamKey } from '../core/stream-key.js';
 import { type Kysely, sql } from 'kysely';
 import { configDir } from '../config/config-origin.js';
 import type { EntityConfig } from '../config/entity-config.js';
@@ -48,7 +49,7 @@ export interface MergeRunInput {
  * back, the quarantined records are still stored, and a `QuarantineThresholdError` is thrown.
  */
 export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, input: MergeRunInput): Promise<EntityMergeSummary[]> {
-  const staged = new Set(input.streams.map((s) => `${s.source}.${s.stream}`));
+  const staged = new Set(input.streams.map(streamKey));
   const entities = mergeOrder(config).filter(([, e]) => Object.keys(e.sources).some((ref) => staged.has(ref)));
   // DDL runs before the data transaction so a concurrent reader never waits on a table lock for long.
   await ensureStagedStatistics(db);

@@ -1,3 +1,4 @@
+import { parseStreamKey } from '../core/stream-key.js';
 import { parseJsonExact } from '../core/exact-json.js';
 import { NUL_REASON } from '../core/nul-character.js';
 import { contentHash } from '../core/stable-json.js';
@@ -46,7 +47,7 @@ interface GoodRecord {
  * nothing else runs.
  */
 export async function mergeStream(m: StreamMerge): Promise<void> {
-  const [source, stream] = m.ref.split('.') as [string, string];
+  const { source, stream } = parseStreamKey(m.ref);
   if (m.mapping.deletes !== undefined) return mergeDeletesFeed(m, source, stream);
   const fingerprint = mappingFingerprint(m.entity, m.ref);
   const target = { entity: m.name, source, stream, runId: m.runId, fingerprint };
@@ -127,7 +128,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
 
 /** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */
 async function mergeDeletesFeed(m: StreamMerge, feedSource: string, feedStream: string): Promise<void> {
-  const [source, stream] = m.mapping.deletes!.split('.') as [string, string];
+  const { source, stream } = parseStreamKey(m.mapping.deletes!);
   for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream, batchSize: m.batchSize })) {
     m.summary.recordsRead += batch.length;
     const seenAt = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));

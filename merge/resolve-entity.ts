@@ -1,3 +1,4 @@
+import { parseStreamKey } from '../core/stream-key.js';
 import type { EntityConfig } from '../config/entity-config.js';
 import { hashStableJson, stableStringify } from '../core/stable-json.js';
 import { type Contribution, type ProvenanceEntry, ProvenanceMemo, compareContributions, provenanceJson, provenanceOf } from './contribution.js';
@@ -49,7 +50,7 @@ export function resolveEntity(key: string, entity: EntityConfig, contributions: 
  * copy.
  */
 export function compileEntityResolver(entity: EntityConfig, customs?: ReadonlyMap<string, CustomStrategyFn>): EntityResolver {
-  const mappingOrder = [...new Set(Object.keys(entity.sources).map((ref) => ref.split('.')[0]!))];
+  const mappingOrder = [...new Set(Object.keys(entity.sources).map((ref) => parseStreamKey(ref).source))];
   const fields = Object.entries(entity.fields).map(([field, config]) => {
     const custom = customs?.get(field);
     const ctx = { field, config, priority: config.priority ?? entity.priority, mappingOrder, ...(custom ? { custom } : {}) };

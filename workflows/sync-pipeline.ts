@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, EntityMergeSummary, FetchProgress, PlannedStream, RunSummary, StreamSummary } from '../activities/index.js';
 import { PIPELINE_KEY, SCHEDULED_START_KEY, STATUS_KEY } from '../core/search-attributes.js';
+import { streamKey } from '../core/stream-key.js';
 import { type StreamProgress, progressQuery, streamProgressSignal } from './definitions.js';
 import { rootMessage } from './failure-message.js';
 import { finishRun, mergeRun, planRun } from './run-activities.js';
@@ -65,7 +66,7 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   let phase: 'planning' | 'fetching' | 'merging' | 'done' = 'planning';
   const progress = new Map<string, StreamProgress>();
   setHandler(progressQuery, () => ({ phase, streams: [...progress.values()] }));
-  setHandler(streamProgressSignal, (p) => void progress.set(`${p.source}.${p.stream}`, p));
+  setHandler(streamProgressSignal, (p) => void progress.set(streamKey(p), p));
   setStatus('running');
 
   const plan = await planRun({
@@ -76,7 +77,7 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
     ...(input.sources ? { sources: input.sources } : {}),
     ...(input.trigger ? { trigger: input.trigger } : {}),
   });
-  for (const s of plan.streams) progress.set(`${s.source}.${s.stream}`, { ...s, pages: 0, records: 0, status: 'pending' });
+  for (const s of plan.streams) progress.set(streamKey(s), { ...s, pages: 0, records: 0, status: 'pending' });
   log.info('run planned', { ...meta, windowStart: plan.windowStart, windowEnd, streams: plan.streams.length, failurePolicy: plan.failurePolicy });
 
   phase = 'fetching';
@@ -89,18 +90,18 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   const ordered = [...plan.streams].sort((a, b) => depth(plan.streams, a) - depth(plan.streams, b));
   for (const s of ordered) {
     started.set(
-      `${s.source}.${s.stream}`,
+      streamKey(s),
       fetching
         .run(async () => {
           // A child stream fans out over its parent's records staged in this run.
           if (s.dependsOn) {
-            const parentKey = `${s.dependsOn.source}.${s.dependsOn.stream}`;
+            const parentKey = streamKey(s.dependsOn);
             await started.get(parentKey)!.catch(() => {
               throw ApplicationFailure.create({ type: 'PARENT_FAILED', message: `parent stream ${parentKey} failed`, nonRetryable: true });
             });
           }
           const child = await startChild(syncStream, {
-            workflowId: `${runId}/${s.source}.${s.stream}`,
+            workflowId: `${runId}/${streamKey(s)}`,
             args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId, pipeline: input.pipeline, window, ...input.chunking }],
             parentClosePolicy: ParentClosePolicy.TERMINATE,
           });
@@ -109,16 +110,16 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
         .catch((err: unknown) => {
           // A failure no retry can fix: the run is lost under all_or_nothing, so stop fetching now.
           if (plan.failurePolicy === 'all_or_nothing' && !fetching.consideredCancelled) {
-            log.warn('stream failed; cancelling the other streams', { ...meta, stream: `${s.source}.${s.stream}`, error: rootMessage(err) });
+            log.warn('stream failed; cancelling the other streams', { ...meta, stream: streamKey(s), error: rootMessage(err) });
             fetching.cancel();
           }
           throw err;
         }),
     );
   }
-  const outcomes = await Promise.allSettled(plan.streams.map((s) => started.get(`${s.source}.${s.stream}`)!));
-  const streams: StreamSummary[] = plan.streams.map((s, i) => summarizeStream(s, outcomes[i]!, progress.get(`${s.source}.${s.stream}`)));
-  for (const s of streams) progress.set(`${s.source}.${s.stream}`, { source: s.source, stream: s.stream, pages: s.pages, records: s.records, status: s.status });
+  const outcomes = await Promise.allSettled(plan.streams.map((s) => started.get(streamKey(s))!));
+  const streams: StreamSummary[] = plan.streams.map((s, i) => summarizeStream(s, outcomes[i]!, progress.get(streamKey(s))));
+  for (const s of streams) progress.set(streamKey(s), { source: s.source, stream: s.stream, pages: s.pages, records: s.records, status: s.status });
   const failed = streams.filter((s) => s.status === 'failed');
   const succeeded = streams.filter((s) => s.status === 'succeeded');
   // Incomplete streams (onTruncation: degrade) are merged, but their watermarks stay and the run is degraded.
@@ -144,7 +145,7 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   // Under all_or_nothing the first real failure is the reason; streams it cancelled are not.
   const reasons = failed.filter((s, _, all) => all.length === 1 || !s.error?.startsWith('cancelled before'));
   if (failed.length > 0 && (plan.failurePolicy === 'all_or_nothing' || merged.length === 0)) {
-    return fail(reasons.map((s) => `${s.source}.${s.stream}: ${s.error}`).join('; '), []);
+    return fail(reasons.map((s) => `${streamKey(s)}: ${s.error}`).join('; '), []);
   }
 
   phase = 'merging';
@@ -160,14 +161,14 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   } catch (err) {
     return fail(`watermarks: ${rootMessage(err)}`, entities);
   }
-  const short = [...failed.map((s) => `${s.source}.${s.stream}: ${s.error}`), ...incomplete.map((s) => `${s.source}.${s.stream} incomplete: ${s.incomplete}`)];
+  const short = [...failed.map((s) => `${streamKey(s)}: ${s.error}`), ...incomplete.map((s) => `${streamKey(s)} incomplete: ${s.incomplete}`)];
   const status = short.length > 0 ? 'degraded' : 'succeeded';
   const summary = summaryOf(entities);
   await finishRun({ runId, status, summary, ...(short.length > 0 ? { error: short.join('; ') } : {}) });
   phase = 'done';
   setStatus(status);
   upsertMemo({ summary: describeRun(status, streams, entities) });
-  if (status === 'degraded') log.warn('run degraded: merged the streams that succeeded', { ...meta, failed: failed.map((s) => `${s.source}.${s.stream}`), incomplete: incomplete.map((s) => `${s.source}.${s.stream}`) });
+  if (status === 'degraded') log.warn('run degraded: merged the streams that succeeded', { ...meta, failed: failed.map((s) => streamKey(s)), incomplete: incomplete.map((s) => streamKey(s)) });
   else log.info('run succeeded', meta);
   return summary;
 }

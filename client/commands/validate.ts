@@ -1,3 +1,4 @@
+import { streamKey } from '../../core/stream-key.js';
 import { loadConfigFile } from '../../config/index.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
 import { commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
@@ -35,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify({ valid, path, ...counts, ...(online ? { graphql: online } : {}) }));
   else {
     console.log(`${path}: ${valid ? 'valid' : 'INVALID'} — ${counts.sources} sources, ${counts.streams} streams, ${counts.entities} entities, ${counts.pipelines} pipelines`);
-    for (const o of online ?? []) console.log(`  ${o.source}.${o.stream}: ${o.problems.length === 0 ? 'query valid against the live schema' : o.problems.join('\n    ')}`);
+    for (const o of online ?? []) console.log(`  ${streamKey(o)}: ${o.problems.length === 0 ? 'query valid against the live schema' : o.problems.join('\n    ')}`);
   }
   return valid ? 0 : 1;
 }

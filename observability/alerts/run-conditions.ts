@@ -1,3 +1,4 @@
+import { streamKey } from '../../core/stream-key.js';
 import type { SourceFreshness } from '../freshness.js';
 import type { AlertCondition } from './alert.js';
 
@@ -17,8 +18,8 @@ export interface RunOutcome {
  */
 export function runConditions(run: RunOutcome): AlertCondition[] {
   const failed = run.streams.filter((s) => s.status === 'failed');
-  const names = failed.map((s) => `${s.source}.${s.stream}`).join(', ');
-  const short = run.streams.filter((s) => s.status !== 'succeeded').map((s) => `${s.source}.${s.stream} ${s.status}`).join(', ');
+  const names = failed.map(streamKey).join(', ');
+  const short = run.streams.filter((s) => s.status !== 'succeeded').map((s) => `${streamKey(s)} ${s.status}`).join(', ');
   const base = { pipeline: run.pipeline, runId: run.runId };
   const out: AlertCondition[] = [
     { ...base, reason: 'run_failed', active: run.status === 'failed', message: run.status === 'failed' ? `run ${run.runId} of pipeline ${run.pipeline} failed: ${run.error ?? (names ? `sources failed: ${names}` : 'unknown error')}` : `pipeline ${run.pipeline} runs again (${run.runId} ${run.status})` },
@@ -33,10 +34,10 @@ export function runConditions(run: RunOutcome): AlertCondition[] {
       active: s.status !== 'succeeded',
       message:
         s.status === 'failed'
-          ? `source ${s.source}.${s.stream} failed in run ${run.runId}: ${s.error ?? run.error ?? 'unknown error'}`
+          ? `source ${streamKey(s)} failed in run ${run.runId}: ${s.error ?? run.error ?? 'unknown error'}`
           : s.status === 'incomplete'
-            ? `source ${s.source}.${s.stream} is incomplete in run ${run.runId}: ${s.incomplete ?? 'short of the upstream'}`
-            : `source ${s.source}.${s.stream} fetched successfully again in run ${run.runId}`,
+            ? `source ${streamKey(s)} is incomplete in run ${run.runId}: ${s.incomplete ?? 'short of the upstream'}`
+            : `source ${streamKey(s)} fetched successfully again in run ${run.runId}`,
     });
   }
   return out;
@@ -50,7 +51,7 @@ export function staleConditions(rows: readonly SourceFreshness[]): AlertConditio
     source: r.source,
     stream: r.stream,
     active: r.stale,
-    message: r.stale ? `source ${r.source}.${r.stream} of pipeline ${r.pipeline} is stale: ${r.reason}` : `source ${r.source}.${r.stream} of pipeline ${r.pipeline} is fresh again (last success ${r.lastSuccessAt})`,
+    message: r.stale ? `source ${streamKey(r)} of pipeline ${r.pipeline} is stale: ${r.reason}` : `source ${streamKey(r)} of pipeline ${r.pipeline} is fresh again (last success ${r.lastSuccessAt})`,
     ...((r.stale ? (r.lastFailureRunId ?? r.lastSuccessRunId) : r.lastSuccessRunId) ? { runId: (r.stale ? (r.lastFailureRunId ?? r.lastSuccessRunId) : r.lastSuccessRunId)! } : {}),
   }));
 }
