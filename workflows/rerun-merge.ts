@@ -3,7 +3,7 @@ import type { EntityMergeSummary, RunSummary } from '../activities/index.js';
 import { PIPELINE_KEY, STATUS_KEY } from '../core/search-attributes.js';
 import { type StreamProgress, progressQuery } from './definitions.js';
 import { rootMessage } from './failure-message.js';
-import { finishRun, mergeRun, planRerun } from './run-activities.js';
+import { finishRun, mergeRun, planRerun } from './activity-proxies.js';
 import { describeRun } from './run-summary.js';
 
 /** Input of the `rerunMerge` workflow. */

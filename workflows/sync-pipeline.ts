@@ -3,27 +3,20 @@ import {
   CancellationScope,
   ParentClosePolicy,
   log,
-  proxyActivities,
   setHandler,
   startChild,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, EntityMergeSummary, FetchProgress, PlannedStream, RunSummary, StreamSummary } from '../activities/index.js';
+import type { EntityMergeSummary, FetchProgress, PlannedStream, RunSummary, StreamSummary } from '../activities/index.js';
 import { PIPELINE_KEY, SCHEDULED_START_KEY, STATUS_KEY } from '../core/search-attributes.js';
 import { streamKey } from '../core/stream-key.js';
 import { type StreamProgress, progressQuery, streamProgressSignal } from './definitions.js';
 import { rootMessage } from './failure-message.js';
-import { finishRun, mergeRun, planRun } from './run-activities.js';
+import { commitWatermarks, finishRun, mergeRun, planRun } from './activity-proxies.js';
 import { describeRun } from './run-summary.js';
 import { syncStream } from './sync-stream.js';
-
-// Advancing watermarks is a few quick database writes, idempotent, so retried freely.
-const { commitWatermarks } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
 
 /** Input of the `syncPipeline` workflow: names only, never secrets or records. */
 export interface SyncPipelineInput {

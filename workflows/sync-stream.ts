@@ -1,5 +1,6 @@
-import { continueAsNew, getExternalWorkflowHandle, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities, FetchProgress, RunWindow, StreamRef } from '../activities/index.js';
+import { continueAsNew, getExternalWorkflowHandle, log, patched, workflowInfo } from '@temporalio/workflow';
+import type { FetchProgress, RunWindow, StreamRef } from '../activities/index.js';
+import { fetchStreamChunk } from './activity-proxies.js';
 import { CHUNKS_PER_EXECUTION, PAGES_PER_CHUNK, streamProgressSignal } from './definitions.js';
 
 /** Input of the `syncStream` child workflow. */
@@ -30,15 +31,6 @@ export interface FetchTotals {
 /** Least time between two progress reports of a stream to its pipeline run. */
 const PROGRESS_INTERVAL_MS = 30_000;
 
-// A chunk may page for minutes: each attempt heartbeats every few seconds, so a killed worker
-// is noticed within 10 s and the retry resumes after the last staged page. Transient upstream
-// trouble (5xx, 429, timeouts) is ridden out for about six minutes of backoff per chunk;
-// config and auth failures are non-retryable and fail the stream on the first attempt.
-const { fetchStreamChunk } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
-});
 
 /**
  * Fetches one stream of a run to the end, a chunk of pages per activity, reporting progress to

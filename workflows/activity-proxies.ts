@@ -1,0 +1,32 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+
+// Every activity the workflows call, one proxy group per kind of work, each with its timeouts,
+// retry policy and the reason for them.
+
+// Planning and bookkeeping (plan a run or rerun, record its outcome, advance watermarks) are a
+// few quick, idempotent database calls: retried for a while (the database may be restarting); a
+// config error is non-retryable and fails them at once.
+export const { planRun, planRerun, finishRun, commitWatermarks } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+
+// A fetch chunk may page for minutes: each attempt heartbeats every few seconds, so a killed
+// worker is noticed within 10 s and the retry resumes after the last staged page. Transient
+// upstream trouble (5xx, 429, timeouts) is ridden out for about six minutes of backoff per chunk;
+// config and auth failures are non-retryable and fail the stream on the first attempt.
+export const { fetchStreamChunk } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+});
+
+// The merge is one transaction over the run's staged records: long for big runs, and safe to
+// retry because a failed attempt leaves nothing behind and a repeated one changes nothing. It
+// heartbeats every few seconds, so a killed worker's merge is retried elsewhere within 10 s.
+export const { mergeRun } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+});
