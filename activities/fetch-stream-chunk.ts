@@ -33,10 +33,7 @@ export function fetchStreamChunkActivity(deps: ActivityDeps) {
         count(progress);
         ctx.heartbeat(progress);
       },
-      warn: (message) => {
-        ctx.log.warn(message, meta);
-        log?.warn(message);
-      },
+      warn: (message) => log?.warn(message),
     }).catch((err: unknown) => {
       if (err instanceof StreamIncompleteError) {
         deps.metrics?.streamsIncomplete.inc(labels);

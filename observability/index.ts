@@ -5,3 +5,4 @@ export { loadFreshness } from './load-freshness.js';
 export { installTelemetry, sdkMetricsText } from './temporal-telemetry.js';
 export { serveMetrics } from './serve-metrics.js';
 export * from './alerts/index.js';
+export { type FinishedRun, type RunOutcomeDeps, reportRunOutcome } from './run-outcome.js';
