@@ -1,10 +1,11 @@
 import type { GraphqlSourceConfig, GraphqlStreamConfig } from '../../config/source-config.js';
-import { sliceRecords } from '../json/slice-records.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { ConnectorError, HttpStatusError, RateLimitedError, ResponseFormatError } from '../connector-error.js';
+import { sendAuthorized } from '../auth/send-authorized.js';
+import { ConnectorError, RateLimitedError, ResponseFormatError } from '../connector-error.js';
 import type { HttpClient } from '../http/http-client.js';
 import { redactUrl } from '../http/redact-url.js';
+import { sliceRecords } from '../json/slice-records.js';
 import { relayPaginator } from '../pagination/relay-paginator.js';
 import { type TemplateContext, renderJson } from '../request/template.js';
 import type { StreamReader } from '../stream-reader.js';
@@ -68,27 +69,22 @@ export function createGraphqlStreamReader(
           );
         }
       }
-      const send = async () => {
-        const auth = await deps.auth.authorize();
-        return deps.http.requestJson({
-          method: 'POST',
-          url: source.url,
-          query: { ...auth.query },
-          headers: { ...source.headers, ...auth.headers },
-          json: { query: deps.query, variables },
-          timeoutMs: stream.timeoutMs ?? source.timeoutMs,
-        });
-      };
+      const send = () =>
+        sendAuthorized(deps.auth, (auth) =>
+          deps.http.requestJson({
+            method: 'POST',
+            url: source.url,
+            query: { ...auth.query },
+            headers: { ...source.headers, ...auth.headers },
+            json: { query: deps.query, variables },
+            timeoutMs: stream.timeoutMs ?? source.timeoutMs,
+          }),
+        );
       const warnings: string[] = [];
       let response;
       let body: { data?: unknown; errors?: GraphqlError[] };
       for (let attempt = 0; ; attempt++) {
-        try {
-          response = await send();
-        } catch (err) {
-          if (err instanceof HttpStatusError && err.status === 401 && (await deps.auth.refresh())) response = await send();
-          else throw err;
-        }
+        response = await send();
         body = response.body as typeof body;
         const pause = costPauseMs(body, now());
         if (pause > 0) deps.throttle?.(pause);

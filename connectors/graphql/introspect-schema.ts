@@ -1,7 +1,8 @@
 import { type GraphQLSchema, type IntrospectionQuery, buildClientSchema, getIntrospectionQuery, parse, validate } from 'graphql';
 import { contentHash } from '../../core/stable-json.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { ConnectorError, HttpStatusError } from '../connector-error.js';
+import { sendAuthorized } from '../auth/send-authorized.js';
+import { ConnectorError } from '../connector-error.js';
 import type { HttpClient } from '../http/http-client.js';
 
 /** An introspected schema with its content hash (stable across type order). */
@@ -13,24 +14,16 @@ export interface IntrospectedSchema {
 
 /** Runs the standard introspection query against a GraphQL endpoint. */
 export async function introspectSchema(deps: { http: HttpClient; auth: Authenticator; url: string; headers: Readonly<Record<string, string>>; timeoutMs: number }): Promise<IntrospectedSchema> {
-  const send = async () => {
-    const auth = await deps.auth.authorize();
-    return deps.http.requestJson({
+  const response = await sendAuthorized(deps.auth, (auth) =>
+    deps.http.requestJson({
       method: 'POST',
       url: deps.url,
       query: { ...auth.query },
       headers: { ...deps.headers, ...auth.headers },
       json: { query: getIntrospectionQuery({ descriptions: false }), operationName: 'IntrospectionQuery' },
       timeoutMs: deps.timeoutMs,
-    });
-  };
-  let response;
-  try {
-    response = await send();
-  } catch (err) {
-    if (err instanceof HttpStatusError && err.status === 401 && (await deps.auth.refresh())) response = await send();
-    else throw err;
-  }
+    }),
+  );
   const body = response.body as { data?: IntrospectionQuery; errors?: Array<{ message?: string }> };
   if (!body.data?.__schema) {
     const why = body.errors?.map((e) => e.message).join('; ') ?? 'no __schema in the response';

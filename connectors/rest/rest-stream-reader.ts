@@ -1,6 +1,7 @@
 import type { RestSourceConfig, RestStreamConfig } from '../../config/source-config.js';
-import type { Authenticator } from '../auth/authenticator.js';
-import { CrossOriginError, HttpStatusError } from '../connector-error.js';
+import type { AuthorizationParts, Authenticator } from '../auth/authenticator.js';
+import { sendAuthorized } from '../auth/send-authorized.js';
+import { CrossOriginError } from '../connector-error.js';
 import type { HttpClient, HttpRequest, JsonResponse } from '../http/http-client.js';
 import { redactUrl } from '../http/redact-url.js';
 import { createPaginator } from '../pagination/create-paginator.js';
@@ -39,8 +40,7 @@ export function createRestStreamReader(
       const sameOrigin = target === origin;
       if (!sameOrigin && !allowCross) throw new CrossOriginError(origin, target);
 
-      const send = async (): Promise<JsonResponse> => {
-        const auth = sameOrigin ? await deps.auth.authorize() : {};
+      const send = (auth: AuthorizationParts): Promise<JsonResponse> => {
         const incremental = incrementalParam && start !== undefined ? { [incrementalParam]: start } : {};
         const request: HttpRequest = {
           method: stream.method,
@@ -60,14 +60,8 @@ export function createRestStreamReader(
         };
         return deps.http.requestJson(request);
       };
-
-      let response;
-      try {
-        response = await send();
-      } catch (err) {
-        if (err instanceof HttpStatusError && err.status === 401 && sameOrigin && (await deps.auth.refresh())) response = await send();
-        else throw err;
-      }
+      // Credentials go to the configured origin only.
+      const response = await sendAuthorized(deps.auth, send, { authorize: sameOrigin });
       const shown = redactUrl(response.url);
       const { records, path } = selectRecords(response.body, stream.recordsPath, shown);
       // The raw text of each record; where it cannot be sliced (a wildcard path), records are serialized instead.
