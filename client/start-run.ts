@@ -1,4 +1,5 @@
 import { streamKey } from '../core/stream-key.js';
+import { ExitCode, type ExitCodeValue } from './output/exit-codes.js';
 import { type Client, type WorkflowHandle, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { type SearchAttributePair, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { EntityMergeSummary, RunSummary, StreamSummary } from '../activities/index.js';
@@ -119,4 +120,29 @@ export function formatStreamOutcome(st: StreamSummary): string {
 /** One entity's line of a finished run's merge. */
 export function formatEntityOutcome(e: EntityMergeSummary): string {
   return `  ${e.entity}: ${e.recordsRead} read, ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined, ${e.deleted} deleted; ${e.recordsUnchanged ?? 0} records unchanged since the last merge`;
+}
+
+/**
+ * Waits for a run (or rerun) to finish and prints its outcome: with `json` one object
+ * (`runId`, `status`, `summary` or `error`), else a status line, each stream's and each entity's
+ * line, or the failure. Returns the exit code: 0 succeeded, 4 degraded, 1 failed.
+ */
+export async function reportRunResult(kind: 'run' | 'rerun', runId: string, result: Promise<RunSummary>, json: boolean): Promise<ExitCodeValue> {
+  try {
+    const summary = await result;
+    const status = runStatusOf(summary);
+    if (json) console.log(JSON.stringify({ runId, status, summary }));
+    else {
+      console.log(`${kind} ${runId} ${status}`);
+      // The final counts per stream, whether or not a progress poll caught the run mid-fetch.
+      for (const st of summary.streams) console.log(formatStreamOutcome(st));
+      for (const e of summary.entities) console.log(formatEntityOutcome(e));
+    }
+    return status === 'degraded' ? ExitCode.degraded : ExitCode.ok;
+  } catch (err) {
+    const error = failureMessage(err);
+    if (json) console.log(JSON.stringify({ runId, status: 'failed', error }));
+    else console.error(`${kind} ${runId} failed: ${error}`);
+    return ExitCode.failed;
+  }
 }

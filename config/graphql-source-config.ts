@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { authSchema } from './auth-config.js';
-import { identifierSchema } from './identifier.js';
 import { incrementalSchema } from './incremental-config.js';
-import { limitsFields, sourceRequestFields } from './stream-limits.js';
+import { limitsFields, sourceAuthFields, sourceRequestFields, streamsSchema } from './stream-limits.js';
 
 /**
  * A GraphQL query that yields one stream of records from a Relay connection. The query comes
@@ -58,12 +56,9 @@ export const graphqlSourceSchema = z.strictObject({
   type: z.literal('graphql'),
   /** The GraphQL endpoint URL. */
   url: z.url().describe('The GraphQL endpoint URL.'),
-  /** How to authenticate. */
-  auth: authSchema.default({ type: 'none' }),
-  /** Static headers sent with every request. */
-  headers: z.record(z.string(), z.string()).default({}).describe('Static headers sent with every request (not secrets).'),
+  ...sourceAuthFields,
   /** The streams this source yields, by name. */
-  streams: z.record(identifierSchema, graphqlStreamSchema).refine((s) => Object.keys(s).length > 0, 'a source needs at least one stream'),
+  streams: streamsSchema(graphqlStreamSchema),
   /** Introspect the schema at the start of each run: validate queries before fetching and report schema drift. */
   introspection: z.boolean().default(true).describe('Introspect at run start: validate queries before fetching and report schema drift.'),
   ...sourceRequestFields,

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { authSchema } from './auth-config.js';
 import { identifierSchema } from './identifier.js';
 import { incrementalSchema } from './incremental-config.js';
 import { restPaginationSchema } from './pagination-config.js';
-import { limitsFields, sourceRequestFields } from './stream-limits.js';
+import { limitsFields, sourceAuthFields, sourceRequestFields, streamsSchema } from './stream-limits.js';
 
 /**
  * A child stream's parent: the child is fetched after the parent stream, once per parent record
@@ -52,12 +51,9 @@ export const restSourceSchema = z.strictObject({
   type: z.literal('rest'),
   /** Base URL every stream path is relative to. */
   baseUrl: z.url().describe('Base URL every stream path is relative to.'),
-  /** How to authenticate. */
-  auth: authSchema.default({ type: 'none' }),
-  /** Static headers sent with every request (not secrets: use auth `headers` for those). */
-  headers: z.record(z.string(), z.string()).default({}).describe('Static headers sent with every request (not secrets).'),
+  ...sourceAuthFields,
   /** The streams this source yields, by name. */
-  streams: z.record(identifierSchema, restStreamSchema).refine((s) => Object.keys(s).length > 0, 'a source needs at least one stream'),
+  streams: streamsSchema(restStreamSchema),
   ...sourceRequestFields,
 });
 

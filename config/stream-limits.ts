@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { authSchema } from './auth-config.js';
+import { identifierSchema } from './identifier.js';
 
 /** Per-stream safety limits and request timeout, shared by REST and GraphQL streams. */
 export const limitsFields = {
@@ -61,6 +63,14 @@ export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
 /** Validated retry config. */
 export type RetryConfig = z.infer<typeof retrySchema>;
 
+/** What every source sends with each request: its credentials and static headers. */
+export const sourceAuthFields = {
+  /** How to authenticate. */
+  auth: authSchema.default({ type: 'none' }),
+  /** Static headers sent with every request (not secrets: use auth `headers` for those). */
+  headers: z.record(z.string(), z.string()).default({}).describe('Static headers sent with every request (not secrets).'),
+};
+
 /** Request-behaviour fields of every source. */
 export const sourceRequestFields = {
   /** Per-request timeout in milliseconds. */
@@ -70,3 +80,8 @@ export const sourceRequestFields = {
   /** In-activity retries of transient failures. */
   retry: retrySchema.default({ attempts: 2, baseDelayMs: 500, maxDelayMs: 10_000 }).describe('In-activity retries of transient failures.'),
 };
+
+/** A source's streams by name, at least one, each validated by `stream`. */
+export function streamsSchema<T extends z.ZodType>(stream: T) {
+  return z.record(identifierSchema, stream).refine((s) => Object.keys(s).length > 0, 'a source needs at least one stream');
+}

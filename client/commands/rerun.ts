@@ -1,6 +1,6 @@
 import { getRun } from '../../store/run-store.js';
 import { connectTemporal, openDatabase } from '../connection.js';
-import { failureMessage, formatEntityOutcome, startRerun } from '../start-run.js';
+import { reportRunResult, startRerun } from '../start-run.js';
 import type { RunSummary } from '../../activities/index.js';
 import { UsageError, commonOptions, parseCommandArgs } from './common-options.js';
 
@@ -29,17 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const handle = await startRerun(temporal.client, { taskQueue: temporal.taskQueue, rerunOf: values.run, pipeline, now: new Date() });
     if (!values.json) console.log(`started rerun ${handle.workflowId} of ${values.run}`);
-    try {
-      const summary = (await handle.result()) as RunSummary;
-      if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status: 'succeeded', summary }));
-      else for (const e of summary.entities) console.log(formatEntityOutcome(e));
-      return 0;
-    } catch (err) {
-      const error = failureMessage(err);
-      if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status: 'failed', error }));
-      else console.error(`rerun ${handle.workflowId} failed: ${error}`);
-      return 1;
-    }
+    return await reportRunResult('rerun', handle.workflowId, handle.result() as Promise<RunSummary>, values.json);
   } finally {
     await temporal.close();
   }

@@ -1,8 +1,7 @@
 import { loadConfigFile } from '../../config/index.js';
 import { connectTemporal } from '../connection.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
-import { ExitCode } from '../output/exit-codes.js';
-import { failureMessage, followRun, formatEntityOutcome, formatProgress, formatStreamOutcome, runStatusOf, startPipelineRun } from '../start-run.js';
+import { followRun, formatProgress, reportRunResult, startPipelineRun } from '../start-run.js';
 import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
 
 /**
@@ -41,25 +40,10 @@ export async function run(argv: string[]): Promise<number> {
       if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status: 'running' }));
       return 0;
     }
-    try {
-      const summary = await followRun(handle, (progress) => {
-        if (!values.json) console.log(formatProgress(progress));
-      });
-      const status = runStatusOf(summary);
-      if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status, summary }));
-      else {
-        console.log(`run ${handle.workflowId} ${status}`);
-        // The final counts per stream, whether or not a progress poll caught the run mid-fetch.
-        for (const st of summary.streams) console.log(formatStreamOutcome(st));
-        for (const e of summary.entities) console.log(formatEntityOutcome(e));
-      }
-      return status === 'degraded' ? ExitCode.degraded : ExitCode.ok;
-    } catch (err) {
-      const error = failureMessage(err);
-      if (values.json) console.log(JSON.stringify({ runId: handle.workflowId, status: 'failed', error }));
-      else console.error(`run ${handle.workflowId} failed: ${error}`);
-      return 1;
-    }
+    const result = followRun(handle, (progress) => {
+      if (!values.json) console.log(formatProgress(progress));
+    });
+    return await reportRunResult('run', handle.workflowId, result, values.json);
   } finally {
     await temporal.close();
   }
