@@ -10,6 +10,7 @@ import { assertReachableByPostgresUser, isInitialised } from './postgres-data-di
 import { clearStalePostmasterPid, readPostmasterPid } from './postgres-pid-file.js';
 import { postgresUrl, redactUrl } from './postgres-url.js';
 import { isProcessAlive } from './process-alive.js';
+import { type ServerHandle, type StartServerOptions, externalServer } from './server-handle.js';
 
 /**
  * Default port of the embedded server. Deliberately not 5432, where a system
@@ -29,18 +30,10 @@ export const EMBEDDED_POSTGRES_PASSWORD = 'tributary';
 /** Database created when none is named. */
 export const DEFAULT_DATABASE = 'tributary';
 
-/** Options for {@link startPostgres}. */
-export interface StartPostgresOptions {
-  /** Cluster directory, e.g. `.data/postgres`; kept across restarts. */
-  dataDir: string;
-  /** Port; default 54329, `0` picks a free one. */
-  port?: number;
+/** Options for {@link startPostgres}: `dataDir` is the cluster directory (e.g. `.data/postgres`), the port defaults to 54329, `useEnv` honours `DATABASE_URL`. */
+export interface StartPostgresOptions extends StartServerOptions {
   /** Database to create if missing and put in the URL; default `tributary`. */
   database?: string;
-  /** Progress messages; silent by default. */
-  log?: (msg: string) => void;
-  /** Honour `DATABASE_URL` (default true). Tests that need their own server pass false. */
-  useEnv?: boolean;
   /**
    * Durable writes (default true). False turns off fsync and friends: much
    * faster, but a crash can corrupt the cluster, so only for throwaway dirs.
@@ -48,14 +41,10 @@ export interface StartPostgresOptions {
   durable?: boolean;
 }
 
-/** A PostgreSQL server ready for connections. */
-export interface PostgresHandle {
+/** A PostgreSQL server ready for connections (external: from `DATABASE_URL`). */
+export interface PostgresHandle extends ServerHandle {
   /** Connection URL of the database. */
   url: string;
-  /** False when an external server from `DATABASE_URL` is used. */
-  startedHere: boolean;
-  /** Stop the server if we started it; a no-op otherwise. Idempotent. */
-  stop(): Promise<void>;
 }
 
 /**
@@ -65,8 +54,8 @@ export interface PostgresHandle {
  */
 export async function startPostgres(opts: StartPostgresOptions): Promise<PostgresHandle> {
   const log = opts.log ?? (() => {});
-  const external = opts.useEnv === false ? undefined : process.env['DATABASE_URL'];
-  if (external !== undefined && external !== '') {
+  const external = externalServer('DATABASE_URL', opts);
+  if (external !== undefined) {
     await assertPostgresReachable(external);
     log(`Using PostgreSQL at ${redactUrl(external)}`);
     return { url: external, startedHere: false, stop: async () => {} };

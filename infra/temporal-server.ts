@@ -7,46 +7,36 @@ import type { SearchAttributeType } from './search-attributes.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 import { answersAsTemporal, assertTemporalReachable, probeTemporal, withTemporalConnection } from './temporal-health.js';
 import { registerSearchAttributes } from './temporal-search-attributes.js';
+import { type ServerHandle, type StartServerOptions, externalServer } from './server-handle.js';
 import { waitFor } from './wait-for.js';
 
 /** Default gRPC port of the Temporal frontend. */
 export const DEFAULT_TEMPORAL_PORT = 7233;
 
-/** Options for {@link startTemporal}. */
-export interface StartTemporalOptions {
-  /** Directory holding `temporal.db` (persisted state) and `temporal.log`. */
-  dataDir: string;
-  /** gRPC port; default 7233, `0` picks a free one. */
-  port?: number;
+/**
+ * Options for {@link startTemporal}: `dataDir` holds `temporal.db` (persisted state) and
+ * `temporal.log`, the gRPC port defaults to 7233, `useEnv` honours `TEMPORAL_ADDRESS` /
+ * `TEMPORAL_NAMESPACE`.
+ */
+export interface StartTemporalOptions extends StartServerOptions {
   /** Web UI port; default gRPC port + 1000, or a free one when `port` is 0. */
   uiPort?: number;
   /** Namespace to create and verify; default `default`. */
   namespace?: string;
   /** Custom search attributes to register, name to type. */
   searchAttributes?: Record<string, SearchAttributeType>;
-  /** Progress messages; silent by default. */
-  log?: (msg: string) => void;
-  /**
-   * Honour `TEMPORAL_ADDRESS` / `TEMPORAL_NAMESPACE` (default true). Tests
-   * that must start their own server pass false.
-   */
-  useEnv?: boolean;
   /** How long to wait for a started server to become healthy; default 60 s. */
   readyTimeoutMs?: number;
 }
 
-/** A Temporal cluster ready for clients and workers. */
-export interface TemporalHandle {
+/** A Temporal cluster ready for clients and workers (external: from `TEMPORAL_ADDRESS`). */
+export interface TemporalHandle extends ServerHandle {
   /** gRPC address, `host:port`. */
   address: string;
   /** Namespace verified to exist. */
   namespace: string;
   /** Web UI URL when we started the server, undefined for external clusters. */
   uiUrl: string | undefined;
-  /** False when an external cluster from `TEMPORAL_ADDRESS` is used. */
-  startedHere: boolean;
-  /** Stop the server if we started it; a no-op otherwise. Idempotent. */
-  stop(): Promise<void>;
 }
 
 /**
@@ -56,8 +46,8 @@ export interface TemporalHandle {
  */
 export async function startTemporal(opts: StartTemporalOptions): Promise<TemporalHandle> {
   const log = opts.log ?? (() => {});
-  const external = opts.useEnv === false ? undefined : process.env['TEMPORAL_ADDRESS'];
-  if (external !== undefined && external !== '') {
+  const external = externalServer('TEMPORAL_ADDRESS', opts);
+  if (external !== undefined) {
     const namespace = process.env['TEMPORAL_NAMESPACE'] || opts.namespace || 'default';
     return useExternalTemporal(external, namespace, opts.searchAttributes ?? {}, log);
   }
