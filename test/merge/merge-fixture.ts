@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { parseConfig } from '../../config/load-config.js';
 import type { TributaryConfig } from '../../config/tributary-config.js';
 import { contentHash } from '../../core/stable-json.js';
+import { parseStreamKey } from '../../core/stream-key.js';
 import { type EntityMergeSummary, mergeRun } from '../../merge/merge-run.js';
 import { createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
@@ -18,6 +19,8 @@ export interface MergeFixture {
   merge(config: TributaryConfig, runId: string, opts?: { batchSize?: number }): Promise<EntityMergeSummary[]>;
   /** Rows of `unified.<table>` ordered by key. */
   rows(table: string): Promise<Record<string, unknown>[]>;
+  /** Forgets everything staged and merged: entity tables, staged records, contributions, links, redirects, seen marks, quarantine. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,7 +32,7 @@ export async function createMergeFixture(): Promise<MergeFixture> {
   return {
     db,
     async stage(runId, ref, records, fetchedAt = new Date('2026-01-01T00:00:00Z')) {
-      const [source, stream] = ref.split('.') as [string, string];
+      const { source, stream } = parseStreamKey(ref);
       if (records.length === 0) return;
       const streamId = await ensureStagedStream(db, { runId, source, stream }, records.length);
       await db
@@ -40,8 +43,12 @@ export async function createMergeFixture(): Promise<MergeFixture> {
     async merge(config, runId, opts = {}) {
       // Every stream the config maps counts as fetched (a stream may have staged nothing).
       const refs = new Set(Object.values(config.entities).flatMap((e) => Object.keys(e.sources)));
-      const streams = [...refs].map((ref) => ({ source: ref.split('.')[0]!, stream: ref.split('.')[1]! }));
+      const streams = [...refs].map(parseStreamKey);
       return mergeRun(db, config, { runId, streams, batchSize: opts.batchSize });
+    },
+    async reset() {
+      await sql`drop schema if exists unified cascade`.execute(db);
+      await sql`truncate tributary.staged_record, tributary.fetch_checkpoint, tributary.source_record, tributary.identity_link, tributary.entity_redirect, tributary.entity_seen, tributary.quarantine`.execute(db);
     },
     async rows(table) {
       return (await sql<Record<string, unknown>>`select * from ${sql.id('unified', table)} order by _key`.execute(db)).rows;
@@ -58,8 +65,8 @@ export function mergeConfig(entities: Record<string, unknown>, extra: Record<str
   const streams: Record<string, Set<string>> = { crm: new Set(), billing: new Set(), support: new Set() };
   for (const e of Object.values(entities) as Array<{ sources?: Record<string, unknown> }>) {
     for (const ref of Object.keys(e.sources ?? {})) {
-      const [s, st] = ref.split('.') as [string, string];
-      (streams[s] ??= new Set()).add(st);
+      const { source, stream } = parseStreamKey(ref);
+      (streams[source] ??= new Set()).add(stream);
     }
   }
   const sources = Object.fromEntries(

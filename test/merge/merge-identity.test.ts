@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { type MergeFixture, createMergeFixture, mergeConfig } from './merge-fixture.js';
-import { overlappingPeople } from './overlapping-people.js';
+import { overlappingCustomer, overlappingPeople } from './overlapping-people.js';
 
 let f: MergeFixture;
 before(async () => {
@@ -13,25 +13,8 @@ after(async () => {
   await f?.close();
 });
 
-const config = mergeConfig({
-  customer: {
-    matchOn: ['email', { key: 'crm_id', from: { 'crm.contacts': '$.id', 'billing.customers': '$.crm_ref' } }],
-    fields: {
-      email: { type: 'string', strategy: 'min' },
-      name: { type: 'string', strategy: 'priority', priority: ['crm', 'billing'] },
-      score: { type: 'integer', strategy: 'sum' },
-    },
-    sources: {
-      'crm.contacts': { fields: { email: { path: '$.email', transforms: ['trim', 'lower'] }, name: '$.name', score: '$.score' } },
-      'billing.customers': { fields: { email: '$.email', name: '$.name', score: '$.score' } },
-    },
-  },
-});
-
-async function reset(): Promise<void> {
-  await sql`drop schema if exists unified cascade`.execute(f.db);
-  await sql`truncate tributary.staged_record, tributary.source_record, tributary.identity_link, tributary.entity_redirect, tributary.entity_seen, tributary.quarantine`.execute(f.db);
-}
+const config = mergeConfig({ customer: overlappingCustomer });
+const reset = () => f.reset();
 
 async function liveRows(): Promise<unknown[]> {
   return (await sql`select _key, email, name, score, _provenance, _sources from unified.customer where _deleted_at is null order by _key`.execute(f.db)).rows;

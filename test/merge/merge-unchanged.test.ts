@@ -10,7 +10,7 @@ import { withPlannerSettings } from '../../merge/planner-settings.js';
 import type { Database } from '../../store/database-schema.js';
 import { ensureStagedStream } from '../support/staged-stream.js';
 import { type MergeFixture, createMergeFixture, mergeConfig } from './merge-fixture.js';
-import { overlappingPeople } from './overlapping-people.js';
+import { overlappingCustomer, overlappingPeople } from './overlapping-people.js';
 
 let f: MergeFixture;
 before(async () => {
@@ -20,24 +20,13 @@ after(async () => {
   await f?.close();
 });
 
+// Tombstones too: a CRM record with `gone` withdraws its contribution.
 const customer = {
-  matchOn: ['email', { key: 'crm_id', from: { 'crm.contacts': '$.id', 'billing.customers': '$.crm_ref' } }],
-  fields: {
-    email: { type: 'string', strategy: 'min' },
-    name: { type: 'string', strategy: 'priority', priority: ['crm', 'billing'] },
-    score: { type: 'integer', strategy: 'sum' },
-  },
-  sources: {
-    'crm.contacts': { fields: { email: { path: '$.email', transforms: ['trim', 'lower'] }, name: '$.name', score: '$.score' }, deletedWhen: { path: '$.gone' } },
-    'billing.customers': { fields: { email: '$.email', name: '$.name', score: '$.score' } },
-  },
+  ...overlappingCustomer,
+  sources: { ...overlappingCustomer.sources, 'crm.contacts': { ...overlappingCustomer.sources['crm.contacts'], deletedWhen: { path: '$.gone' } } },
 };
 const config = mergeConfig({ customer });
-
-async function reset(): Promise<void> {
-  await sql`drop schema if exists unified cascade`.execute(f.db);
-  await sql`truncate tributary.staged_record, tributary.fetch_checkpoint, tributary.source_record, tributary.identity_link, tributary.entity_redirect, tributary.entity_seen, tributary.quarantine`.execute(f.db);
-}
+const reset = () => f.reset();
 
 async function liveRows(): Promise<Array<Record<string, unknown>>> {
   return (await sql<Record<string, unknown>>`select _key, email, name, score, _provenance, _sources from unified.customer where _deleted_at is null order by _key`.execute(f.db)).rows;

@@ -22,3 +22,20 @@ export const overlappingPeople = fc
     const billing = rs.billing.map((p, i) => ({ id: 100 + i, email: p.email, crm_ref: p.crm, name: p.name, score: p.score }));
     return { crm, billing };
   });
+
+/**
+ * The `customer` entity the overlapping people merge into: matched by e-mail or CRM id, the
+ * smallest e-mail, the CRM's name first, scores summed.
+ */
+export const overlappingCustomer = {
+  matchOn: ['email', { key: 'crm_id', from: { 'crm.contacts': '$.id', 'billing.customers': '$.crm_ref' } }],
+  fields: {
+    email: { type: 'string', strategy: 'min' },
+    name: { type: 'string', strategy: 'priority', priority: ['crm', 'billing'] },
+    score: { type: 'integer', strategy: 'sum' },
+  },
+  sources: {
+    'crm.contacts': { fields: { email: { path: '$.email', transforms: ['trim', 'lower'] }, name: '$.name', score: '$.score' } },
+    'billing.customers': { fields: { email: '$.email', name: '$.name', score: '$.score' } },
+  },
+};
