@@ -10,10 +10,13 @@ import type { AlertDispatcher } from '../observability/alerts/alert-dispatcher.j
 import type { Logger } from '../observability/logger.js';
 import type { TributaryMetrics } from '../observability/metrics.js';
 import type { Database } from '../store/database-schema.js';
+import type { CopyPool } from '../store/stage-page-copy.js';
 
 /** What the activities need; the worker builds it once. */
 export interface ActivityDeps {
   readonly db: Kysely<Database>;
+  /** The database's pool, so fetches stage records by COPY. */
+  readonly copyPool?: CopyPool | undefined;
   readonly config: TributaryConfig;
   readonly http: HttpClient;
   readonly secrets: SecretResolver;

@@ -8,6 +8,7 @@ import { loadQuery } from '../connectors/graphql/load-query.js';
 import { createSourceClient } from '../connectors/source-client.js';
 import type { TemplateContext } from '../connectors/request/template.js';
 import type { Database } from '../store/database-schema.js';
+import type { CopyPool } from '../store/stage-page-copy.js';
 import { type FetchCheckpoint, readCheckpoint } from '../store/staging-store.js';
 import { pinRunStart, readWatermark } from '../store/watermark-store.js';
 import { type FetchProgress, fetchPages } from './fetch-pages.js';
@@ -18,6 +19,8 @@ import { stagedParentRecords } from './parent-records.js';
 /** What fetching a stream needs: the database, the config and the worker's connector state. */
 export interface FetchDeps extends ConnectorDeps {
   readonly db: Kysely<Database>;
+  /** The database's pool, to stage records by COPY (about a fifth cheaper than the upsert used without it). */
+  readonly copyPool?: CopyPool | undefined;
   readonly config: TributaryConfig;
 }
 
@@ -82,6 +85,7 @@ export async function fetchChunk(
   const { reader, stats } = await createStreamReader(input.source, source, input.stream, deps, { context, client, baseDir: configDir(deps.config), ...(parents ? { parents } : {}) });
   return fetchPages(db, key, source, reader, {
     checkpoint: checkpoint ?? null,
+    copyPool: deps.copyPool,
     maxPages: input.maxPages,
     stats,
     warnings,

@@ -7,6 +7,7 @@ import { sourceKeyOf } from '../core/source-key.js';
 import { ResponseFormatError } from '../connectors/connector-error.js';
 import type { StreamPage, StreamReader } from '../connectors/stream-reader.js';
 import type { Database } from '../store/database-schema.js';
+import type { CopyPool } from '../store/stage-page-copy.js';
 import { type FetchCheckpoint, type StagedPage, type StagedRecordInput, type StreamRunKey, readCheckpoint, recordFetchOutcome, stagePages } from '../store/staging-store.js';
 import { readRunCursorMax, recordRunCursorMax } from '../store/watermark-store.js';
 import { DuplicateKeysError, StreamIncompleteError } from './fetch-errors.js';
@@ -91,6 +92,8 @@ export async function fetchPages(
   source: SourceConfig,
   reader: StreamReader,
   opts: {
+    /** Clients of the database's pool to COPY staged records with (see `StagingTarget`); without it they are upserted. */
+    copyPool?: CopyPool | undefined;
     /** Where the fetch stands, when the caller has read it (null: no page yet); else it is read here. */
     checkpoint?: FetchCheckpoint | null;
     maxPages: number;
@@ -120,7 +123,7 @@ export async function fetchPages(
   // Stages a group, then records its cursor maximum and reports it. One group at a time.
   const keep = stream.duplicates === 'first_wins' ? 'first' : 'last';
   const stageGroup = async (group: readonly PendingPage[]): Promise<void> => {
-    await stagePages(db, key, group, keep);
+    await stagePages({ db, copyPool: opts.copyPool }, key, group, keep);
     const last = group[group.length - 1]!;
     if (opts.incremental && last.cursorMax !== undefined && last.cursorMax !== cursorMax) {
       cursorMax = last.cursorMax;

@@ -1,7 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database-schema.js';
-import { registerPool } from './database-pool.js';
 
 // bigint columns (entity integer fields, counts, ids) read as numbers while they fit a double
 // exactly, and as strings beyond 2^53 so no digit is ever lost; numeric stays a string (exact decimals).
@@ -11,8 +10,19 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => {
 });
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => v);
 
-/** A Kysely instance over a pg pool for `url` (reachable with `poolOf`). Call `destroy()` when done. */
+/** A database connection: Kysely for queries, and its pg pool for the bulk paths (COPY staging) that need raw clients. */
+export interface DatabaseConnection {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+}
+
+/** A Kysely instance over a pg pool for `url`. Call `destroy()` when done. */
 export function createDatabase(url: string, opts: { max?: number; applicationName?: string } = {}): Kysely<Database> {
+  return connectDatabase(url, opts).db;
+}
+
+/** Kysely and the pg pool under it for `url` (see `DatabaseConnection`); `db.destroy()` ends both. */
+export function connectDatabase(url: string, opts: { max?: number; applicationName?: string } = {}): DatabaseConnection {
   // A connect that cannot finish (the server is restarting) fails after a while instead of hanging the caller.
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, application_name: opts.applicationName ?? 'tributary', connectionTimeoutMillis: 15_000 });
   // A client losing its connection (a server restart) emits 'error': while idle in the pool the
@@ -24,7 +34,5 @@ export function createDatabase(url: string, opts: { max?: number; applicationNam
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  registerPool(db, pool);
-  return db;
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
 }

@@ -7,6 +7,11 @@ import { type StagedPage, type StagedRow, advanceCheckpointQuery, upsertStagedQu
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';
 import type { DuplicateKeep, StreamRunKey } from './staging-types.js';
 
+/** The part of pg's Pool that COPY staging needs: a client to hold for one transaction. */
+export interface CopyPool {
+  connect(): Promise<pg.PoolClient>;
+}
+
 /** SQLSTATE unique_violation. */
 const UNIQUE_VIOLATION = '23505';
 
@@ -27,7 +32,7 @@ const UNIQUE_VIOLATION = '23505';
  * `keep: 'first'`, keeps the old one).
  * `rows` (the pages' records) must have distinct keys.
  */
-export async function stagePagesWithCopy(pool: pg.Pool, db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[], rows: readonly StagedRow[], keep: DuplicateKeep = 'last'): Promise<void> {
+export async function stagePagesWithCopy(pool: CopyPool, db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[], rows: readonly StagedRow[], keep: DuplicateKeep = 'last'): Promise<void> {
   // Compiled before the first await: the caller may go on with the pages' cursor state.
   const advance = advanceCheckpointQuery(db, key, pages);
   const firstSeq = pages[0]!.seq;

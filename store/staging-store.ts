@@ -1,9 +1,8 @@
 import { parseJsonExact } from '../core/exact-json.js';
 import { type Kysely, sql } from 'kysely';
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';
-import { poolOf } from './database-pool.js';
 import type { Database } from './database-schema.js';
-import { stagePagesWithCopy } from './stage-page-copy.js';
+import { type CopyPool, stagePagesWithCopy } from './stage-page-copy.js';
 import { ensureStagedStatistics } from './staged-statistics.js';
 import { stagedStreamId } from './staged-stream.js';
 import { type StagedPage, advanceCheckpointQuery, assertConsecutive, rowPerKey, upsertStagedQuery } from './staging-statements.js';
@@ -59,8 +58,15 @@ export async function recordFetchOutcome(db: Kysely<Database>, key: StreamRunKey
  * Stages one page's records and advances the checkpoint in one transaction, so after a crash
  * the fetch resumes exactly after the last staged page. See `stagePages`.
  */
-export function stagePage(db: Kysely<Database>, key: StreamRunKey, page: StagedPage): Promise<void> {
-  return stagePages(db, key, [page]);
+export function stagePage(target: Kysely<Database> | StagingTarget, key: StreamRunKey, page: StagedPage): Promise<void> {
+  return stagePages(target, key, [page]);
+}
+
+/** Where staged pages go: a database, and with `copyPool` (a pool of the same database) by COPY. */
+export interface StagingTarget {
+  readonly db: Kysely<Database>;
+  /** Clients to COPY the records with (see `stagePagesWithCopy`); without it one upsert statement stages them. */
+  readonly copyPool?: CopyPool | undefined;
 }
 
 /**
@@ -71,15 +77,14 @@ export function stagePage(db: Kysely<Database>, key: StreamRunKey, page: StagedP
  * (and the place in staging order where it was first seen), or with `keep: 'first'` its first. Staging a few pages at a time
  * costs Postgres and the worker about a fifth less per record than a transaction per page.
  *
- * With a database from `createDatabase` the records are COPYed straight into
- * `tributary.staged_record` (see `stagePagesWithCopy`); any other Kysely instance runs one upsert
- * (`upsertStagedQuery`).
+ * Given a target with a `copyPool` the records are COPYed straight into `tributary.staged_record`
+ * (see `stagePagesWithCopy`, a fifth cheaper); otherwise one upsert runs (`upsertStagedQuery`).
  */
-export async function stagePages(db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[], keep: DuplicateKeep = 'last'): Promise<void> {
+export async function stagePages(target: Kysely<Database> | StagingTarget, key: StreamRunKey, pages: readonly StagedPage[], keep: DuplicateKeep = 'last'): Promise<void> {
+  const { db, copyPool } = 'selectFrom' in target ? { db: target, copyPool: undefined } : target;
   assertConsecutive(pages);
   const rows = rowPerKey(pages, keep);
-  const pool = poolOf(db);
-  if (pool) return stagePagesWithCopy(pool, db, key, pages, rows, keep);
+  if (copyPool) return stagePagesWithCopy(copyPool, db, key, pages, rows, keep);
   // Compiled before the first await: the caller may go on with the pages' cursor state.
   const advance = advanceCheckpointQuery(db, key, pages);
   await db.transaction().execute(async (trx) => {

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { type TributaryMetrics, httpObserver, processMetrics } from '../observability/metrics.js';
 import { serveMetrics } from '../observability/serve-metrics.js';
 import type { Database } from '../store/database-schema.js';
+import type { CopyPool } from '../store/stage-page-copy.js';
 import { createPgRefreshTokenStore } from '../store/oauth-token-store.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions.js';
 import { WORKFLOWS_PATH } from './workflow-bundle.js';
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   readonly taskQueue?: string;
   readonly config: TributaryConfig;
   readonly db: Kysely<Database>;
+  /** The pool under `db` (`connectDatabase`), so fetches stage records by COPY; without it they are upserted. */
+  readonly pool?: CopyPool;
   /** Environment that secret references resolve against (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
   /** Max concurrent activities: fetches and merges in flight (default 20). */
@@ -67,7 +70,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = (opts.log ?? createLogger({ masker, base: { component: 'worker' }, ...(opts.logTo ? { destination: opts.logTo.destination, level: opts.logTo.level } : {}) })).child({});
   const http = createHttpClient({ masker, observe: httpObserver(metrics) });
   const alerts = opts.config.alerts ? createAlertDispatcher({ db: opts.db, config: opts.config.alerts, secrets, masker, log, metrics, namespace: opts.namespace }) : undefined;
-  const activities = createActivities({ db: opts.db, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry(), log, metrics, alerts });
+  const activities = createActivities({ db: opts.db, copyPool: opts.pool, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry(), log, metrics, alerts });
   // Stale sources alert even when no run finishes (a paused schedule, every worker down but this one).
   const stopWatch = alerts ? watchFreshness({ db: opts.db, config: opts.config, dispatcher: alerts, onError: (err) => log.warn({ err: masker.mask(err.message) }, 'freshness check failed') }) : () => undefined;
   const metricsPort = opts.metricsPort ?? (process.env.TRIBUTARY_WORKER_METRICS_PORT ? Number(process.env.TRIBUTARY_WORKER_METRICS_PORT) : undefined);

@@ -24,7 +24,7 @@ import { createRateLimiterRegistry } from '../../connectors/rate-limit/rate-limi
 import { createSecretResolver } from '../../secrets/resolve-secret.js';
 import { createSecretMasker } from '../../secrets/secret-masker.js';
 import { fetchChunk } from '../../ingest/fetch-chunk.js';
-import { createDatabase } from '../../store/create-database.js';
+import { connectDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { createPgRefreshTokenStore } from '../../store/oauth-token-store.js';
 import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
@@ -42,13 +42,14 @@ async function run(): Promise<void> {
   const { url: upstreamUrl } = await upstream.waitForJson<{ url: string }>((v) => typeof v['url'] === 'string');
   await fetch(`${upstreamUrl}/_control`, { method: 'POST', body: JSON.stringify({ total: args.records, generation: 0 }) });
   await recreateDatabase(args.url, DATABASE);
-  const db = createDatabase(withDatabaseName(args.url, DATABASE), { applicationName: 'micro-fetch' });
+  const { db, pool } = connectDatabase(withDatabaseName(args.url, DATABASE), { applicationName: 'micro-fetch' });
   try {
     await migrateToLatest(db);
     const config = parseConfig(parseYaml(tributaryBenchConfig(upstreamUrl, PAGE)), 'bench');
     const masker = createSecretMasker();
     const deps = {
       db,
+      copyPool: pool,
       config,
       http: createHttpClient({ masker }),
       secrets: createSecretResolver(masker),

@@ -13,7 +13,7 @@ import { Context } from '@temporalio/activity';
 import pg from 'pg';
 import { installQuietRuntime } from '../../client/runtime-logging.js';
 import { loadConfigFile } from '../../config/index.js';
-import { createDatabase } from '../../store/create-database.js';
+import { connectDatabase } from '../../store/create-database.js';
 import { startWorker } from '../../worker/create-worker.js';
 import { type MemoryReport, sampleMemory } from '../measure/memory-sampler.js';
 
@@ -69,13 +69,14 @@ async function run(): Promise<void> {
   installQuietRuntime();
   instrumentPg();
   const config = await loadConfigFile(env('BENCH_CONFIG'), process.env);
-  const db = createDatabase(env('DATABASE_URL'), { applicationName: 'tributary-bench' });
+  const { db, pool } = connectDatabase(env('DATABASE_URL'), { applicationName: 'tributary-bench' });
   const worker = await startWorker({
     address: env('TEMPORAL_ADDRESS'),
     namespace: process.env['TEMPORAL_NAMESPACE'] ?? 'default',
     taskQueue: env('BENCH_TASK_QUEUE'),
     config,
     db,
+    pool,
     workflowBundlePath: env('BENCH_WORKFLOW_BUNDLE'),
   });
   const memory = sampleMemory();

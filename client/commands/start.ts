@@ -4,7 +4,7 @@ import { createAccessApp, serveAccessApi } from '../../access/index.js';
 import { loadConfigFile } from '../../config/index.js';
 import { createLogger, installTelemetry, processMetrics, sdkMetricsText } from '../../observability/index.js';
 import { TRIBUTARY_SEARCH_ATTRIBUTES, projectRoot, startPostgres, startTemporal } from '../../infra/index.js';
-import { createDatabase } from '../../store/create-database.js';
+import { connectDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/definitions.js';
 import { startWorker } from '../../worker/create-worker.js';
@@ -56,7 +56,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
 
     const postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: port('TRIBUTARY_POSTGRES_PORT', 54329), log: say });
     cleanups.push(() => postgres.stop());
-    const db = createDatabase(postgres.url);
+    const { db, pool } = connectDatabase(postgres.url);
     cleanups.push(() => db.destroy());
     await migrateToLatest(db);
 
@@ -66,7 +66,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     const taskQueue = env.TRIBUTARY_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
     const bundle = chooseWorkflowBundle(env);
     say(`worker: ${bundle.reason}`);
-    const worker = await startWorker({ address: temporal.address, namespace: temporal.namespace, taskQueue, config, db, log, metrics, ...(bundle.path ? { workflowBundlePath: bundle.path } : {}) });
+    const worker = await startWorker({ address: temporal.address, namespace: temporal.namespace, taskQueue, config, db, pool, log, metrics, ...(bundle.path ? { workflowBundlePath: bundle.path } : {}) });
     cleanups.push(() => worker.shutdown());
 
     const apiHost = accessHost(config, env.TRIBUTARY_API_HOST);

@@ -5,7 +5,8 @@ import { migrateToLatest } from '../../store/migrate.js';
 import { startWorker } from '../../worker/create-worker.js';
 import { shutdownOnSignals } from '../../worker/shutdown-on-signals.js';
 import { chooseWorkflowBundle } from '../../worker/workflow-bundle.js';
-import { databaseUrl, openDatabase, temporalTarget } from '../connection.js';
+import { connectDatabase } from '../../store/create-database.js';
+import { databaseUrl, temporalTarget } from '../connection.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
 import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
 
@@ -45,7 +46,8 @@ export async function run(argv: string[]): Promise<number> {
   const maxConcurrentWorkflowTasks = positive(values['max-workflow-tasks'] ?? env.TRIBUTARY_MAX_WORKFLOW_TASKS, '--max-workflow-tasks');
   const bundle = values.bundle ? { path: values.bundle, reason: `pre-built bundle ${values.bundle}` } : chooseWorkflowBundle(env);
 
-  const db = openDatabase(env);
+  // A pool of the worker's own size (the CLI's two connections would queue concurrent fetches and merges).
+  const { db, pool } = connectDatabase(databaseUrl(env), { applicationName: 'tributary-worker' });
   await migrateToLatest(db);
   const worker = await startWorker({
     address: target.address,
@@ -53,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     taskQueue,
     config,
     db,
+    pool,
     env,
     identity: `tributary-${process.pid}@${hostname()}`,
     ...(maxConcurrentActivities ? { maxConcurrentActivities } : {}),

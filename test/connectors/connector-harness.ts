@@ -8,7 +8,7 @@ import { createSecretResolver } from '../../secrets/resolve-secret.js';
 import { type SecretMasker, createSecretMasker } from '../../secrets/secret-masker.js';
 import { type FetchDeps, fetchChunk } from '../../ingest/fetch-chunk.js';
 import type { FetchProgress } from '../../ingest/fetch-pages.js';
-import { createDatabase } from '../../store/create-database.js';
+import { connectDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { createPgRefreshTokenStore } from '../../store/oauth-token-store.js';
@@ -30,7 +30,7 @@ export interface ConnectorHarness {
 /** Starts a fresh migrated database for a connector test file. */
 export async function startConnectorHarness(): Promise<ConnectorHarness> {
   const database: TestDatabase = await createTestDatabase();
-  const db = createDatabase(database.url);
+  const { db, pool } = connectDatabase(database.url);
   await migrateToLatest(db);
   return {
     db,
@@ -39,6 +39,7 @@ export async function startConnectorHarness(): Promise<ConnectorHarness> {
       const masker = createSecretMasker();
       return {
         db,
+        copyPool: pool,
         config,
         masker,
         http: createHttpClient({ masker }),

@@ -4,8 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from '../../migrations/index.js';
-import { createDatabase } from '../../store/create-database.js';
-import { poolOf } from '../../store/database-pool.js';
+import { connectDatabase, createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { stagedStreamId } from '../../store/staged-stream.js';
@@ -14,13 +13,14 @@ import { type TestDatabase, createTestDatabase } from '../support/database.js';
 
 let database: TestDatabase;
 let copyDb: Kysely<Database>;
+let copyPool: pg.Pool;
 let plainPool: pg.Pool;
 let plainDb: Kysely<Database>;
 before(async () => {
   database = await createTestDatabase();
-  copyDb = createDatabase(database.url);
+  ({ db: copyDb, pool: copyPool } = connectDatabase(database.url));
   await migrateToLatest(copyDb);
-  // A Kysely instance `createDatabase` did not make: staging falls back to one upsert statement.
+  // Staged without a copy pool: one upsert statement.
   plainPool = new pg.Pool({ connectionString: database.url, max: 2 });
   plainDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: plainPool }) });
 });
@@ -43,23 +43,19 @@ const readAll = async (db: Kysely<Database>, key: StreamRunKey, batchSize = 2000
 const checkpointPages = async (db: Kysely<Database>, key: StreamRunKey) =>
   (await db.selectFrom('tributary.fetch_checkpoint').select('pages').where('run_id', '=', key.runId).where('source', '=', key.source).where('stream', '=', key.stream).executeTakeFirst())?.pages;
 
-test('createDatabase makes its pool reachable for COPY; other Kysely instances have none', () => {
-  assert.ok(poolOf(copyDb));
-  assert.equal(poolOf(plainDb), undefined);
-});
-
 for (const [name, dbOf] of [
-  ['COPY', () => copyDb],
-  ['upsert fallback', () => plainDb],
+  ['COPY', () => ({ db: copyDb, copyPool })],
+  ['upsert fallback', () => ({ db: plainDb })],
 ] as const) {
   describe(`stagePage (${name})`, () => {
     test('stages pages with their checkpoint and reads them back in staging order', async () => {
-      const db = dbOf();
+      const target = dbOf();
+      const { db } = target;
       const key = { runId: `${name}/order`, source: 'crm', stream: 'contacts' };
       const other = { ...key, stream: 'deals' };
-      await stagePage(db, key, { seq: 1, records: [input({ id: 'b', n: 1 }), input({ id: 'a', n: 2 })], fetchedAt: new Date('2026-01-01T00:00:00Z'), checkpoint: checkpoint(1, 2), lazyCommit: true });
-      await stagePage(db, other, { seq: 1, records: [input({ id: 'x' })], fetchedAt: new Date('2026-01-01T00:00:00Z'), checkpoint: checkpoint(1, 1, true) });
-      await stagePage(db, key, { seq: 2, records: [input({ id: 'c', n: 3 })], fetchedAt: new Date('2026-01-01T00:01:00Z'), checkpoint: checkpoint(2, 3, true) });
+      await stagePage(target, key, { seq: 1, records: [input({ id: 'b', n: 1 }), input({ id: 'a', n: 2 })], fetchedAt: new Date('2026-01-01T00:00:00Z'), checkpoint: checkpoint(1, 2), lazyCommit: true });
+      await stagePage(target, other, { seq: 1, records: [input({ id: 'x' })], fetchedAt: new Date('2026-01-01T00:00:00Z'), checkpoint: checkpoint(1, 1, true) });
+      await stagePage(target, key, { seq: 2, records: [input({ id: 'c', n: 3 })], fetchedAt: new Date('2026-01-01T00:01:00Z'), checkpoint: checkpoint(2, 3, true) });
       const rows = await readAll(db, key, 2);
       assert.deepEqual(rows.map((r) => [r.sourceKey, r.payload]), [['b', { id: 'b', n: 1 }], ['a', { id: 'a', n: 2 }], ['c', { id: 'c', n: 3 }]]);
       assert.equal(rows[2]!.fetchedAt.toISOString(), '2026-01-01T00:01:00.000Z');
@@ -69,38 +65,41 @@ for (const [name, dbOf] of [
     });
 
     test('a zombie attempt gets CheckpointConflictError and stages nothing', async () => {
-      const db = dbOf();
+      const target = dbOf();
+      const { db } = target;
       const key = { runId: `${name}/zombie`, source: 'crm', stream: 'contacts' };
-      await stagePage(db, key, { seq: 1, records: [input({ id: 'a' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
-      await assert.rejects(stagePage(db, key, { seq: 1, records: [input({ id: 'z1' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) }), CheckpointConflictError);
-      await stagePage(db, key, { seq: 2, records: [input({ id: 'b' })], fetchedAt: new Date(), checkpoint: checkpoint(2, 2) });
-      await assert.rejects(stagePage(db, key, { seq: 2, records: [input({ id: 'z2' })], fetchedAt: new Date(), checkpoint: checkpoint(2, 2) }), CheckpointConflictError);
-      await assert.rejects(stagePage(db, key, { seq: 4, records: [input({ id: 'z4' })], fetchedAt: new Date(), checkpoint: checkpoint(4, 3) }), CheckpointConflictError);
+      await stagePage(target, key, { seq: 1, records: [input({ id: 'a' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
+      await assert.rejects(stagePage(target, key, { seq: 1, records: [input({ id: 'z1' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) }), CheckpointConflictError);
+      await stagePage(target, key, { seq: 2, records: [input({ id: 'b' })], fetchedAt: new Date(), checkpoint: checkpoint(2, 2) });
+      await assert.rejects(stagePage(target, key, { seq: 2, records: [input({ id: 'z2' })], fetchedAt: new Date(), checkpoint: checkpoint(2, 2) }), CheckpointConflictError);
+      await assert.rejects(stagePage(target, key, { seq: 4, records: [input({ id: 'z4' })], fetchedAt: new Date(), checkpoint: checkpoint(4, 3) }), CheckpointConflictError);
       assert.deepEqual((await readAll(db, key)).map((r) => r.sourceKey), ['a', 'b']);
       assert.equal(await checkpointPages(db, key), 2);
     });
 
     test('a record seen twice in a run keeps its first place and takes its latest version', async () => {
-      const db = dbOf();
+      const target = dbOf();
+      const { db } = target;
       const key = { runId: `${name}/twice`, source: 'crm', stream: 'contacts' };
-      await stagePage(db, key, { seq: 1, records: [input({ id: 'a', v: 1 }), input({ id: 'b', v: 1 })], fetchedAt: new Date(), checkpoint: checkpoint(1, 2), lazyCommit: true });
+      await stagePage(target, key, { seq: 1, records: [input({ id: 'a', v: 1 }), input({ id: 'b', v: 1 })], fetchedAt: new Date(), checkpoint: checkpoint(1, 2), lazyCommit: true });
       // Across pages (an offset paginator's overlap) and within one page.
-      await stagePage(db, key, { seq: 2, records: [input({ id: 'c', v: 1 }), input({ id: 'a', v: 2 }), input({ id: 'c', v: 2 })], fetchedAt: new Date(), checkpoint: checkpoint(2, 5) });
+      await stagePage(target, key, { seq: 2, records: [input({ id: 'c', v: 1 }), input({ id: 'a', v: 2 }), input({ id: 'c', v: 2 })], fetchedAt: new Date(), checkpoint: checkpoint(2, 5) });
       const rows = await readAll(db, key);
       assert.deepEqual(rows.map((r) => [r.sourceKey, r.payload]), [['a', { id: 'a', v: 2 }], ['b', { id: 'b', v: 1 }], ['c', { id: 'c', v: 2 }]]);
       assert.equal(rows[0]!.hash, input({ id: 'a', v: 2 }).hash);
       assert.equal(await checkpointPages(db, key), 2, 'the checkpoint advanced once');
       // The same key in another run is another record.
-      await stagePage(db, { ...key, runId: `${name}/twice-2` }, { seq: 1, records: [input({ id: 'a', v: 3 })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
+      await stagePage(target, { ...key, runId: `${name}/twice-2` }, { seq: 1, records: [input({ id: 'a', v: 3 })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
       assert.deepEqual((await readAll(db, key))[0]!.payload, { id: 'a', v: 2 });
     });
 
     test('stages consecutive pages in one transaction, each record with its page, and refuses a gap', async () => {
-      const db = dbOf();
+      const target = dbOf();
+      const { db } = target;
       const key = { runId: `${name}/pages`, source: 'crm', stream: 'contacts' };
       const at = (minute: number) => new Date(`2026-01-01T00:0${minute}:00Z`);
-      await stagePage(db, key, { seq: 1, records: [input({ id: 'a', v: 1 })], fetchedAt: at(0), checkpoint: checkpoint(1, 1) });
-      await stagePages(db, key, [
+      await stagePage(target, key, { seq: 1, records: [input({ id: 'a', v: 1 })], fetchedAt: at(0), checkpoint: checkpoint(1, 1) });
+      await stagePages(target, key, [
         { seq: 2, records: [input({ id: 'b', v: 1 }), input({ id: 'a', v: 2 })], fetchedAt: at(1), checkpoint: checkpoint(2, 3), lazyCommit: true },
         { seq: 3, records: [input({ id: 'c', v: 1 }), input({ id: 'b', v: 2 })], fetchedAt: at(2), checkpoint: checkpoint(3, 5), lazyCommit: true },
       ]);
@@ -115,19 +114,20 @@ for (const [name, dbOf] of [
       assert.equal(await checkpointPages(db, key), 3);
       // The checkpoint advances only from the page before the first: a zombie's group conflicts as a whole.
       const late = [{ seq: 3, records: [input({ id: 'z' })], fetchedAt: at(3), checkpoint: checkpoint(3, 6) }, { seq: 4, records: [], fetchedAt: at(3), checkpoint: checkpoint(4, 6) }];
-      await assert.rejects(stagePages(db, key, late), CheckpointConflictError);
-      await assert.rejects(stagePages(db, key, [late[1]!, { ...late[1]!, seq: 6 }]), /consecutive: page 6 follows page 4/);
-      await assert.rejects(stagePages(db, key, []), /no page to stage/);
+      await assert.rejects(stagePages(target, key, late), CheckpointConflictError);
+      await assert.rejects(stagePages(target, key, [late[1]!, { ...late[1]!, seq: 6 }]), /consecutive: page 6 follows page 4/);
+      await assert.rejects(stagePages(target, key, []), /no page to stage/);
       assert.deepEqual((await readAll(db, key)).map((r) => r.sourceKey), ['a', 'b', 'c']);
       assert.equal(await checkpointPages(db, key), 3);
     });
 
     test('keeps keys and payloads byte for byte: COPY escapes, unicode, NUL escapes', async () => {
-      const db = dbOf();
+      const target = dbOf();
+      const { db } = target;
       const key = { runId: `${name}/text`, source: 'crm', stream: 'contacts' };
       const record = { id: 'k', text: 'tab\there\nnew "quoted" back\\slash \\N \\\\ end', nul: 'a\u0000b', unicode: 'Grüße 東京 🙂', nested: { list: [1, 2.5, null, true] } };
       const keys = ['plain', 'with\ttab', 'with\nnewline\r', 'back\\slash', '\\N', 'ünïcode'];
-      await stagePage(db, key, { seq: 1, records: keys.map((k) => input({ ...record, id: k }, k)), fetchedAt: new Date(), checkpoint: checkpoint(1, keys.length) });
+      await stagePage(target, key, { seq: 1, records: keys.map((k) => input({ ...record, id: k }, k)), fetchedAt: new Date(), checkpoint: checkpoint(1, keys.length) });
       const rows = await readAll(db, key);
       assert.deepEqual(rows.map((r) => r.sourceKey), keys);
       for (const [i, row] of rows.entries()) assert.deepEqual(row.payload, { ...record, id: keys[i] });
@@ -136,24 +136,26 @@ for (const [name, dbOf] of [
     });
 
     test('a failing page rolls back its checkpoint advance and leaves the connection usable', async () => {
-      const db = dbOf();
+      const target = dbOf();
+      const { db } = target;
       const key = { runId: `${name}/fail`, source: 'crm', stream: 'contacts' };
       // Text cannot hold U+0000: Postgres refuses the row (the fetch refuses such keys before staging).
       const broken = { sourceKey: 'b\u0000d', payloadJson: '{"id": "bad"}', hash: 'h' };
-      await assert.rejects(stagePage(db, key, { seq: 1, records: [input({ id: 'ok' }), broken], fetchedAt: new Date(), checkpoint: checkpoint(1, 2) }), /0x00/);
+      await assert.rejects(stagePage(target, key, { seq: 1, records: [input({ id: 'ok' }), broken], fetchedAt: new Date(), checkpoint: checkpoint(1, 2) }), /0x00/);
       assert.equal(await checkpointPages(db, key), undefined);
       assert.deepEqual(await readAll(db, key), []);
-      for (let i = 0; i < 3; i++) await assert.rejects(stagePage(db, key, { seq: 1, records: [broken], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) }));
-      await stagePage(db, key, { seq: 1, records: [input({ id: 'ok' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
+      for (let i = 0; i < 3; i++) await assert.rejects(stagePage(target, key, { seq: 1, records: [broken], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) }));
+      await stagePage(target, key, { seq: 1, records: [input({ id: 'ok' })], fetchedAt: new Date(), checkpoint: checkpoint(1, 1) });
       assert.deepEqual((await readAll(db, key)).map((r) => r.sourceKey), ['ok']);
     });
 
     test('an empty page advances the checkpoint only', async () => {
-      const db = dbOf();
+      const target = dbOf();
+      const { db } = target;
       const key = { runId: `${name}/empty`, source: 'crm', stream: 'contacts' };
-      await stagePage(db, key, { seq: 1, records: [], fetchedAt: new Date(), checkpoint: checkpoint(1, 0, true) });
+      await stagePage(target, key, { seq: 1, records: [], fetchedAt: new Date(), checkpoint: checkpoint(1, 0, true) });
       assert.equal(await checkpointPages(db, key), 1);
-      await assert.rejects(stagePage(db, key, { seq: 1, records: [], fetchedAt: new Date(), checkpoint: checkpoint(1, 0, true) }), CheckpointConflictError);
+      await assert.rejects(stagePage(target, key, { seq: 1, records: [], fetchedAt: new Date(), checkpoint: checkpoint(1, 0, true) }), CheckpointConflictError);
     });
   });
 }

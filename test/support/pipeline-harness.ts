@@ -8,7 +8,7 @@ import { installQuietRuntime } from '../../client/runtime-logging.js';
 import { loadConfigFile } from '../../config/index.js';
 import type { TributaryConfig } from '../../config/index.js';
 import { type DemoApis, demoCredentialEnv, startDemoApis } from '../../examples/demo-apis/index.js';
-import { createDatabase } from '../../store/create-database.js';
+import { connectDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { type RunningWorker, startWorker } from '../../worker/create-worker.js';
@@ -67,12 +67,12 @@ export async function startPipelineHarness(opts: PipelineHarnessOptions = {}): P
   }
   const config = await loadConfigFile(configPath, env);
   const database = await createTestDatabase();
-  const db = createDatabase(database.url);
+  const { db, pool } = connectDatabase(database.url);
   await migrateToLatest(db);
   const { address, namespace } = temporalEnv();
   const taskQueue = uniqueTaskQueue('e2e');
   const logTo = opts.logLines ? { destination: { write: (line: string) => void opts.logLines!.push(line) }, level: 'info' } : undefined;
-  const worker = await startWorker({ address, namespace, taskQueue, config, db, env, ...(logTo ? { logTo } : {}) });
+  const worker = await startWorker({ address, namespace, taskQueue, config, db, pool, env, ...(logTo ? { logTo } : {}) });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   return {
