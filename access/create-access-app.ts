@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { type Kysely, sql } from 'kysely';
+import { accessLimits } from '../config/access-config.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/database-schema.js';
@@ -35,7 +36,7 @@ export interface AccessAppDeps extends SystemRouteOptions {
 export function createAccessApp(deps: AccessAppDeps): Hono<{ Variables: AuthVariables }> {
   const { db, config, log, metrics } = deps;
   const access = config.access;
-  const limits: PageLimits = { maxPageSize: access?.maxPageSize ?? 500, defaultPageSize: access?.defaultPageSize ?? 50 };
+  const { maxQueryDepth, maxQueryFields, ...limits }: PageLimits & { maxQueryDepth: number; maxQueryFields: number } = accessLimits(access);
   const app = new Hono<{ Variables: AuthVariables }>();
 
   app.onError((err, c) => {
@@ -79,7 +80,7 @@ export function createAccessApp(deps: AccessAppDeps): Hono<{ Variables: AuthVari
   app.use('*', tokenAuth(access, deps.tokens));
   const document = openApiDocument(config, limits, { authRequired: !!access && access.auth !== 'none' });
   app.get('/openapi.json', (c) => c.json(document));
-  app.route('/graphql', graphqlRoute(buildGraphqlSchema(config, limits), db, { maxQueryDepth: access?.maxQueryDepth ?? 6, maxQueryFields: access?.maxQueryFields ?? 200 }));
+  app.route('/graphql', graphqlRoute(buildGraphqlSchema(config, limits), db, { maxQueryDepth, maxQueryFields }));
   app.route('/', systemRoutes(db, config, deps));
   app.route('/v1/entities', entityRoutes(db, config, limits));
   return app;

@@ -1,5 +1,5 @@
 import type { EntityConfig, EntityFieldConfig } from '../config/entity-config.js';
-import { columnType } from '../merge/entity-table.js';
+import { columnType } from '../store/entity-table-layout.js';
 
 /** A column a client may filter, sort and select: an entity field or a public meta column. */
 export interface QueryableColumn {

@@ -37,6 +37,9 @@ export type AccessTokenConfig = z.infer<typeof accessTokenSchema>;
  *
  * Without tokens the API needs `auth: none` and then binds to 127.0.0.1 only.
  */
+/** Page and GraphQL limits of the access API when the config sets none (and without an `access` section). */
+export const ACCESS_LIMIT_DEFAULTS = { maxPageSize: 500, defaultPageSize: 50, maxQueryDepth: 6, maxQueryFields: 200 } as const;
+
 export const accessSchema = z
   .strictObject({
     /** `tokens` (default): every request needs a bearer token; `none`: open, for local use only (loopback address). */
@@ -44,13 +47,13 @@ export const accessSchema = z
     /** Bearer tokens and their scopes. */
     tokens: z.array(accessTokenSchema).default([]),
     /** Largest `limit` (REST) or `first` (GraphQL) a client may ask for; default 500. */
-    maxPageSize: z.number().int().min(1).max(10_000).default(500),
+    maxPageSize: z.number().int().min(1).max(10_000).default(ACCESS_LIMIT_DEFAULTS.maxPageSize),
     /** Page size when the client names none; default 50. */
-    defaultPageSize: z.number().int().min(1).default(50),
+    defaultPageSize: z.number().int().min(1).default(ACCESS_LIMIT_DEFAULTS.defaultPageSize),
     /** Deepest GraphQL selection allowed; default 6. */
-    maxQueryDepth: z.number().int().min(2).max(50).default(6),
+    maxQueryDepth: z.number().int().min(2).max(50).default(ACCESS_LIMIT_DEFAULTS.maxQueryDepth),
     /** Most GraphQL field selections (after fragments) allowed in one query; default 200. */
-    maxQueryFields: z.number().int().min(10).max(10_000).default(200),
+    maxQueryFields: z.number().int().min(10).max(10_000).default(ACCESS_LIMIT_DEFAULTS.maxQueryFields),
   })
   .superRefine((a, ctx) => {
     if (a.auth === 'tokens' && a.tokens.length === 0) ctx.addIssue({ code: 'custom', path: ['tokens'], message: 'give at least one token, or set auth: none to serve without authentication (loopback only)' });
@@ -65,3 +68,8 @@ export const accessSchema = z
 
 /** Validated access config. */
 export type AccessConfig = z.infer<typeof accessSchema>;
+
+/** The page and query limits in force: the config's, or the defaults when there is no `access` section. */
+export function accessLimits(access: AccessConfig | undefined): { maxPageSize: number; defaultPageSize: number; maxQueryDepth: number; maxQueryFields: number } {
+  return access ? { maxPageSize: access.maxPageSize, defaultPageSize: access.defaultPageSize, maxQueryDepth: access.maxQueryDepth, maxQueryFields: access.maxQueryFields } : { ...ACCESS_LIMIT_DEFAULTS };
+}

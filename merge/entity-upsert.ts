@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { EntityConfig } from '../config/entity-config.js';
 import type { Database } from '../store/database-schema.js';
-import { ENTITY_SCHEMA, PARENT_COLUMN, columnType, entityTableName } from './entity-table.js';
+import { ENTITY_SCHEMA, PARENT_COLUMN, columnType, entityTableName } from '../store/entity-table-layout.js';
 import type { ResolvedEntity } from './resolve-entity.js';
 
 /** A merged entity to write, with its parent's key for a child entity. */

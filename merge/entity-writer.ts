@@ -3,7 +3,7 @@ import type { EntityConfig } from '../config/entity-config.js';
 import type { Database } from '../store/database-schema.js';
 import { ALL_KEYS_PLANNER, type AffectedKeys, readAffectedBatch } from './affected-batch.js';
 import type { CustomStrategyFn } from './custom-strategy.js';
-import { ENTITY_SCHEMA, entityTableName } from './entity-table.js';
+import { ENTITY_SCHEMA, entityTableName } from '../store/entity-table-layout.js';
 import { markSeenInRange } from './contribution-store.js';
 import { type EntityRow, compileEntityUpsert } from './entity-upsert.js';
 import { type ResolvedEntity, compileEntityResolver } from './resolve-entity.js';
