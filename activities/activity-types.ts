@@ -1,5 +1,5 @@
 import type { EntityMergeSummary } from '../merge/merge-run.js';
-import type { FetchProgress } from '../ingest/fetch-pages.js';
+import type { ChunkStats, FetchProgress, FetchState } from '../ingest/fetch-pages.js';
 import type { StreamRef } from '../core/stream-key.js';
 
 export type { StreamRef } from '../core/stream-key.js';
@@ -90,21 +90,16 @@ export interface FinishRunInput {
   readonly error?: string;
 }
 
-/** Per-stream outcome in a run summary. */
-export interface StreamSummary extends StreamRef, Pick<FetchProgress, 'incomplete' | 'truncation' | 'duplicates'> {
+/**
+ * Per-stream outcome in a run summary: the fetch's final state (pages, records, scheme, caps,
+ * what it came short of) and its chunk statistics summed over the stream (waits, retries,
+ * warnings each once); a failed stream has the counts it reached and its error.
+ */
+export interface StreamSummary extends StreamRef, Partial<Omit<FetchState, 'done' | 'reportedTotal' | 'pages' | 'records'>>, ChunkStats {
   /** `incomplete`: fetched short of what the upstream has under `onTruncation: degrade`; merged, but the run is degraded and the watermark stays. */
   readonly status: 'succeeded' | 'incomplete' | 'failed';
   readonly pages: number;
   readonly records: number;
-  readonly paginationType?: string;
-  /** Set when a page/record cap of the stream stopped its fetch early. */
-  readonly cappedBy?: 'maxPages' | 'maxRecords';
-  /** Milliseconds the stream's requests waited for rate limits and retry backoff, over all its chunks. */
-  readonly rateLimitWaitMs?: number;
-  /** Requests retried after transient failures (429, 5xx, timeouts), over all the stream's chunks. */
-  readonly retries?: number;
-  /** Problems that did not fail the stream (schema drift, partial GraphQL data, cost budget reached), each once. */
-  readonly warnings?: readonly string[];
   readonly error?: string;
 }
 
@@ -120,4 +115,4 @@ export interface RunSummary {
   readonly entities: readonly EntityMergeSummary[];
 }
 
-export type { EntityMergeSummary, FetchProgress };
+export type { ChunkStats, EntityMergeSummary, FetchProgress, FetchState };

@@ -13,8 +13,14 @@ import { readRunCursorMax, recordRunCursorMax } from '../store/watermark-store.j
 import { DuplicateKeysError, StreamIncompleteError } from './fetch-errors.js';
 import { cursorValueOf, maxCursor } from './incremental.js';
 
-/** Progress of a stream's fetch, small enough for heartbeats and workflow history. */
-export interface FetchProgress {
+/**
+ * Progress of a stream's fetch after a chunk, small enough for heartbeats and workflow history:
+ * where the fetch stands (cumulative over the stream) and what the chunk's requests cost.
+ */
+export type FetchProgress = FetchState & ChunkStats;
+
+/** Where a stream's fetch stands: cumulative over the stream, as its checkpoint records it. */
+export interface FetchState {
   readonly pages: number;
   readonly records: number;
   readonly done: boolean;
@@ -34,6 +40,10 @@ export interface FetchProgress {
   readonly duplicates?: number;
   /** Set when a page/record cap stopped the fetch early. */
   readonly cappedBy?: 'maxPages' | 'maxRecords';
+}
+
+/** What one chunk's requests cost and met: per chunk; the `syncStream` workflow adds the chunks up (see `StreamTotals`). */
+export interface ChunkStats {
   /**
    * Milliseconds this chunk waited for the source's rate limit (and retry backoff). Per chunk
    * here; the `syncStream` workflow sums the chunks, so its result (and the run summary) covers the stream.

@@ -178,21 +178,9 @@ function depth(streams: readonly PlannedStream[], s: PlannedStream): number {
 
 function summarizeStream(s: { source: string; stream: string }, outcome: PromiseSettledResult<FetchProgress>, live: StreamProgress | undefined): StreamSummary {
   if (outcome.status === 'fulfilled') {
-    const p = outcome.value;
-    return {
-      ...s,
-      status: p.incomplete ? 'incomplete' : 'succeeded',
-      pages: p.pages,
-      records: p.records,
-      paginationType: p.paginationType,
-      ...(p.incomplete ? { incomplete: p.incomplete } : {}),
-      ...(p.truncation ? { truncation: p.truncation } : {}),
-      ...(p.duplicates ? { duplicates: p.duplicates } : {}),
-      ...(p.cappedBy ? { cappedBy: p.cappedBy } : {}),
-      ...(p.rateLimitWaitMs ? { rateLimitWaitMs: p.rateLimitWaitMs } : {}),
-      ...(p.retries ? { retries: p.retries } : {}),
-      ...(p.warnings?.length ? { warnings: p.warnings } : {}),
-    };
+    // The stream's result is its final state and totals; what only the fetch needs stays out.
+    const { done: _done, reportedTotal: _total, ...fetched } = outcome.value;
+    return { ...s, ...fetched, status: fetched.incomplete ? 'incomplete' : 'succeeded' };
   }
   return { ...s, status: 'failed', pages: live?.pages ?? 0, records: live?.records ?? 0, error: rootMessage(outcome.reason) };
 }

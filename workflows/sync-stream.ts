@@ -1,5 +1,5 @@
 import { continueAsNew, getExternalWorkflowHandle, log, patched, workflowInfo } from '@temporalio/workflow';
-import type { FetchProgress, RunWindow, StreamRef } from '../activities/index.js';
+import type { ChunkStats, FetchProgress, RunWindow, StreamRef } from '../activities/index.js';
 import { fetchStreamChunk } from './activity-proxies.js';
 import { CHUNKS_PER_EXECUTION, PAGES_PER_CHUNK, streamProgressSignal } from './definitions.js';
 
@@ -53,8 +53,9 @@ export async function syncStream(input: SyncStreamInput): Promise<FetchProgress>
       ...(input.pipeline ? { pipeline: input.pipeline } : {}),
       ...(input.window ? { window: input.window } : {}),
     });
+    const { rateLimitWaitMs: _w, retries: _r, warnings: _s, ...state } = chunk;
     totals = addChunk(totals, chunk);
-    const progress = withTotals(chunk, totals);
+    const progress: FetchProgress = { ...state, ...statsOf(totals) };
     // Every signal lands in the pipeline run's history, which cannot continue as new while it
     // waits for its streams: report at most every PROGRESS_INTERVAL_MS, and always at the end, so
     // that history grows with a run's duration and stream count, not with its record count.
@@ -76,16 +77,15 @@ export async function syncStream(input: SyncStreamInput): Promise<FetchProgress>
 }
 
 // Warnings repeat across chunks (schema drift is reported by each); keep each once, and a few.
-function addChunk(t: FetchTotals, chunk: FetchProgress): FetchTotals {
+function addChunk(t: FetchTotals, chunk: ChunkStats): FetchTotals {
   const warnings = [...t.warnings];
   for (const w of chunk.warnings ?? []) if (!warnings.includes(w) && warnings.length < 10) warnings.push(w);
   return { rateLimitWaitMs: t.rateLimitWaitMs + (chunk.rateLimitWaitMs ?? 0), retries: t.retries + (chunk.retries ?? 0), warnings };
 }
 
-function withTotals(chunk: FetchProgress, t: FetchTotals): FetchProgress {
-  const { rateLimitWaitMs: _w, retries: _r, warnings: _s, ...rest } = chunk;
+/** The stream's totals as chunk statistics (zeros and empty lists left out). */
+function statsOf(t: FetchTotals): ChunkStats {
   return {
-    ...rest,
     ...(t.rateLimitWaitMs > 0 ? { rateLimitWaitMs: t.rateLimitWaitMs } : {}),
     ...(t.retries > 0 ? { retries: t.retries } : {}),
     ...(t.warnings.length > 0 ? { warnings: t.warnings } : {}),
