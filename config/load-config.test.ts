@@ -4,6 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.js';
 import { loadConfigFile, parseConfig } from './load-config.js';
 
+/** What parsing `raw` throws (undefined when it parses). */
+function errorOf(raw: unknown): unknown {
+  try {
+    parseConfig(raw, 'bad.yaml', {});
+    return undefined;
+  } catch (e) {
+    return e;
+  }
+}
+
 const demo = fileURLToPath(new URL('../examples/demo/pipeline.yaml', import.meta.url));
 
 test('the demo config is valid', async () => {
@@ -19,13 +29,7 @@ test('problems name the config path and the valid values', () => {
     entities: {},
     pipelines: {},
   };
-  const err = (() => {
-    try {
-      parseConfig(bad, 'bad.yaml', {});
-    } catch (e) {
-      return e;
-    }
-  })();
+  const err = errorOf(bad);
   assert.ok(err instanceof ConfigError);
   const byPath = Object.fromEntries(err.problems.map((p) => [p.path, p.message]));
   assert.match(byPath['sources.crm.type']!, /rest.*graphql/);
@@ -67,13 +71,7 @@ test('every JSONPath is checked at validation, with its config path', () => {
     },
     pipelines: {},
   };
-  const err = (() => {
-    try {
-      parseConfig(bad, 'bad.yaml', {});
-    } catch (e) {
-      return e;
-    }
-  })();
+  const err = errorOf(bad);
   assert.ok(err instanceof ConfigError, String(err));
   const paths = err.problems.map((p) => p.path);
   for (const path of [
