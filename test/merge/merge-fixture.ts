@@ -19,6 +19,8 @@ export interface MergeFixture {
   merge(config: TributaryConfig, runId: string, opts?: { batchSize?: number }): Promise<EntityMergeSummary[]>;
   /** Rows of `unified.<table>` ordered by key. */
   rows(table: string): Promise<Record<string, unknown>[]>;
+  /** From a clean slate (`reset`), stages `records` per `source.stream` for `runId` and merges them with `config`. */
+  mergeFresh(config: TributaryConfig, runId: string, records: Record<string, readonly Record<string, unknown>[]>): Promise<EntityMergeSummary[]>;
   /** Forgets everything staged and merged: entity tables, staged records, contributions, links, redirects, seen marks, quarantine. */
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -29,7 +31,7 @@ export async function createMergeFixture(): Promise<MergeFixture> {
   const database = await createTestDatabase();
   const db = createDatabase(database.url);
   await migrateToLatest(db);
-  return {
+  const fixture: MergeFixture = {
     db,
     async stage(runId, ref, records, fetchedAt = new Date('2026-01-01T00:00:00Z')) {
       const { source, stream } = parseStreamKey(ref);
@@ -46,6 +48,11 @@ export async function createMergeFixture(): Promise<MergeFixture> {
       const streams = [...refs].map(parseStreamKey);
       return mergeRun(db, config, { runId, streams, batchSize: opts.batchSize });
     },
+    async mergeFresh(config, runId, records) {
+      await fixture.reset();
+      for (const [ref, rs] of Object.entries(records)) await fixture.stage(runId, ref, rs);
+      return fixture.merge(config, runId);
+    },
     async reset() {
       await sql`drop schema if exists unified cascade`.execute(db);
       await sql`truncate tributary.staged_record, tributary.fetch_checkpoint, tributary.source_record, tributary.identity_link, tributary.entity_redirect, tributary.entity_seen, tributary.quarantine`.execute(db);
@@ -58,6 +65,7 @@ export async function createMergeFixture(): Promise<MergeFixture> {
       await database.drop();
     },
   };
+  return fixture;
 }
 
 /** A config with REST sources `crm`, `billing`, `support` (streams as named in `entities`) and the given entities. */

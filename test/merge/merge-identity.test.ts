@@ -61,10 +61,7 @@ test('a source added later (its first merge into an entity that has rows) update
     { id: 7, email: 'ADA@x.io ', crm_ref: 'C2', name: 'Ada L', score: 2 },
     { id: 8, email: 'cy@x.io', name: 'Cy', score: 5 },
   ];
-  await reset();
-  await f.stage('both', 'crm.contacts', crm);
-  await f.stage('both', 'billing.customers', billing);
-  await f.merge(config, 'both');
+  await f.mergeFresh(config, 'both', { 'crm.contacts': crm, 'billing.customers': billing });
   const once = await liveRows();
 
   await reset();
@@ -118,10 +115,7 @@ test('property: identity and merge do not depend on record order, batching or th
     fc.asyncProperty(overlappingPeople, fc.array(fc.nat(), { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), async ({ crm, billing }, shuffle, runs, batchSize) => {
       const all = [...crm.map((r) => ['crm.contacts', r] as const), ...billing.map((r) => ['billing.customers', r] as const)];
 
-      await reset();
-      await f.stage('once', 'crm.contacts', crm);
-      await f.stage('once', 'billing.customers', billing);
-      await f.merge(config, 'once');
+      await f.mergeFresh(config, 'once', { 'crm.contacts': crm, 'billing.customers': billing });
       const once = await liveRows();
       await assertSeenAreLive('one merge');
       // Merging twice changes nothing.

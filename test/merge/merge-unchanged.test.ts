@@ -134,10 +134,7 @@ test('property: runs that repeat earlier records unchanged (skipped) end where o
     fc.asyncProperty(overlappingPeople, fc.array(fc.nat(), { minLength: 12, maxLength: 12 }), fc.integer({ min: 2, max: 4 }), async ({ crm, billing }, shuffle, runs) => {
       const all = [...crm.map((r) => ['crm.contacts', r] as const), ...billing.map((r) => ['billing.customers', r] as const)];
 
-      await reset();
-      await f.stage('once', 'crm.contacts', crm);
-      await f.stage('once', 'billing.customers', billing);
-      await f.merge(config, 'once');
+      await f.mergeFresh(config, 'once', { 'crm.contacts': crm, 'billing.customers': billing });
       const once = await liveRows();
 
       await reset();
