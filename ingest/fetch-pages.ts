@@ -42,7 +42,7 @@ export interface FetchState {
   readonly cappedBy?: 'maxPages' | 'maxRecords';
 }
 
-/** What one chunk's requests cost and met: per chunk; the `syncStream` workflow adds the chunks up (see `StreamTotals`). */
+/** What one chunk's requests cost and met: per chunk; the `syncStream` workflow adds the chunks up (its `FetchTotals`). */
 export interface ChunkStats {
   /**
    * Milliseconds this chunk waited for the source's rate limit (and retry backoff). Per chunk

@@ -92,8 +92,11 @@ export function detectPagination(page: PageOutcome, opts: { cursorParam?: string
   return { config: { type: 'single', ...total }, reason: 'no pagination hints in the first response' };
 }
 
-/** Names that signal more pages when they hold a value (a true flag, a non-empty string, a number). */
-const continuationNames = /^(has_?more|has_?next(_?page)?|more|next|next_?(cursor|url|page|page_?url|page_?token|token|link)|nextLink|@odata\.nextLink|cursor|starting_after|continuation(_?token)?|scroll_?id)$/i;
+/** Flags that signal more pages when true. */
+const continuationFlags = /^(has_?more|has_?next(_?page)?|more)$/i;
+
+/** Names that signal more pages when they hold a value (a non-empty string, a positive number). */
+const continuationNames = /^(next|next_?(cursor|url|page|page_?url|page_?token|token|link)|nextLink|@odata\.nextLink|cursor|starting_after|continuation(_?token)?|scroll_?id)$/i;
 
 /**
  * Signals of more pages that no scheme could follow: a `has_more`-style flag that is true, a
@@ -110,8 +113,9 @@ function continuationHints(page: PageOutcome, totalPath: string | undefined, has
     if (!value || typeof value !== 'object' || Array.isArray(value) || depth > 2) return;
     for (const [k, v] of Object.entries(value)) {
       const p = /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}['${k}']`;
-      const signal = v === true || (typeof v === 'string' && v !== '' && v !== 'false') || (typeof v === 'number' && v > 0);
-      if (continuationNames.test(k) && signal && !seen.has(p)) hints.push(`${p} = ${JSON.stringify(v).slice(0, 60)}`);
+      const flag = continuationFlags.test(k) && (v === true || v === 'true');
+      const value = continuationNames.test(k) && ((typeof v === 'string' && v !== '') || (typeof v === 'number' && v > 0));
+      if ((flag || value) && !seen.has(p)) hints.push(`${p} = ${JSON.stringify(v).slice(0, 60)}`);
       else scan(v, p, depth + 1);
     }
   };
