@@ -9,11 +9,12 @@ export function isInitialised(dataDir: string): boolean {
 
 /**
  * When we run as root, the server runs as the unprivileged `postgres` user,
- * which must be able to traverse every ancestor of the data directory. A
- * `mkdtemp` directory (mode 0700) is the usual trap, so fail early with a fix
- * instead of letting initdb die with a bare "Permission denied".
+ * which must be able to traverse every ancestor of the data directory, and of
+ * its own binaries (in this project's node_modules). A `mkdtemp` directory
+ * (mode 0700) is the usual trap, so fail early with a fix instead of letting
+ * initdb die with a bare "Permission denied" (or an unhandled spawn EACCES).
  */
-export function assertReachableByPostgresUser(dataDir: string): void {
+export function assertReachableByPostgresUser(dataDir: string, what = 'data directory'): void {
   let dir = path.dirname(path.resolve(dataDir));
   for (;;) {
     const stat = fs.statSync(dir, { throwIfNoEntry: false });
@@ -22,7 +23,7 @@ export function assertReachableByPostgresUser(dataDir: string): void {
       throw new InfraError(
         'POSTGRES_DATA_DIR_INACCESSIBLE',
         `PostgreSQL runs as user "postgres" when started by root and cannot enter ${dir} (mode ${(stat.mode & 0o777).toString(8)}). ` +
-          `Make it traversable (chmod o+x ${dir}) or choose a data directory elsewhere.`,
+          `Make it traversable (chmod o+x ${dir}) or put the ${what} elsewhere.`,
       );
     }
     const parent = path.dirname(dir);

