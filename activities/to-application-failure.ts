@@ -3,9 +3,9 @@ import { ConfigError } from '../config/config-error.js';
 import { ConnectorError } from '../connectors/connector-error.js';
 import { JsonPathSyntaxError } from '../core/json-path.js';
 import type { SecretMasker } from '../secrets/secret-masker.js';
-import { CustomStrategyError } from '../merge/custom-strategy.js';
-import { SchemaEvolutionError } from '../merge/entity-table.js';
-import { QuarantineThresholdError } from '../merge/quarantine.js';
+import { CustomStrategyError } from '../merge/resolution/custom-strategy.js';
+import { SchemaEvolutionError } from '../merge/entity-tables/entity-table.js';
+import { QuarantineThresholdError } from '../merge/tables/quarantine.js';
 import { SecretError } from '../secrets/secret-error.js';
 
 /**

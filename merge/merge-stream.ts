@@ -2,17 +2,17 @@ import { parseStreamKey } from '../core/stream-key.js';
 import { parseJsonExact } from '../core/exact-json.js';
 import { NUL_REASON } from '../core/nul-character.js';
 import { contentHash } from '../core/stable-json.js';
-import { type ContributionRow, insertContributions, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
-import { type IdentityInput, assignEntityKeys } from './identity.js';
-import { compileTombstoneTest } from './is-tombstone.js';
-import { compileRecordMapper } from './map-record.js';
-import { mappingFingerprint } from './mapping-fingerprint.js';
-import { countStaged, hasContributions, markStreamSeen } from './mark-stream-seen.js';
-import { compileMatchReader } from './match-keys.js';
+import { type ContributionRow, insertContributions, markSeen, upsertContributions, withdrawContributions } from './tables/contribution-store.js';
+import { type IdentityInput, assignEntityKeys } from './tables/identity.js';
+import { compileTombstoneTest } from './mapping/is-tombstone.js';
+import { compileRecordMapper } from './mapping/map-record.js';
+import { mappingFingerprint } from './mapping/mapping-fingerprint.js';
+import { countStaged, hasContributions, markStreamSeen } from './tables/mark-stream-seen.js';
+import { compileMatchReader } from './mapping/match-keys.js';
 import { countQuarantined } from './merge-summary.js';
 import { PendingWrites } from './pending-writes.js';
-import { type QuarantineRow, insertQuarantine, reasonCategory } from './quarantine.js';
-import { readStagedChanges } from './staged-changes.js';
+import { type QuarantineRow, insertQuarantine, reasonCategory } from './tables/quarantine.js';
+import { readStagedChanges } from './tables/staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into one entity. */

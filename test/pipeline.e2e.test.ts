@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { sql } from 'kysely';
 import { createAccessApp } from '../access/index.js';
-import { normalizeMatchValue } from '../merge/identity.js';
+import { normalizeMatchValue } from '../merge/tables/identity.js';
 import { streamExecutionEventBound } from '../workflows/definitions.js';
 import { syncPipeline } from '../workflows/index.js';
 import { type PipelineHarness, startPipelineHarness } from './support/pipeline-harness.js';

@@ -24,9 +24,9 @@ import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../config/load-config.js';
 import { contentHash } from '../../core/stable-json.js';
-import { createAffectedTable } from '../../merge/contribution-store.js';
-import { ensureEntityTable } from '../../merge/entity-table.js';
-import { writeAffectedEntities } from '../../merge/entity-writer.js';
+import { createAffectedTable } from '../../merge/tables/contribution-store.js';
+import { ensureEntityTable } from '../../merge/entity-tables/entity-table.js';
+import { writeAffectedEntities } from '../../merge/entity-tables/entity-writer.js';
 import { mergeStream } from '../../merge/merge-stream.js';
 import { emptySummary } from '../../merge/merge-summary.js';
 // Registers the type parsers the worker uses (bigint as number, numeric as text).

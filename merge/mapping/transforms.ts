@@ -1,4 +1,4 @@
-import type { Transform } from '../config/entity-config.js';
+import type { Transform } from '../../config/entity-config.js';
 import { type TimestampParser, compileTimestampParser } from './parse-timestamp.js';
 
 const parsers = new WeakMap<object, TimestampParser>();

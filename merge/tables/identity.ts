@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import { contentHash } from '../core/stable-json.js';
-import type { Database } from '../store/database-schema.js';
+import { contentHash } from '../../core/stable-json.js';
+import type { Database } from '../../store/database-schema.js';
 
 /** A record's match-key values, normalized, in the entity's `matchOn` order. */
 export type MatchPairs = ReadonlyArray<readonly [field: string, value: string]>;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { EntitySourceMapping } from '../config/entity-config.js';
-import { compileJsonPath } from '../core/json-path.js';
+import type { EntitySourceMapping } from '../../config/entity-config.js';
+import { compileJsonPath } from '../../core/json-path.js';
 
 /** Whether a raw record is a tombstone under the mapping's `deletedWhen` (never, without one). */
 export function compileTombstoneTest(mapping: EntitySourceMapping): (record: unknown) => boolean {

@@ -1,5 +1,5 @@
-import type { EntityFieldConfig } from '../config/entity-config.js';
-import { NUL_REASON, containsNul } from '../core/nul-character.js';
+import type { EntityFieldConfig } from '../../config/entity-config.js';
+import { NUL_REASON, containsNul } from '../../core/nul-character.js';
 
 /** A value that fits its field's type, or why it does not. */
 export type Coerced = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../store/database-schema.js';
+import type { Database } from '../../store/database-schema.js';
 
 /** A record that violates the entity's schema, with why. */
 export interface QuarantineRow {

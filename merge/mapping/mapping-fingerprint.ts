@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { EntityConfig } from '../config/entity-config.js';
-import { contentHash } from '../core/stable-json.js';
+import type { EntityConfig } from '../../config/entity-config.js';
+import { contentHash } from '../../core/stable-json.js';
 
 /**
  * Bump when mapping, coercion, matching or tombstone code changes what a raw record maps to:

@@ -1,14 +1,14 @@
 import { type Kysely, sql } from 'kysely';
-import type { EntityConfig } from '../config/entity-config.js';
-import type { Database } from '../store/database-schema.js';
+import type { EntityConfig } from '../../config/entity-config.js';
+import type { Database } from '../../store/database-schema.js';
 import { ALL_KEYS_PLANNER, type AffectedKeys, readAffectedBatch } from './affected-batch.js';
-import type { CustomStrategyFn } from './custom-strategy.js';
-import { ENTITY_SCHEMA, entityTableName } from '../store/entity-table-layout.js';
-import { markSeenInRange } from './contribution-store.js';
+import type { CustomStrategyFn } from '../resolution/custom-strategy.js';
+import { ENTITY_SCHEMA, entityTableName } from '../../store/entity-table-layout.js';
+import { markSeenInRange } from '../tables/contribution-store.js';
 import { type EntityRow, compileEntityUpsert } from './entity-upsert.js';
-import { type ResolvedEntity, compileEntityResolver } from './resolve-entity.js';
-import { withPlannerSettings } from './planner-settings.js';
-import { createStatementPipeline } from './statement-pipeline.js';
+import { type ResolvedEntity, compileEntityResolver } from '../resolution/resolve-entity.js';
+import { withPlannerSettings } from '../planner-settings.js';
+import { createStatementPipeline } from '../statement-pipeline.js';
 
 /** Counts of what a write did. */
 export interface WriteCounts {

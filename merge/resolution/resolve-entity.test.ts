@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { entitySchema } from '../config/entity-config.js';
-import { contentHash, stableStringify } from '../core/stable-json.js';
+import { entitySchema } from '../../config/entity-config.js';
+import { contentHash, stableStringify } from '../../core/stable-json.js';
 import type { Contribution } from './contribution.js';
 import { compileEntityResolver, resolveEntity } from './resolve-entity.js';
 

@@ -1,5 +1,5 @@
-import { type EntityConfig, type EntitySourceMapping, type FieldMapping, PARENT_PATH, isParentPath } from '../config/entity-config.js';
-import { compileJsonPath } from '../core/json-path.js';
+import { type EntityConfig, type EntitySourceMapping, type FieldMapping, PARENT_PATH, isParentPath } from '../../config/entity-config.js';
+import { compileJsonPath } from '../../core/json-path.js';
 import { coerceValue } from './coerce-value.js';
 import { applyTransforms } from './transforms.js';
 

@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../store/database-schema.js';
-import { stagedStreamId } from '../store/staged-stream.js';
-import { type StreamRunKey, readCheckpoint } from '../store/staging-store.js';
-import { rawHashSql } from './mapping-fingerprint.js';
-import { withPlannerSettings } from './planner-settings.js';
+import type { Database } from '../../store/database-schema.js';
+import { stagedStreamId } from '../../store/staged-stream.js';
+import { type StreamRunKey, readCheckpoint } from '../../store/staging-store.js';
+import { rawHashSql } from '../mapping/mapping-fingerprint.js';
+import { withPlannerSettings } from '../planner-settings.js';
 
 /**
  * How far `entity_seen.last_seen` must move before its row is rewritten: reruns closer together
