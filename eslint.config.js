@@ -8,7 +8,7 @@ const nonDeterministic = ['pg', 'kysely', 'got', 'fs', 'path', 'http', 'https', 
 export default tseslint.config(
   { ignores: ['node_modules/**', '**/.data/**', '**/.tools/**', 'dist/**', 'bench/.venv/**', 'schema/**', '**/*.js'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -6,12 +6,13 @@ import type { Logger } from '../observability/logger.js';
 import type { Database } from '../store/database-schema.js';
 import type { PageLimits } from './entity-params.js';
 import { entityRoutes } from './entity-routes.js';
+import { explorerRoutes } from './explorer/explorer-routes.js';
 import { buildGraphqlSchema } from './graphql/build-schema.js';
 import { graphqlRoute } from './graphql/graphql-route.js';
 import { HttpError, hasNul, inputErrorOf } from './http-error.js';
 import { openApiDocument } from './openapi-document.js';
-import { type SystemRouteOptions, systemRoutes } from './system-routes.js';
-import { type AuthVariables, resolveTokens, tokenAuth } from './token-auth.js';
+import { type SystemRouteOptions, systemRoutes, temporalRunLink } from './system-routes.js';
+import { type AuthVariables, createTokenChecker, resolveTokens, tokenAuth } from './token-auth.js';
 
 /** What the access API needs. */
 export interface AccessAppDeps extends SystemRouteOptions {
@@ -23,7 +24,8 @@ export interface AccessAppDeps extends SystemRouteOptions {
 }
 
 /**
- * The read API over the consolidated data:
+ * The read API over the consolidated data, and the web explorer over it:
+ * - `/`, `/entities/...`, `/sources`, `/quarantine` — the explorer's HTML pages (see `explorerRoutes`);
  * - `/v1/entities/<entity>[/<key>[/provenance|/sources]]` — REST (see `entityRoutes`);
  * - `/graphql` — the same entities as GraphQL (see `buildGraphqlSchema`);
  * - `/openapi.json` — the OpenAPI 3.1 document of all of it;
@@ -38,6 +40,7 @@ export function createAccessApp(deps: AccessAppDeps): Hono<{ Variables: AuthVari
   const access = config.access;
   const { maxQueryDepth, maxQueryFields, ...limits }: PageLimits & { maxQueryDepth: number; maxQueryFields: number } = accessLimits(access);
   const app = new Hono<{ Variables: AuthVariables }>();
+  const checker = createTokenChecker(access, deps.tokens);
 
   app.onError((err, c) => {
     const input = inputErrorOf(err);
@@ -77,7 +80,10 @@ export function createAccessApp(deps: AccessAppDeps): Hono<{ Variables: AuthVari
     }
   });
 
-  app.use('*', tokenAuth(access, deps.tokens));
+  // The explorer signs browsers in itself (a token in a cookie) and answers HTML, so it sits
+  // before the API's bearer check; its pages check the same tokens and scopes.
+  app.route('/', explorerRoutes({ db, config, limits, checker, runLink: temporalRunLink(config, deps), log }));
+  app.use('*', tokenAuth(checker));
   const document = openApiDocument(config, limits, { authRequired: !!access && access.auth !== 'none' });
   app.get('/openapi.json', (c) => c.json(document));
   app.route('/graphql', graphqlRoute(buildGraphqlSchema(config, limits), db, { maxQueryDepth, maxQueryFields }));

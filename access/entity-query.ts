@@ -53,8 +53,7 @@ export interface EntityPage {
 export async function listEntityPage(db: Kysely<Database>, name: string, entity: EntityConfig, q: EntityListQuery): Promise<EntityPage> {
   const keys = q.order.filter((k) => k.column.name !== '_key');
   const signature = orderSignature(q.order);
-  const conditions: RawBuilder<unknown>[] = [sql`_deleted_at is null`, ...q.filters.map(filterSql)];
-  if (q.updatedSince) conditions.push(sql`_last_changed >= ${q.updatedSince}`);
+  const conditions = matchConditions(q);
   if (q.after !== undefined) {
     const cursor = decodeCursor(q.after, signature);
     if (cursor.values.length !== keys.length) throw new HttpError(400, 'invalid cursor: pass the next_cursor value of a previous page unchanged');
@@ -78,6 +77,23 @@ export async function listEntityPage(db: Kysely<Database>, name: string, entity:
     nextCursor,
     cursors: page.map(cursorOf),
   };
+}
+
+/**
+ * How many live rows match a list query's filters and `updated_since` (the explorer's count):
+ * `select count(*) from "unified"."customer" where _deleted_at is null and ...`.
+ */
+export async function countEntityRows(db: Kysely<Database>, name: string, entity: EntityConfig, q: Pick<EntityListQuery, 'filters' | 'updatedSince'>): Promise<number> {
+  const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
+  const rows = await tableRows(db, sql`select count(*)::int as n from ${table} where ${sql.join(matchConditions(q), sql` and `)}`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The conditions of a list query before its cursor: live rows, the filters, `updated_since`. */
+function matchConditions(q: Pick<EntityListQuery, 'filters' | 'updatedSince'>): RawBuilder<unknown>[] {
+  const conditions: RawBuilder<unknown>[] = [sql`_deleted_at is null`, ...q.filters.map(filterSql)];
+  if (q.updatedSince) conditions.push(sql`_last_changed >= ${q.updatedSince}`);
+  return conditions;
 }
 
 /** Reads one entity row by key with every column, or undefined. */

@@ -20,6 +20,16 @@ export interface SystemRouteOptions {
   readonly namespace?: string | undefined;
 }
 
+/**
+ * The Temporal UI link of a run's workflow, from the options, else `alerts.temporalUiUrl`, else
+ * `TEMPORAL_UI_URL` (null when none is known).
+ */
+export function temporalRunLink(config: TributaryConfig, opts: Pick<SystemRouteOptions, 'temporalUiUrl' | 'namespace'>): (runId: string) => string | null {
+  const uiBase = opts.temporalUiUrl ?? config.alerts?.temporalUiUrl ?? process.env.TEMPORAL_UI_URL;
+  const namespace = opts.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
+  return (runId) => temporalRunUrl(uiBase, namespace, runId);
+}
+
 const STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'degraded'];
 
 /**
@@ -34,8 +44,7 @@ const STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'degra
  */
 export function systemRoutes(db: Kysely<Database>, config: TributaryConfig, opts: SystemRouteOptions): Hono<{ Variables: AuthVariables }> {
   const app = new Hono<{ Variables: AuthVariables }>();
-  const uiBase = opts.temporalUiUrl ?? config.alerts?.temporalUiUrl ?? process.env.TEMPORAL_UI_URL;
-  const namespace = opts.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const runLink = temporalRunLink(config, opts);
   const view = (r: Awaited<ReturnType<typeof listRuns>>[number]) => {
     const summary = (r.summary ?? {}) as { streams?: unknown[]; entities?: unknown[] };
     return {
@@ -52,7 +61,7 @@ export function systemRoutes(db: Kysely<Database>, config: TributaryConfig, opts
       error: r.error,
       sources: summary.streams ?? [],
       entities: summary.entities ?? [],
-      temporal_url: temporalRunUrl(uiBase, namespace, r.runId),
+      temporal_url: runLink(r.runId),
     };
   };
 

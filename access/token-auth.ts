@@ -21,7 +21,8 @@ interface ResolvedToken {
 /** The caller of the current request, set by `tokenAuth`. */
 export type AuthVariables = { caller: Caller };
 
-const ANONYMOUS: Caller = { name: 'anonymous', scopes: new Set(['*']) };
+/** The caller when auth is off. */
+export const ANONYMOUS: Caller = { name: 'anonymous', scopes: new Set(['*']) };
 
 /**
  * Resolves the configured tokens (`env:`/`file:` references) once; throws naming the
@@ -39,37 +40,65 @@ export async function resolveTokens(access: AccessConfig | undefined, env: NodeJ
   return out;
 }
 
+/** Decides who a presented token belongs to (shared by the API's bearer auth and the explorer's login). */
+export interface TokenChecker {
+  /** No `access` (or `auth: none`): everyone is {@link ANONYMOUS}. */
+  readonly open: boolean;
+  /** The caller a token belongs to, or undefined for a wrong (or, when not open, missing) token. */
+  callerOf(token: string | undefined): Promise<Caller | undefined>;
+}
+
 /**
- * Bearer-token authentication: `Authorization: Bearer <token>` is compared in constant time
- * against every configured token (equal-length SHA-256 digests, all compared, so timing tells
- * nothing about which or how much matched). No or a wrong token is a 401 — never data — with
- * a `WWW-Authenticate` header. Without `access` (or with `auth: none`) every caller is allowed.
- * Tokens resolve on first use when not given (see `resolveTokens`).
+ * A token checker over the configured tokens: a presented token is compared in constant time
+ * against every configured one (equal-length SHA-256 digests, all compared, so timing tells
+ * nothing about which or how much matched). Tokens resolve on first use when not given (see
+ * `resolveTokens`); a reference that cannot be read lets nobody in, and the next check tries again.
  */
-export function tokenAuth(access: AccessConfig | undefined, tokens?: Promise<ResolvedToken[]> | ResolvedToken[]): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function createTokenChecker(access: AccessConfig | undefined, tokens?: Promise<ResolvedToken[]> | ResolvedToken[]): TokenChecker {
   const open = !access || access.auth === 'none';
   let resolved: Promise<ResolvedToken[]> | undefined = tokens ? Promise.resolve(tokens) : undefined;
+  return {
+    open,
+    async callerOf(token) {
+      if (open) return ANONYMOUS;
+      if (token === undefined || token === '') return undefined;
+      resolved ??= resolveTokens(access);
+      const list = await resolved.catch(() => {
+        resolved = undefined;
+        return [] as ResolvedToken[];
+      });
+      const presented = digest(token);
+      let match: ResolvedToken | undefined;
+      for (const t of list) if (timingSafeEqual(presented, t.digest) && !match) match = t;
+      return match && { name: match.name, scopes: match.scopes };
+    },
+  };
+}
+
+/**
+ * Bearer-token authentication: `Authorization: Bearer <token>` is checked by `checker` (see
+ * `createTokenChecker`). No or a wrong token is a 401 — never data — with a `WWW-Authenticate`
+ * header. Without `access` (or with `auth: none`) every caller is allowed.
+ */
+export function tokenAuth(checker: TokenChecker): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    if (open) {
+    if (checker.open) {
       c.set('caller', ANONYMOUS);
       return next();
     }
-    resolved ??= resolveTokens(access);
-    const list = await resolved.catch(() => {
-      // A token reference that cannot be read lets nobody in; the next request tries again.
-      resolved = undefined;
-      return [] as ResolvedToken[];
-    });
     const header = c.req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw unauthorized(header ? 'the Authorization header must be "Bearer <token>"' : 'missing bearer token: send Authorization: Bearer <token>');
-    const presented = digest(m[1]!);
-    let match: ResolvedToken | undefined;
-    for (const t of list) if (timingSafeEqual(presented, t.digest) && !match) match = t;
-    if (!match) throw unauthorized('invalid token');
-    c.set('caller', { name: match.name, scopes: match.scopes });
+    const token = bearerToken(header);
+    if (token === undefined) throw unauthorized(header ? 'the Authorization header must be "Bearer <token>"' : 'missing bearer token: send Authorization: Bearer <token>');
+    const caller = await checker.callerOf(token);
+    if (!caller) throw unauthorized('invalid token');
+    c.set('caller', caller);
     return next();
   };
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
 }
 
 /** True when the caller may read `scope` (`customer:read`, `runs:read`); `*` allows everything. */

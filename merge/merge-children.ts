@@ -6,7 +6,7 @@ import { contentHash } from '../core/stable-json.js';
 import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './tables/contribution-store.js';
 import { normalizeMatchValue } from './tables/identity.js';
 import { compileRecordMapper } from './mapping/map-record.js';
-import { countQuarantined } from './merge-summary.js';
+import { countChanged, countQuarantined } from './merge-summary.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from './tables/quarantine.js';
 import { readStagedChanges } from './tables/staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
@@ -96,7 +96,7 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
     for (const b of merged.values()) countQuarantined(m.summary, b.reasons);
     await insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, [...merged.values()]);
     if (m.quarantineOnly) continue;
-    m.summary.contributionsChanged += await upsertContributions(m.trx, target, rows);
+    countChanged(m.summary, m.ref, await upsertContributions(m.trx, target, rows));
     const at = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
     m.summary.withdrawn += await withdrawContributions(m.trx, target, { parentSourceKeys: replaced, keep: rows.map((r) => r.source_key) }, at);
     // When the writer re-merges every key it marks them seen itself (`markSeenInRange`).

@@ -9,7 +9,7 @@ import { compileRecordMapper } from './mapping/map-record.js';
 import { mappingFingerprint } from './mapping/mapping-fingerprint.js';
 import { countStaged, hasContributions, markStreamSeen } from './tables/mark-stream-seen.js';
 import { compileMatchReader } from './mapping/match-keys.js';
-import { countQuarantined } from './merge-summary.js';
+import { countChanged, countQuarantined } from './merge-summary.js';
 import { PendingWrites } from './pending-writes.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from './tables/quarantine.js';
 import { readStagedChanges } from './tables/staged-changes.js';
@@ -114,7 +114,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
       }));
       // A stream's first merge into the entity only adds rows: no old row to probe, compare or move.
       const stored = known ? upsertContributions(m.trx, target, rows) : insertContributions(m.trx, target, rows, { markAffected: !m.everyKeyAffected });
-      writes.add(stored.then((n) => (m.summary.contributionsChanged += n)));
+      writes.add(stored.then((n) => countChanged(m.summary, m.ref, n)));
       // When the writer re-merges every key it marks them seen itself, once each (`markSeenInRange`).
       if (!m.everyKeyAffected) writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
     }

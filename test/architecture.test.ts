@@ -46,14 +46,15 @@ function sourceImports(): Import[] {
       if (['node_modules', 'dist', 'test', 'bench', 'schema'].includes(e.name) || e.name.startsWith('.')) continue;
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (p.endsWith('.ts') && !p.endsWith('.test.ts') && !p.endsWith('.d.ts')) files.push(p);
+      else if (/\.tsx?$/.test(p) && !/\.test\.tsx?$/.test(p) && !p.endsWith('.d.ts')) files.push(p);
     }
   };
   walk(root);
   return files.flatMap((file) =>
     [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'(\.[^']+)'/gm)].map((m) => ({
-      from: relative(root, file),
-      to: relative(root, resolve(dirname(file), m[2]!).replace(/\.js$/, '.ts')),
+      // Without extensions: `./page.js` names `page.ts` or `page.tsx`.
+      from: relative(root, file).replace(/\.tsx?$/, ''),
+      to: relative(root, resolve(dirname(file), m[2]!)).replace(/\.js$/, ''),
       typeOnly: m[1] !== undefined,
     })),
   );

@@ -114,6 +114,9 @@ async function main(): Promise<number> {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_NAMESPACE: temporal.namespace,
       DATABASE_URL: postgres.url,
+      // Scratch space of this run (removed at the end): browser tests write their screenshots
+      // below it unless TRIBUTARY_TEST_SCREENSHOTS names a folder to keep them in.
+      TRIBUTARY_TEST_TMP: tempDir,
     },
   });
   const child = runner;
