@@ -142,7 +142,7 @@ export function EntityListPage(props: { view: EntityListView }) {
             {v.params.some(([k]) => k === 'cursor') ? ' (showing a later page)' : ''}.
           </p>
           <div class="table-wrap">
-            <table>
+            <table class="rows">
               <caption class="sr-only">{`${v.name} rows`}</caption>
               <thead>
                 <tr>

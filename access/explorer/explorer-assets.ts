@@ -31,6 +31,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--panel); font-weight: 600; white-space: nowrap; }
 tr:last-child td { border-bottom: 0; }
+table.rows td { white-space: nowrap; max-width: 24rem; overflow: hidden; text-overflow: ellipsis; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .null { color: var(--muted); font-style: italic; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; font-size: .8rem; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
@@ -54,8 +55,8 @@ details.why summary { cursor: pointer; color: var(--accent); }
 details.why .rule { margin: .4rem 0; color: var(--muted); }
 tr.winner td { background: var(--win); }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: .6rem; overflow-x: auto; font-size: .85rem; max-height: 24rem; }
-.chart { border: 1px solid var(--line); border-radius: 6px; padding: .5rem; margin-bottom: 1rem; }
-.chart svg { width: 100%; height: auto; max-height: 200px; }
+.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; margin-bottom: 1rem; }
+.chart svg { width: 100%; height: auto; }
 .legend { display: flex; gap: 1rem; font-size: .85rem; color: var(--muted); }
 .legend span::before { content: ""; display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem; vertical-align: -1px; border-radius: 2px; background: var(--c); }
 .legend .series-fetched { --c: #0550ae; } .legend .series-merged { --c: #bf3989; }

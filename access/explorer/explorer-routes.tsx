@@ -232,10 +232,12 @@ export function explorerRoutes(deps: ExplorerDeps): Hono {
       requireScope(caller, 'runs:read');
       const [freshness, alerts, runs] = await Promise.all([loadFreshness(db, config), openAlerts(db), listRuns(db, { limit: 50 })]);
       const fetched = new Set(Object.values(config.pipelines).flatMap((p) => p.sources));
+      // A record contributes to a child entity once per element: count the top-level entities, one contribution per record.
+      const topLevel = new Set(entityNames.filter((e) => !config.entities[e]!.parent));
       const oldestFirst = [...runs].reverse();
       const charts = Object.keys(config.sources)
         .filter((s) => fetched.has(s))
-        .map((source) => ({ source, points: oldestFirst.map((r) => runPoint(r, source)) }));
+        .map((source) => ({ source, points: oldestFirst.map((r) => runPoint(r, source, topLevel)) }));
       return { title: 'Sources and runs', body: <SourcesPage view={{ freshness, alerts, runs, temporalUrl: deps.runLink, charts }} /> };
     }),
   );
@@ -289,14 +291,14 @@ export function foldFormParams(params: ReadonlyArray<readonly [string, string]>)
   return out;
 }
 
-/** One run's records fetched from a source's streams and contributions merged from them. */
-function runPoint(run: Awaited<ReturnType<typeof listRuns>>[number], source: string): RunPoint {
+/** One run's records fetched from a source's streams and their contributions to `entities` merged (new or changed). */
+function runPoint(run: Awaited<ReturnType<typeof listRuns>>[number], source: string, entities: ReadonlySet<string>): RunPoint {
   const fetched = streamsOf(run)
     .filter((s) => s.source === source)
     .reduce((n, s) => n + (s.records ?? 0), 0);
-  const entities = ((run.summary ?? {}) as { entities?: Array<{ changedByStream?: Record<string, number> }> }).entities ?? [];
+  const merges = ((run.summary ?? {}) as { entities?: Array<{ entity: string; changedByStream?: Record<string, number> }> }).entities ?? [];
   let merged = 0;
-  for (const e of entities) for (const [stream, n] of Object.entries(e.changedByStream ?? {})) if (stream.startsWith(`${source}.`)) merged += n;
+  for (const e of merges.filter((m) => entities.has(m.entity))) for (const [stream, n] of Object.entries(e.changedByStream ?? {})) if (stream.startsWith(`${source}.`)) merged += n;
   return { runId: run.runId, at: run.startedAt, fetched, merged };
 }
 

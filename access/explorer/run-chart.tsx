@@ -8,9 +8,9 @@ export interface RunPoint {
   readonly merged: number;
 }
 
-const W = 600;
-const H = 160;
-const PAD = { left: 48, right: 12, top: 12, bottom: 28 };
+const W = 360;
+const H = 150;
+const PAD = { left: 40, right: 10, top: 10, bottom: 24 };
 const SERIES = [
   { key: 'fetched', label: 'fetched', color: '#0550ae' },
   { key: 'merged', label: 'merged (new or changed)', color: '#bf3989' },
@@ -44,16 +44,16 @@ export function RunChart(props: { source: string; points: readonly RunPoint[] })
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={description}>
         <line x1={PAD.left} y1={y(0)} x2={W - PAD.right} y2={y(0)} stroke="#8c959f" />
         <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={y(0)} stroke="#8c959f" />
-        <text x={PAD.left - 6} y={y(max) + 4} text-anchor="end" font-size="11" fill="#57606a">
+        <text x={PAD.left - 6} y={y(max) + 4} text-anchor="end" font-size="10" fill="#57606a">
           {String(max)}
         </text>
-        <text x={PAD.left - 6} y={y(0) + 4} text-anchor="end" font-size="11" fill="#57606a">
+        <text x={PAD.left - 6} y={y(0) + 4} text-anchor="end" font-size="10" fill="#57606a">
           0
         </text>
-        <text x={PAD.left} y={H - 8} font-size="11" fill="#57606a">
+        <text x={PAD.left} y={H - 8} font-size="10" fill="#57606a">
           {pts[0]!.at.toISOString().slice(0, 16).replace('T', ' ')}
         </text>
-        <text x={W - PAD.right} y={H - 8} text-anchor="end" font-size="11" fill="#57606a">
+        <text x={W - PAD.right} y={H - 8} text-anchor="end" font-size="10" fill="#57606a">
           {last.at.toISOString().slice(0, 16).replace('T', ' ')}
         </text>
         {SERIES.map((s) => (

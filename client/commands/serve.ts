@@ -46,10 +46,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   const log = createLogger({ base: { component: 'access-api' }, level: env.TRIBUTARY_LOG_LEVEL ?? 'warn' });
   const api = await serveAccessApi(createAccessApp({ db, config, log, metrics: processMetrics(), tokens }), { host, port });
-  const info = { url: api.url, auth: open ? 'none' : 'tokens', entities: Object.keys(config.entities), openapi: `${api.url}/openapi.json`, graphql: `${api.url}/graphql` };
+  const info = { url: api.url, explorer: `${api.url}/`, auth: open ? 'none' : 'tokens', entities: Object.keys(config.entities), openapi: `${api.url}/openapi.json`, graphql: `${api.url}/graphql` };
   if (values.json) printJson(info);
   else {
     console.log(`access API on ${api.url} (${open ? 'no authentication: loopback only' : `${tokens.length} bearer token(s)`})`);
+    console.log(`  explorer: ${info.explorer}`);
     console.log(`  entities: ${info.entities.map((e) => `${api.url}/v1/entities/${e}`).join(', ') || '(none)'}`);
     console.log(`  GraphQL ${info.graphql}, OpenAPI ${info.openapi}, runs ${api.url}/v1/runs, sources ${api.url}/v1/sources, metrics ${api.url}/metrics`);
   }

@@ -88,6 +88,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
       [
         '',
         'Tributary is running. Where to look:',
+        `  Explorer       ${api.url}/    (the merged data, why each value won, how fresh every source is)`,
         `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its UI)'}`,
         `  Access API     ${api.url}/v1/entities/${entity ?? '<entity>'}    (runs: ${api.url}/v1/runs, sources: ${api.url}/v1/sources, GraphQL: ${api.url}/graphql, metrics: ${api.url}/metrics)`,
         `                 ${config.access && config.access.auth !== 'none' ? 'bearer tokens required (access.tokens)' : 'no authentication: bound to 127.0.0.1 only; configure access.tokens to serve others'}`,
