@@ -124,3 +124,20 @@ test('form parameters fold into the API parameters', () => {
   assert.deepEqual(foldFormParams([['select', 'a'], ['cols_chosen', '1'], ['cols', 'email'], ['cols', 'plan']]), [['select', 'email,plan']]);
   assert.deepEqual(foldFormParams([['select', 'a'], ['cols_chosen', '1']]), []);
 });
+
+test('quarantine: a refused record is listed with its reasons and raw payload, and its entity says it has a quarantined version', async () => {
+  // c1's newer version carries a score that is no integer: it is quarantined, its older contribution stays.
+  await x.f.stage('r-bad', 'crm.contacts', [{ id: 'c1', email: 'p001@example.com', name: 'Person 1', score: 'ten', active: true, signed_up: '2024-01-02T00:00:00.000Z', tags: ['regular'] }], new Date('2026-02-01T00:00:00Z'));
+  await x.f.merge(x.config, 'r-bad');
+  const res = await page('/quarantine?entity=customer', { token: TOKENS.ops });
+  assert.equal(res.status, 200);
+  assert.match(res.html, /crm\.contacts<\/strong> record <code>c1<\/code>/);
+  assert.match(res.html, /score/);
+  assert.match(res.html, /&quot;score&quot;: &quot;ten&quot;|"score": "ten"/);
+  const key = (await x.get('/v1/entities/customer?email=eq.p001@example.com')).body.data[0]._key as string;
+  const entity = await page(`/entities/customer/${encodeURIComponent(key)}`, { token: TOKENS.ops });
+  assert.match(entity.html, /1 quarantined version/);
+  assert.match(entity.html, /Quarantined versions/);
+  // The reader sees the quarantine of the entities it may read; a token without the scope is refused by name.
+  assert.equal((await page('/quarantine?entity=customer', { token: TOKENS.runsOnly })).status, 403);
+});
