@@ -50,7 +50,7 @@ export async function dryRunStream(config: TributaryConfig, sourceName: string, 
   if (source.type === 'rest' && 'parent' in stream && stream.parent) {
     const parent = await dryRunStream(config, sourceName, stream.parent.stream, 1, deps);
     const first = parent.samples[0];
-    parents = { at: async () => (first === undefined ? undefined : { position: '1', record: first }), after: async (p) => (p === '0' && first !== undefined ? { position: '1', record: first } : undefined) };
+    parents = { at: async () => (first === undefined ? undefined : { position: '1', record: first }), after: async (p) => (p === '0' && first !== undefined ? { position: '1', record: first } : undefined), positionsAfter: async () => [] };
   }
   const initial = stream.incremental?.initial;
   const { reader } = await createStreamReader(sourceName, source, streamName, deps, {

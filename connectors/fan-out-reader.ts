@@ -15,6 +15,8 @@ export interface ParentRecords {
   at(position: string): Promise<ParentRecord | undefined>;
   /** The first record after `position` (`'0'`: the first record). */
   after(position: string): Promise<ParentRecord | undefined>;
+  /** The positions of up to `count` records after `position`, in order. */
+  positionsAfter(position: string, count: number): Promise<string[]>;
 }
 
 /**
@@ -22,12 +24,20 @@ export interface ParentRecords {
  * through the child endpoint with `{parent.*}` filled in. The state holds the parent's position
  * and the child's page state (as JSON), so a resumed fetch continues with the same parent at
  * the same page. `fields` copies parent values into each child record.
+ *
+ * The next parents' first pages do not depend on this parent's response, so `ahead` names them
+ * (assuming one child page per parent): a fetch requests children of several parents at once.
  */
 export function createFanOutReader(inner: StreamReader, parents: ParentRecords, fields: Readonly<Record<string, string>>): StreamReader {
   const copies = Object.entries(fields).map(([name, path]) => [name, compileJsonPath(path)] as const);
   const names = copies.map(([name]) => name);
   return {
     paginationType: `${inner.paginationType} per parent`,
+    async ahead(state, count) {
+      const from = typeof state?.parent === 'string' ? state.parent : (await parents.after('0'))?.position;
+      if (from === undefined) return [];
+      return (await parents.positionsAfter(from, count)).map((position) => ({ parent: position }));
+    },
     async readPage(state) {
       const parent = typeof state?.parent === 'string' ? await parents.at(state.parent) : await parents.after('0');
       if (!parent) return { records: [], next: null, url: '(no parent records)' };

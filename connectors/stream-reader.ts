@@ -31,4 +31,9 @@ export interface StreamReader {
   readonly paginationType: string;
   /** Reads the page at `state` (null: the first page). */
   readPage(state: PaginationState | null, context?: PageContext): Promise<StreamPage>;
+  /**
+   * The states of up to `count` pages after the page at `state` that can be requested before it
+   * arrives (see `Paginator.ahead`); absent or empty when each page depends on the one before.
+   */
+  ahead?(state: PaginationState | null, count: number): Promise<readonly PaginationState[]>;
 }

@@ -87,12 +87,25 @@ export async function fetchChunk(
     checkpoint: checkpoint ?? null,
     copyPool: deps.copyPool,
     maxPages: input.maxPages,
+    concurrency: pageConcurrency(source),
     stats,
     warnings,
     ...(hooks.onPage ? { onPage: hooks.onPage } : {}),
     ...(incremental ? { incremental } : {}),
   });
 }
+
+/**
+ * Pages of one stream requested at once when the pagination allows: the source's
+ * `rateLimit.maxConcurrency`, else `DEFAULT_PAGE_CONCURRENCY`. The source's limiter still caps
+ * the requests in flight (and their rate) across all its streams.
+ */
+export function pageConcurrency(source: { readonly rateLimit?: { readonly maxConcurrency?: number | undefined } | undefined }): number {
+  return source.rateLimit?.maxConcurrency ?? DEFAULT_PAGE_CONCURRENCY;
+}
+
+/** Pages of a stream in flight at once when the source sets no `maxConcurrency`. */
+export const DEFAULT_PAGE_CONCURRENCY = 4;
 
 /** A run's window from its run row (for chunks whose input predates the window being passed). */
 async function readRunWindow(db: Kysely<Database>, runId: string): Promise<TemplateContext['window']> {

@@ -5,6 +5,7 @@ import { shortSha256 } from '../core/short-hash.js';
 import { NUL_REASON, containsNul } from '../core/nul-character.js';
 import { sourceKeyOf } from '../core/source-key.js';
 import { ResponseFormatError } from '../connectors/connector-error.js';
+import { type PaginationState, stateKey } from '../connectors/pagination/paginator.js';
 import type { StreamPage, StreamReader } from '../connectors/stream-reader.js';
 import type { Database } from '../store/database-schema.js';
 import type { CopyPool } from '../store/stage-page-copy.js';
@@ -113,6 +114,12 @@ export async function fetchPages(
     incremental?: IncrementalConfig;
     stats?: ReaderStats;
     warnings?: readonly string[];
+    /**
+     * Pages requested at once where the pagination allows (see `StreamReader.ahead`; the source's
+     * `rateLimit.maxConcurrency` caps requests in flight across its streams). Default 1: the next
+     * page only, while earlier ones are staged.
+     */
+    concurrency?: number;
     /** When to stage the pages fetched so far (default `STAGE_GROUP_RECORDS`, `STAGE_GROUP_WAIT_MS`). */
     group?: { readonly records: number; readonly waitMs: number };
   },
@@ -156,12 +163,39 @@ export async function fetchPages(
     staging.catch(() => {});
   };
 
-  let next: Promise<StreamPage> | undefined;
+  // Pages requested before their turn, by the identity of their state: the next page (while
+  // earlier ones are staged) and, where the pagination knows them, the pages after it, up to
+  // `concurrency` at once. A response is used only when paging reaches exactly its state.
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
+  const requested = new Map<string, Promise<StreamPage>>();
+  const request = (state: PaginationState | null): Promise<StreamPage> => {
+    const page = reader.readPage(state as never);
+    // Until its turn comes (or never, when paging ends first), its failure is not unhandled.
+    page.catch(() => {});
+    return page;
+  };
+  const take = (state: PaginationState | null): Promise<StreamPage> => {
+    const key = stateKey(state);
+    const page = requested.get(key);
+    requested.delete(key);
+    return page ?? request(state);
+  };
+  const requestAhead = async (state: PaginationState | null, budget: number): Promise<void> => {
+    const width = Math.min(concurrency, budget);
+    if (width <= 0) return;
+    const more = width > 1 && reader.ahead ? await reader.ahead(state, width - 1) : [];
+    const wanted = [state, ...more];
+    const keys = new Set(wanted.map(stateKey));
+    // States paging no longer reaches (a page came back short): their responses are not waited for.
+    for (const key of [...requested.keys()]) if (!keys.has(key)) requested.delete(key);
+    for (const s of wanted) if (!requested.has(stateKey(s))) requested.set(stateKey(s), request(s));
+  };
+
   let pendingMax = cursorMax;
   try {
+    if (concurrency > 1 && !checkpoint.done && checkpoint.state !== null) await requestAhead(checkpoint.state as PaginationState, opts.maxPages);
     for (let i = 0; i < opts.maxPages && !checkpoint.done; i++) {
-      const page = await (next ?? reader.readPage(checkpoint.state as never));
-      next = undefined;
+      const page = await take(checkpoint.state as PaginationState | null);
       const fetchedAt = new Date();
       const { records, pageMax } = pageRecords(page, checkpoint.pages + 1, stream.primaryKey, opts.incremental);
       // The next page's cursor goes into the checkpoint (jsonb), which cannot hold U+0000 either.
@@ -184,12 +218,8 @@ export async function fetchPages(
       // The chunk's last page commits durably (flushing the pages before it) before the chunk
       // reports back; a Postgres crash before that loses pages and checkpoint together.
       const lastOfChunk = checkpoint.done || i + 1 >= opts.maxPages || fetchedAt.getTime() >= stopAt;
-      if (!lastOfChunk) {
-        // The next request depends only on this page's cursor: fetch it while earlier pages are staged.
-        next = reader.readPage(checkpoint.state as never);
-        // Should staging fail, the prefetched page is dropped with its error.
-        next.catch(() => {});
-      }
+      // The next page (and those the pagination can name) are requested while earlier pages are staged.
+      if (!lastOfChunk) await requestAhead(checkpoint.state as PaginationState | null, opts.maxPages - i - 1);
       group.push({ seq: pages, records, fetchedAt, checkpoint, lazyCommit: true, cursorMax: pendingMax, cappedBy });
       groupRecords += records.length;
       if (lastOfChunk || groupRecords >= grouping.records || fetchedAt.getTime() - group[0]!.fetchedAt.getTime() >= grouping.waitMs) {

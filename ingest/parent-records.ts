@@ -21,6 +21,17 @@ export function stagedParentRecords(db: Kysely<Database>, parent: StreamRunKey):
       const row = await base().where('id', '=', position).executeTakeFirst();
       return row ? { position: String(row.id), record: parseJsonExact(row.payload) } : undefined;
     },
+    async positionsAfter(position, count) {
+      const rows = await db
+        .selectFrom('tributary.staged_record')
+        .select('id')
+        .where('stream_id', '=', stagedStreamId(parent))
+        .where('id', '>', position)
+        .orderBy('id')
+        .limit(count)
+        .execute();
+      return rows.map((r) => String(r.id));
+    },
     async after(position) {
       const row = await base().where('id', '>', position).orderBy('id').limit(1).executeTakeFirst();
       return row ? { position: String(row.id), record: parseJsonExact(row.payload) } : undefined;

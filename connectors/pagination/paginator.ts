@@ -47,4 +47,18 @@ export interface Paginator {
   request(state: PaginationState | null): PageRequestPatch;
   /** The step after a page. */
   next(state: PaginationState | null, page: PageOutcome): PageStep;
+  /**
+   * The states of up to `count` pages after the page at `state`, when they can be known before
+   * it arrives: every page assumed full and the stream's end known (a page count or total seen).
+   * A fetch requests them concurrently and uses a response only if the state it actually reaches
+   * equals the predicted one, so order and checkpoints stay exact. Absent (cursor, next link,
+   * Link header) or empty: the next page depends on this one's response, paging is serial.
+   */
+  ahead?(state: PaginationState, count: number): PaginationState[];
+}
+
+/** The identity of a pagination state: its JSON with keys sorted (states are flat objects). */
+export function stateKey(state: PaginationState | null): string {
+  if (state === null) return 'null';
+  return JSON.stringify(Object.keys(state).sort().map((k) => [k, state[k]]));
 }

@@ -11,7 +11,7 @@ test('page_number stops at the reported page count and reports the total', () =>
   const p = createRestPaginator({ type: 'page_number', in: 'query', param: 'page', start: 1, sizeParam: 'per_page', size: 2, totalPagesPath: '$.total_pages', totalPath: '$.total' });
   assert.deepEqual(p.request(null), { query: { page: 1, per_page: 2 } });
   const s1 = p.next(null, page({ total_pages: 2, total: 3 }, 2));
-  assert.deepEqual(s1, { next: { page: 2, seen: 2, cap: 2 }, reportedTotal: 3 });
+  assert.deepEqual(s1, { next: { page: 2, seen: 2, cap: 2, last: 2 }, reportedTotal: 3 });
   assert.deepEqual(p.request(s1.next), { query: { page: 2, per_page: 2 } });
   assert.equal(p.next(s1.next, page({ total_pages: 2, total: 3 }, 1)).next, null);
 });
@@ -45,12 +45,12 @@ test('offset follows a silent server-side page cap below the configured limit', 
 // Defect: offset and page paginators stopped on a short page although the reported total said more remained.
 test('offset and page_number keep going while the reported total or has_more says more remain', () => {
   const o = createRestPaginator({ type: 'offset', in: 'query', offsetParam: 'offset', limitParam: 'limit', limit: 100, totalPath: '$.total' });
-  assert.deepEqual(o.next({ offset: 100, cap: 50 }, page({ total: 417 }, 50)).next, { offset: 150, cap: 50 });
+  assert.deepEqual(o.next({ offset: 100, cap: 50 }, page({ total: 417 }, 50)).next, { offset: 150, cap: 50, total: 417 });
   assert.equal(o.next({ offset: 400, cap: 50 }, page({ total: 417 }, 17)).next, null);
   const h = createRestPaginator({ type: 'offset', in: 'query', offsetParam: 'offset', limitParam: 'limit', limit: 100, hasMorePath: '$.has_more' });
   assert.deepEqual(h.next({ offset: 100, cap: 100 }, page({ has_more: true }, 20)).next, { offset: 120, cap: 100 });
   const n = createRestPaginator({ type: 'page_number', in: 'query', param: 'page', start: 1, sizeParam: 'per_page', size: 100, totalPath: '$.total' });
-  assert.deepEqual(n.next(null, page({ total: 417 }, 50)).next, { page: 2, seen: 50, cap: 50 });
+  assert.deepEqual(n.next(null, page({ total: 417 }, 50)).next, { page: 2, seen: 50, cap: 50, last: 9 });
   assert.equal(n.next({ page: 9, seen: 400, cap: 50 }, page({ total: 417 }, 17)).next, null);
 });
 
@@ -94,4 +94,25 @@ test('relay uses pageInfo and totalCount', () => {
   assert.deepEqual(p.next(null, page(body, 2)), { next: { after: 'c2' }, reportedTotal: 3 });
   const last = { data: { items: { pageInfo: { hasNextPage: false, endCursor: 'c3' } } } };
   assert.equal(p.next({ after: 'c2' }, page(last, 1)).next, null);
+});
+
+test('ahead names the pages after a page once the end is known, each assumed full, and nothing before', () => {
+  const n = createRestPaginator({ type: 'page_number', in: 'query', param: 'page', start: 1, sizeParam: 'per_page', size: 10, totalPagesPath: '$.pages' });
+  assert.deepEqual(n.ahead!({ page: 2, seen: 10, cap: 10 }, 3), [], 'no page count seen yet');
+  const s2 = n.next(null, page({ pages: 4 }, 10)).next!;
+  assert.deepEqual(n.ahead!(s2, 5), [
+    { page: 3, seen: 20, cap: 10, last: 4 },
+    { page: 4, seen: 30, cap: 10, last: 4 },
+  ]);
+  // Exact: the state paging reaches after a full page equals the predicted one.
+  assert.deepEqual(n.next(s2, page({ pages: 4 }, 10)).next, n.ahead!(s2, 1)[0]);
+  const o = createRestPaginator({ type: 'offset', in: 'query', offsetParam: 'offset', limitParam: 'limit', limit: 100, totalPath: '$.total' });
+  const o2 = o.next(null, page({ total: 250 }, 100)).next!;
+  assert.deepEqual(o.ahead!(o2, 5), [{ offset: 200, cap: 100, total: 250 }]);
+  assert.deepEqual(o.next(o2, page({ total: 250 }, 100)).next, o.ahead!(o2, 1)[0]);
+  // A server capping pages below the limit: predictions follow the size it serves.
+  const capped = o.next(null, page({ total: 250 }, 50)).next!;
+  assert.deepEqual(o.ahead!(capped, 2).map((s) => s.offset), [100, 150]);
+  const c = createRestPaginator({ type: 'cursor', cursorPath: '$.next', param: 'cursor', in: 'query' });
+  assert.equal(c.ahead, undefined, 'a cursor page depends on the one before');
 });

@@ -1,7 +1,7 @@
 import type { RestPaginationConfig } from '../../config/pagination-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { parseLinkHeader } from './link-header.js';
-import type { PageRequestPatch, PageStep, Paginator, PaginationState } from './paginator.js';
+import type { PageRequestPatch, PageStep, PaginationState, Paginator } from './paginator.js';
 import { readNumber } from './read-number.js';
 
 type Config<T extends RestPaginationConfig['type']> = Extract<RestPaginationConfig, { type: T }>;
@@ -52,10 +52,31 @@ export function pageNumber(c: Config<'page_number'>): Paginator {
       let more = upstreamSaysMore(page.body, c.hasMorePath, seen, reportedTotal);
       if (totalPages !== undefined && more !== false) more = current - c.start + 1 < totalPages;
       const done = page.recordCount === 0 || (more === undefined ? shortPageEnds(page.recordCount, c.size, cap) : !more);
-      const next = { page: current + 1, seen, cap: Math.max(cap ?? 0, page.recordCount) };
+      const pageCap = Math.max(cap ?? 0, page.recordCount);
+      const last = lastPageOf(c.start, totalPages, reportedTotal, pageCap) ?? (state?.last as number | undefined);
+      const next = { page: current + 1, seen, cap: pageCap, ...(last === undefined ? {} : { last }) };
       return withTotal({ next: done ? null : next }, reportedTotal);
     },
+    ahead(state, count) {
+      const size = state.cap as number | undefined;
+      const last = state.last as number | undefined;
+      if (!size || last === undefined) return [];
+      const out: PaginationState[] = [];
+      let s = state;
+      while (out.length < count && (s.page as number) + 1 <= last) {
+        s = { ...s, page: (s.page as number) + 1, seen: (s.seen as number) + size };
+        out.push(s);
+      }
+      return out;
+    },
   };
+}
+
+/** The last page number, from a page count or a total and the page size seen (undefined: not known). */
+function lastPageOf(start: number, totalPages: number | undefined, total: number | undefined, size: number): number | undefined {
+  if (totalPages !== undefined) return start + totalPages - 1;
+  if (total !== undefined && size > 0) return start + Math.ceil(total / size) - 1;
+  return undefined;
 }
 
 /**
@@ -76,7 +97,20 @@ export function offsetLimit(c: Config<'offset'>): Paginator {
       const reportedTotal = readNumber(page.body, c.totalPath);
       const more = upstreamSaysMore(page.body, c.hasMorePath, offset, reportedTotal);
       const done = page.recordCount === 0 || (more === undefined ? shortPageEnds(page.recordCount, c.limit, cap) : !more);
-      return withTotal({ next: done ? null : { offset, cap: Math.max(cap ?? 0, page.recordCount) } }, reportedTotal);
+      const total = reportedTotal ?? (state?.total as number | undefined);
+      return withTotal({ next: done ? null : { offset, cap: Math.max(cap ?? 0, page.recordCount), ...(total === undefined ? {} : { total }) } }, reportedTotal);
+    },
+    ahead(state, count) {
+      const size = state.cap as number | undefined;
+      const total = state.total as number | undefined;
+      if (!size || total === undefined) return [];
+      const out: PaginationState[] = [];
+      let s = state;
+      while (out.length < count && (s.offset as number) + size < total) {
+        s = { ...s, offset: (s.offset as number) + size };
+        out.push(s);
+      }
+      return out;
     },
   };
 }

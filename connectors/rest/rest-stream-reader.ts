@@ -9,6 +9,7 @@ import { type TemplateContext, renderJson, renderPath, renderRecord } from '../r
 import { selectRecords } from '../json/select-records.js';
 import { sliceRecords } from '../json/slice-records.js';
 import type { StreamReader } from '../stream-reader.js';
+import type { PaginationState } from '../pagination/paginator.js';
 
 /**
  * Reads a REST stream: builds each page's request from the stream config (templates filled from
@@ -27,8 +28,10 @@ export function createRestStreamReader(
   const allowCross = 'allowCrossOrigin' in stream.pagination && stream.pagination.allowCrossOrigin;
   const incrementalParam = stream.incremental?.param;
 
+  const ahead = paginator.ahead?.bind(paginator);
   return {
     paginationType: paginator.type,
+    ...(ahead ? { ahead: async (state: PaginationState | null, count: number) => (state === null ? [] : ahead(state, count)) } : {}),
     async readPage(state, extra) {
       const ctx: TemplateContext = { ...deps.context, ...(extra?.parent !== undefined ? { parent: extra.parent } : {}) };
       const start = ctx.incremental?.start;
