@@ -17,7 +17,7 @@ import { migrateToLatest } from '../../store/migrate.js';
 import { progressQuery } from '../../workflows/definitions.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { temporalEnv, uniqueTaskQueue } from '../support/temporal.js';
-import { type SlowApi, SLOW_PIPELINE_YAML, startSlowApi } from './slow-api.js';
+import { type SlowApi, SLOW_OFFSET_PIPELINE_YAML, SLOW_PIPELINE_YAML, startSlowApi } from './slow-api.js';
 import { spawnWorker, type WorkerProcess } from './worker-process.js';
 
 let api: SlowApi;
@@ -26,6 +26,7 @@ let db: Kysely<Database>;
 let connection: Connection;
 let client: Client;
 let env: Record<string, string>;
+const offsetConfigPath = join(tmpdir(), `tributary-kill-offset-${process.pid}.yaml`);
 const workers: WorkerProcess[] = [];
 
 before(async () => {
@@ -36,6 +37,7 @@ before(async () => {
   await migrateToLatest(db);
   const configPath = join(tmpdir(), `tributary-kill-${process.pid}.yaml`);
   await writeFile(configPath, SLOW_PIPELINE_YAML);
+  await writeFile(offsetConfigPath, SLOW_OFFSET_PIPELINE_YAML);
   const { address, namespace } = temporalEnv();
   env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TRIBUTARY_TASK_QUEUE: uniqueTaskQueue('kill'), TRIBUTARY_CONFIG: configPath, SLOW_URL: api.url, SLOW_KEY: 'slow-key' };
   connection = await Connection.connect({ address });
@@ -72,6 +74,25 @@ test('SIGKILL of the worker mid multi-page fetch: a new worker completes the run
   workers.push(await spawnWorker(env));
   await handle.result();
   await assertComplete('slow/fetch-kill');
+});
+
+test('SIGKILL of the worker while pages are fetched concurrently: the new worker resumes after the last staged page', { timeout: 120_000 }, async () => {
+  await sql`truncate unified.person, tributary.source_record, tributary.identity_link`.execute(db);
+  // Slow enough that the fetch (4 pages in flight, staged about once a second) is mid-way when staged pages show.
+  api.delayMs = 600;
+  const offsetEnv = { ...env, TRIBUTARY_CONFIG: offsetConfigPath, TRIBUTARY_TASK_QUEUE: uniqueTaskQueue('kill-offset') };
+  const first = await spawnWorker(offsetEnv);
+  workers.push(first);
+  const runId = 'slow/concurrent-kill';
+  const { handle } = await startPipelineRun(client, { taskQueue: offsetEnv.TRIBUTARY_TASK_QUEUE, workflowId: runId, input: { pipeline: 'slow', windowEnd: '2026-10-03T00:00:00Z' } });
+  await waitFor(async () => ((await db.selectFrom('tributary.fetch_checkpoint').select('pages').where('run_id', '=', runId).executeTakeFirst())?.pages ?? 0) >= 6 || undefined, { timeoutMs: 60_000, intervalMs: 20, maxIntervalMs: 20, description: 'six pages staged' });
+  await first.kill('SIGKILL');
+  const atKill = await db.selectFrom('tributary.fetch_checkpoint').select(['pages', 'done', 'pagination_type']).where('run_id', '=', runId).executeTakeFirstOrThrow();
+  assert.equal(atKill.done, false, 'killed in the middle of the fetch');
+  assert.equal(atKill.pagination_type, 'offset');
+  workers.push(await spawnWorker(offsetEnv));
+  await handle.result();
+  await assertComplete(runId);
 });
 
 test('SIGKILL of the worker mid merge (transaction open): a new worker merges again, exactly once', { timeout: 120_000 }, async () => {

@@ -9,7 +9,10 @@ export interface SlowApi {
   stop(): Promise<void>;
 }
 
-/** Serves `total` records at `/items?cursor=N`, `pageSize` per page, behind `X-API-Key: key`. */
+/**
+ * Serves `total` records at `/items?cursor=N` (`pageSize` per page, `{ data, next }`) and at
+ * `/items?offset=N&limit=M` (`{ data, total }`), behind `X-API-Key: key`.
+ */
 export async function startSlowApi(opts: { total: number; pageSize: number; delayMs: number; key: string }): Promise<SlowApi> {
   const records = Array.from({ length: opts.total }, (_, i) => ({ id: `p${i}`, email: `person${i}@example.com`, name: `Person ${i}` }));
   const api: SlowApi = { url: '', records, delayMs: opts.delayMs, stop: async () => {} };
@@ -18,7 +21,17 @@ export async function startSlowApi(opts: { total: number; pageSize: number; dela
       res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
       return;
     }
-    const cursor = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('cursor') ?? 0);
+    const params = new URL(req.url ?? '/', 'http://x').searchParams;
+    if (params.has('offset')) {
+      // Offset paging with the total in the body: pages a fetch may request concurrently.
+      const offset = Number(params.get('offset'));
+      setTimeout(() => {
+        const data = records.slice(offset, offset + Number(params.get('limit') ?? opts.pageSize));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data, total: records.length }));
+      }, api.delayMs);
+      return;
+    }
+    const cursor = Number(params.get('cursor') ?? 0);
     setTimeout(() => {
       const data = records.slice(cursor, cursor + opts.pageSize);
       const next = cursor + opts.pageSize < records.length ? String(cursor + opts.pageSize) : null;
@@ -61,3 +74,9 @@ pipelines:
     schedule: { every: 1h }
     sources: [slow]
 `;
+
+/** The same pipeline paged by offset with the total known: its pages are fetched four at a time. */
+export const SLOW_OFFSET_PIPELINE_YAML = SLOW_PIPELINE_YAML.replace(
+  'pagination: { type: cursor, cursorPath: $.next, param: cursor }',
+  'pagination: { type: offset, offsetParam: offset, limitParam: limit, limit: 10, totalPath: $.total }',
+).replace('    auth: { type: api_key', '    rateLimit: { maxConcurrency: 4 }\n    auth: { type: api_key');
