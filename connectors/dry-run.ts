@@ -3,11 +3,13 @@ import type { TributaryConfig } from '../config/tributary-config.js';
 import { createMemoryRefreshTokenStore } from './auth/refresh-token-store.js';
 import { createTokenCache } from './auth/token-cache.js';
 import { createStreamReader } from './create-stream-reader.js';
+import type { PaginationState } from './pagination/paginator.js';
 import type { ParentRecords } from './fan-out-reader.js';
 import { type IntrospectedSchema, introspectSchema, validateQuery } from './graphql/introspect-schema.js';
 import { loadQuery } from './graphql/load-query.js';
 import { createHttpClient } from './http/http-client.js';
 import { createSourceClient } from './source-client.js';
+import { pageConcurrency } from './rate-limit/page-concurrency.js';
 import { createRateLimiterRegistry } from './rate-limit/rate-limiter.js';
 import { createSecretResolver } from '../secrets/resolve-secret.js';
 import { type SecretMasker, createSecretMasker } from '../secrets/secret-masker.js';
@@ -23,6 +25,8 @@ export interface DryRunResult {
   readonly reportedTotal?: number;
   readonly samples: readonly unknown[];
   readonly warnings: readonly string[];
+  /** How a fetch of this stream pages: `concurrent` (with how many requests in flight) or `serial`, and why. */
+  readonly paging: { readonly mode: 'concurrent' | 'serial'; readonly inFlight: number; readonly why: string };
 }
 
 /** Connector deps outside a worker: process env secrets, an in-memory token store unless one is given. */
@@ -76,8 +80,23 @@ export async function dryRunStream(config: TributaryConfig, sourceName: string, 
     state = page.next as never;
     if (!state) break;
   }
-  return { stream: streamName, pages: n, records, paginationType: type, hasMore: state !== null, ...(reportedTotal === undefined ? {} : { reportedTotal }), samples, warnings };
+  const paging = await pagingOf(reader, state, pageConcurrency(source));
+  return { stream: streamName, pages: n, records, paginationType: type, hasMore: state !== null, ...(reportedTotal === undefined ? {} : { reportedTotal }), samples, warnings, paging };
 }
+
+/** Whether a fetch requests this stream's pages concurrently, judged from where the dry run stopped. */
+async function pagingOf(reader: Awaited<ReturnType<typeof createStreamReader>>['reader'], state: PaginationState | null, limit: number): Promise<DryRunResult['paging']> {
+  const serial = (why: string) => ({ mode: 'serial' as const, inFlight: 1, why });
+  if (!reader.ahead) return serial(`each page's request depends on the previous response (${reader.paginationType})`);
+  if (limit <= 1) return serial('rateLimit.maxConcurrency is 1');
+  // A dry run fans out over one parent only; a fetch requests the next parents' children ahead.
+  if (reader.paginationType.endsWith('per parent')) return { mode: 'concurrent', inFlight: limit, why: `children of up to ${limit} parents at once` };
+  if (state === null) return serial('the stream ended within the pages read');
+  const ahead = await reader.ahead(state, limit - 1);
+  if (ahead.length === 0) return serial('the upstream reports no page count or total, so the pages after the next are unknown');
+  return { mode: 'concurrent', inFlight: limit, why: `up to ${limit} pages in flight once the page count is known` };
+}
+
 
 /** Introspects a GraphQL source and validates each stream's query against its schema. */
 export async function introspectSource(config: TributaryConfig, sourceName: string, deps: ReturnType<typeof standaloneDeps>): Promise<{ schema: IntrospectedSchema; problems: Record<string, string[]> }> {

@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config-error.js';
 import { configDir } from '../config/config-origin.js';
 import { type ConnectorDeps, createStreamReader } from '../connectors/create-stream-reader.js';
 import { loadQuery } from '../connectors/graphql/load-query.js';
+import { pageConcurrency } from '../connectors/rate-limit/page-concurrency.js';
 import { createSourceClient } from '../connectors/source-client.js';
 import type { TemplateContext } from '../connectors/request/template.js';
 import type { Database } from '../store/database-schema.js';
@@ -94,18 +95,6 @@ export async function fetchChunk(
     ...(incremental ? { incremental } : {}),
   });
 }
-
-/**
- * Pages of one stream requested at once when the pagination allows: the source's
- * `rateLimit.maxConcurrency`, else `DEFAULT_PAGE_CONCURRENCY`. The source's limiter still caps
- * the requests in flight (and their rate) across all its streams.
- */
-export function pageConcurrency(source: { readonly rateLimit?: { readonly maxConcurrency?: number | undefined } | undefined }): number {
-  return source.rateLimit?.maxConcurrency ?? DEFAULT_PAGE_CONCURRENCY;
-}
-
-/** Pages of a stream in flight at once when the source sets no `maxConcurrency`. */
-export const DEFAULT_PAGE_CONCURRENCY = 4;
 
 /** A run's window from its run row (for chunks whose input predates the window being passed). */
 async function readRunWindow(db: Kysely<Database>, runId: string): Promise<TemplateContext['window']> {

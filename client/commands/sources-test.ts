@@ -56,6 +56,7 @@ export async function run(argv: string[]): Promise<number> {
         continue;
       }
       console.log(`${sourceName}.${r.stream}: ${r.records} records in ${r.pages} page(s); pagination ${r.paginationType}${r.hasMore ? ' (more pages follow)' : ' (last page reached)'}${r.reportedTotal !== undefined ? `; API reports ${r.reportedTotal} in total` : ''}`);
+      console.log(`  paging: ${r.paging.mode}${r.paging.mode === 'concurrent' ? ` (${r.paging.inFlight} requests in flight)` : ''} — ${r.paging.why}`);
       for (const w of r.warnings) console.log(`  warning: ${w}`);
       for (const sample of r.samples) console.log(`  ${deps.masker.mask(JSON.stringify(sample))}`);
     }

@@ -75,3 +75,14 @@ test('without maxConcurrency a stream keeps the default number of pages in fligh
   await h.fetchAll(h.deps(sources(undefined)), 'conc-default', 'lat', 'pages', 100);
   assert.equal(api.maxInFlight, 4);
 });
+
+test('sources test says which streams page concurrently and why the others are serial', async () => {
+  const { dryRunStream, standaloneDeps } = await import('../../connectors/dry-run.js');
+  const { parseConfig } = await import('../../config/load-config.js');
+  const config = parseConfig({ version: 1, sources: sources(6), entities: {}, pipelines: {} }, 'test', {});
+  const paging = async (stream: string) => (await dryRunStream(config, 'lat', stream, 1, standaloneDeps({ env: {} }))).paging;
+  assert.deepEqual(await paging('pages'), { mode: 'concurrent', inFlight: 6, why: 'up to 6 pages in flight once the page count is known' });
+  assert.equal((await paging('offsets')).mode, 'concurrent');
+  assert.deepEqual(await paging('cursors'), { mode: 'serial', inFlight: 1, why: "each page's request depends on the previous response (cursor)" });
+  assert.deepEqual(await paging('children'), { mode: 'concurrent', inFlight: 6, why: 'children of up to 6 parents at once' });
+});
