@@ -9,6 +9,7 @@ import * as m0008 from './0008_identity_link_entity_key.js';
 import * as m0009 from './0009_staged_payload_text.js';
 import * as m0010 from './0010_staged_stream_id.js';
 import * as m0011 from './0011_fetch_completeness.js';
+import * as m0012 from './0012_source_budget.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations = {
@@ -23,4 +24,5 @@ export const migrations = {
   '0009_staged_payload_text': m0009,
   '0010_staged_stream_id': m0010,
   '0011_fetch_completeness': m0011,
+  '0012_source_budget': m0012,
 };

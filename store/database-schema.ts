@@ -168,6 +168,15 @@ export interface FetchCursorTable {
   updated_at: Timestamp;
 }
 
+/** A source's request budget shared by the workers (`tributary.source_budget`, see `createPgRateBudget`). */
+export interface SourceBudgetTable {
+  source: string;
+  /** The earliest start of the source's next request. */
+  next_at: Timestamp;
+  /** A server-requested pause of every request of the source. */
+  paused_until: Timestamp | null;
+}
+
 /** The internal tables, by qualified name. Entity tables are created from config and queried untyped. */
 export interface Database {
   'tributary.run': RunTable;
@@ -182,4 +191,5 @@ export interface Database {
   'tributary.graphql_schema': GraphqlSchemaTable;
   'tributary.watermark': WatermarkTable;
   'tributary.fetch_cursor': FetchCursorTable;
+  'tributary.source_budget': SourceBudgetTable;
 }

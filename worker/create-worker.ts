@@ -5,6 +5,7 @@ import { createActivities } from '../activities/index.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { createTokenCache } from '../connectors/auth/token-cache.js';
 import { createRateLimiterRegistry } from '../connectors/rate-limit/rate-limiter.js';
+import { createPgRateBudget } from '../store/rate-budget-store.js';
 import { createHttpClient } from '../connectors/http/http-client.js';
 import { createSecretResolver } from '../secrets/resolve-secret.js';
 import { createSecretMasker } from '../secrets/secret-masker.js';
@@ -70,7 +71,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = (opts.log ?? createLogger({ masker, base: { component: 'worker' }, ...(opts.logTo ? { destination: opts.logTo.destination, level: opts.logTo.level } : {}) })).child({});
   const http = createHttpClient({ masker, observe: httpObserver(metrics) });
   const alerts = opts.config.alerts ? createAlertDispatcher({ db: opts.db, config: opts.config.alerts, secrets, masker, log, metrics, namespace: opts.namespace }) : undefined;
-  const activities = createActivities({ db: opts.db, copyPool: opts.pool, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry(), log, metrics, alerts });
+  const activities = createActivities({ db: opts.db, copyPool: opts.pool, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry(Date.now, opts.pool ? createPgRateBudget(opts.db, opts.pool) : undefined), log, metrics, alerts });
   // Stale sources alert even when no run finishes (a paused schedule, every worker down but this one).
   const stopWatch = alerts ? watchFreshness({ db: opts.db, config: opts.config, dispatcher: alerts, onError: (err) => log.warn({ err: masker.mask(err.message) }, 'freshness check failed') }) : () => undefined;
   const metricsPort = opts.metricsPort ?? (process.env.TRIBUTARY_WORKER_METRICS_PORT ? Number(process.env.TRIBUTARY_WORKER_METRICS_PORT) : undefined);

@@ -1,4 +1,5 @@
 import type { RateLimitConfig } from '../../config/stream-limits.js';
+import { type SharedRateBudget, createSharedRateLimiter } from './shared-rate-limiter.js';
 
 /** Time spent waiting for the rate limiter, per activity (reported in fetch progress). */
 export interface WaitStats {
@@ -21,18 +22,23 @@ export interface RateLimiter {
 
 /** The limiters of a worker, one per source name. */
 export interface RateLimiterRegistry {
-  forSource(source: string, config: Pick<RateLimitConfig, 'requestsPerSecond' | 'maxConcurrency'>): RateLimiter;
+  forSource(source: string, config: Pick<RateLimitConfig, 'requestsPerSecond' | 'maxConcurrency' | 'maxInlineWaitMs'>): RateLimiter;
 }
 
-/** A registry creating each source's limiter on first use (a config change creates a new one). */
-export function createRateLimiterRegistry(now: () => number = Date.now): RateLimiterRegistry {
+/**
+ * A registry creating each source's limiter on first use (a config change creates a new one).
+ * With a `shared` budget (a worker's Postgres), each source's limits and pauses hold across all
+ * worker processes (see `createSharedRateLimiter`); without it, per process.
+ */
+export function createRateLimiterRegistry(now: () => number = Date.now, shared?: SharedRateBudget): RateLimiterRegistry {
   const limiters = new Map<string, { key: string; limiter: RateLimiter }>();
   return {
     forSource(source, config) {
-      const key = `${config.requestsPerSecond ?? ''}|${config.maxConcurrency ?? ''}`;
+      const key = `${config.requestsPerSecond ?? ''}|${config.maxConcurrency ?? ''}|${config.maxInlineWaitMs ?? ''}`;
       let entry = limiters.get(source);
       if (!entry || entry.key !== key) {
-        entry = { key, limiter: createRateLimiter(config, now) };
+        const local = createRateLimiter(config, now);
+        entry = { key, limiter: shared ? createSharedRateLimiter(local, shared, source, config, now) : local };
         limiters.set(source, entry);
       }
       return entry.limiter;

@@ -18,6 +18,8 @@ import { type TestDatabase, createTestDatabase } from '../support/database.js';
 /** A migrated test database and a way to build worker-like connector deps over a config. */
 export interface ConnectorHarness {
   readonly db: Kysely<Database>;
+  /** The test database's URL (for a second connection pool, as another worker process has). */
+  readonly url: string;
   /** Deps as the worker builds them, for `sources` (config fragment) and secrets from `env`. */
   deps(sources: Record<string, unknown>, env?: NodeJS.ProcessEnv): FetchDeps & { masker: SecretMasker };
   /** Fetches a stream to the end in chunks of `pagesPerChunk`, like the workflow does. */
@@ -34,6 +36,7 @@ export async function startConnectorHarness(): Promise<ConnectorHarness> {
   await migrateToLatest(db);
   return {
     db,
+    url: database.url,
     deps(sources, env = {}) {
       const config: TributaryConfig = parseConfig({ version: 1, sources, entities: {}, pipelines: {} }, 'test', env);
       const masker = createSecretMasker();

@@ -3,6 +3,8 @@ import { type Server, createServer } from 'node:http';
 /** A request as the latency server logged it. */
 export interface LoggedRequest {
   readonly path: string;
+  /** When it arrived (epoch ms). */
+  readonly at: number;
   /** Requests in flight when this one arrived, itself included. */
   readonly inFlight: number;
 }
@@ -38,7 +40,7 @@ export async function startLatencyServer(opts: { total: number; parents?: number
     inFlight++;
     state.max = Math.max(state.max, inFlight);
     const url = new URL(req.url ?? '/', 'http://x');
-    api.log.push({ path: `${url.pathname}${url.search}`, inFlight });
+    api.log.push({ path: `${url.pathname}${url.search}`, at: Date.now(), inFlight });
     const q = (k: string, d: number) => Number(url.searchParams.get(k) ?? d);
     let body: unknown = { error: 'not_found' };
     let status = 200;
