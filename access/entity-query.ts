@@ -107,9 +107,16 @@ export function orderSignature(order: readonly SortKey[]): string {
   return order.map((k) => `${k.column.name}.${k.desc ? 'desc' : 'asc'}`).join(',');
 }
 
-/** Rows strictly after the cursor in `order by k1, ..., kn nulls last, _key`. */
+/**
+ * Rows strictly after the cursor in `order by k1, ..., kn nulls last, _key`. Ascending keys that
+ * are never null (the default `_last_changed`) make one row comparison, which walks the
+ * `(_last_changed, _key)` index: `(_last_changed, _key) > (cast($1 as timestamptz), $2)`.
+ */
 function afterCondition(keys: readonly SortKey[], values: ReadonlyArray<string | null>, key: string): RawBuilder<unknown> {
   const typed = (i: number) => sql`cast(${values[i]} as ${sql.raw(keys[i]!.column.sqlType)})`;
+  if (keys.every((k, i) => !k.desc && k.column.notNull && values[i] !== null)) {
+    return sql`(${sql.join([...keys.map((k) => sql.ref(k.column.name)), sql.ref('_key')])}) > (${sql.join([...keys.map((_, i) => typed(i)), sql`${key}`])})`;
+  }
   const branches: RawBuilder<unknown>[] = [];
   for (let i = 0; i <= keys.length; i++) {
     const equal = keys.slice(0, i).map((k, j) => sql`${sql.ref(k.column.name)} is not distinct from ${typed(j)}`);

@@ -54,6 +54,12 @@ export const entityFieldSchema = z.strictObject({
   migrate: z.enum(columnMigrations).optional(),
   /** What the field means, for the people who consume it. */
   doc: z.string().optional(),
+  /**
+   * Index the column for the access API's filters and sorting (`?field=eq.x`, `order=field`): a
+   * b-tree on (field, _key) over live rows, a GIN index for lists and JSON. Created and dropped
+   * with the field's setting when the merge next runs (concurrently, without blocking readers).
+   */
+  index: z.boolean().default(false),
 });
 
 /** A time-zone-aware timestamp format, e.g. `DD/MM/YYYY HH:mm` in `Europe/Berlin`. */

@@ -2,7 +2,8 @@ import { createAccessApp, resolveTokens, serveAccessApi } from '../../access/ind
 import { loadConfigFile } from '../../config/index.js';
 import { createLogger, processMetrics } from '../../observability/index.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { databaseUrl, openDatabase } from '../connection.js';
+import { createDatabase } from '../../store/create-database.js';
+import { databaseUrl } from '../connection.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
 import { ExitCode, printJson, reportError } from '../output/index.js';
 import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
@@ -36,7 +37,8 @@ export async function run(argv: string[]): Promise<number> {
   const host = open ? '127.0.0.1' : (values.host ?? env.TRIBUTARY_API_HOST ?? '127.0.0.1');
   if (open && values.host && values.host !== '127.0.0.1') console.error(`warning: no access.tokens configured, so the API is open and binds to 127.0.0.1, not ${values.host}`);
 
-  const db = openDatabase(env);
+  // Sized for concurrent API requests (the CLI's default two connections would queue them).
+  const db = createDatabase(databaseUrl(env), { max: apiPoolSize(env), applicationName: 'tributary-api' });
   try {
     await migrateToLatest(db);
   } catch (err) {
@@ -61,4 +63,11 @@ export async function run(argv: string[]): Promise<number> {
   await api.close();
   await db.destroy();
   return ExitCode.ok;
+}
+
+/** Connections of the access API's pool: `TRIBUTARY_API_POOL_SIZE`, default 16. */
+function apiPoolSize(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.TRIBUTARY_API_POOL_SIZE ?? 16);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`TRIBUTARY_API_POOL_SIZE must be a positive integer, got ${env.TRIBUTARY_API_POOL_SIZE}`);
+  return n;
 }

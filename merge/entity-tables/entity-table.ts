@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { EntityConfig } from '../../config/entity-config.js';
 import { ENTITY_SCHEMA, META_COLUMNS, PARENT_COLUMN, columnType, entityTableName } from '../../store/entity-table-layout.js';
@@ -43,6 +44,7 @@ export async function ensureEntityTable<DB>(db: Kysely<DB>, name: string, entity
     ];
     await sql`create table if not exists ${id} (${sql.join(columns)})`.execute(db);
     if (entity.parent) await sql`create index if not exists ${sql.id(`${table}_parent`)} on ${id} (${sql.id(PARENT_COLUMN)})`.execute(db);
+    await ensureEntityIndexes(db, name, entity);
     return { refill: [] };
   }
   const have = new Map(existing.rows.map((r) => [r.column_name, r.type]));
@@ -100,7 +102,50 @@ export async function ensureEntityTable<DB>(db: Kysely<DB>, name: string, entity
     });
   }
   if (entity.parent && !have.has(PARENT_COLUMN)) await sql`create index if not exists ${sql.id(`${table}_parent`)} on ${id} (${sql.id(PARENT_COLUMN)})`.execute(db);
+  await ensureEntityIndexes(db, name, entity);
   return { refill };
+}
+
+/**
+ * The indexes the access API reads by, kept in step with config: `<table>__changed` on
+ * `(_last_changed, _key)` over live rows (the default order, `updated_since` and their keyset
+ * pages), and `<table>__f_<field>` for each field with `index: true` (a b-tree on
+ * `(field, _key)`, GIN for lists and JSON). Indexes of fields no longer marked are dropped, and
+ * an index left invalid by an interrupted build is built again. Built `concurrently` on a table
+ * that has rows, so readers and writers go on meanwhile.
+ */
+export async function ensureEntityIndexes<DB>(db: Kysely<DB>, name: string, entity: EntityConfig): Promise<void> {
+  const table = entityTableName(name, entity);
+  const id = sql.id(ENTITY_SCHEMA, table);
+  const live = sql`where _deleted_at is null`;
+  const wanted = new Map<string, ReturnType<typeof sql>>([[indexName(table, 'changed'), sql`(_last_changed, _key) ${live}`]]);
+  for (const [field, config] of Object.entries(entity.fields)) {
+    if (!config.index) continue;
+    const multi = config.array || config.type === 'json';
+    wanted.set(indexName(table, `f_${field}`), multi ? sql`using gin (${sql.id(field)}) ${live}` : sql`(${sql.id(field)}, _key) ${live}`);
+  }
+  const { rows } = await sql<{ name: string; valid: boolean }>`
+    select i.relname as name, x.indisvalid as valid from pg_index x
+    join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid join pg_namespace n on n.oid = t.relnamespace
+    where n.nspname = ${ENTITY_SCHEMA} and t.relname = ${table}`.execute(db);
+  const managed = (index: string) => index === indexName(table, 'changed') || index.startsWith(`${table}__f_`) || index.startsWith(`${table.slice(0, 40)}__h_`);
+  const present = new Map(rows.map((r) => [r.name, r.valid]));
+  const empty = (await sql<{ any: boolean }>`select exists (select 1 from ${id}) as any`.execute(db)).rows[0]?.any !== true;
+  const concurrently = sql.raw(empty ? '' : 'concurrently');
+  for (const [index, valid] of present) {
+    if (managed(index) && (!wanted.has(index) || !valid)) await sql`drop index ${concurrently} if exists ${sql.id(ENTITY_SCHEMA, index)}`.execute(db);
+  }
+  for (const [index, definition] of wanted) {
+    if (present.get(index) === true) continue;
+    await sql`create index ${concurrently} if not exists ${sql.id(index)} on ${id} ${definition}`.execute(db);
+  }
+}
+
+/** `<table>__<suffix>`, or, past Postgres's 63-byte names, a prefix with a hash of the suffix. */
+function indexName(table: string, suffix: string): string {
+  const plain = `${table}__${suffix}`;
+  if (Buffer.byteLength(plain) <= 63) return plain;
+  return `${table.slice(0, 40)}__h_${createHash('sha256').update(suffix).digest('hex').slice(0, 16)}`;
 }
 
 /** The `using` expression of a cast: via text, except json -> other types (unquoted text) and arrays. */

@@ -16,7 +16,7 @@ test('transforms apply in order and pass nulls through', () => {
 });
 
 test('coercion checks types and normalizes their stored form', () => {
-  const f = (type: 'string' | 'integer' | 'decimal' | 'boolean' | 'timestamp' | 'date', array = false) => ({ type, array, required: false, nullOverwrites: false });
+  const f = (type: 'string' | 'integer' | 'decimal' | 'boolean' | 'timestamp' | 'date', array = false) => ({ type, array, required: false, nullOverwrites: false, index: false });
   assert.deepEqual(coerceValue('42', f('integer')), { ok: true, value: 42 });
   assert.equal(coerceValue('4.2', f('integer')).ok, false);
   assert.deepEqual(coerceValue(49.5, f('decimal')), { ok: true, value: '49.5' });

@@ -9,7 +9,7 @@ import { resolveField } from './strategies.js';
 const c = (source: string, values: Record<string, unknown>, updatedAt: number | null, key = `${source}-1`): Contribution => ({ source, stream: 's', sourceKey: key, values, updatedAt, fetchedAt: 1_000 });
 const ctx = (field: string, type: 'string' | 'integer' | 'decimal' | 'timestamp' = 'string', priority: string[] = []) => ({
   field,
-  config: { type, array: false, required: false, nullOverwrites: false },
+  config: { type, array: false, required: false, nullOverwrites: false, index: false },
   priority,
   mappingOrder: ['crm', 'billing', 'support'],
 });
