@@ -34,6 +34,7 @@ export function fetchStreamChunkActivity(deps: ActivityDeps) {
         ctx.heartbeat(progress);
       },
       warn: (message) => log?.warn(message),
+      signal: ctx.cancellationSignal,
     }).catch((err: unknown) => {
       if (err instanceof StreamIncompleteError) {
         deps.metrics?.streamsIncomplete.inc(labels);

@@ -13,8 +13,12 @@ export interface ParentRecord {
 export interface ParentRecords {
   /** The record at `position`. */
   at(position: string): Promise<ParentRecord | undefined>;
-  /** The first record after `position` (`'0'`: the first record). */
-  after(position: string): Promise<ParentRecord | undefined>;
+  /**
+   * The first record after `position` (`'0'`: the first record); undefined when there is none
+   * and the parent stream is complete; `'pending'` when none is staged yet but the parent
+   * stream is still being fetched (after waiting a while for one, unless `wait` is false).
+   */
+  after(position: string, opts?: { readonly wait?: boolean }): Promise<ParentRecord | undefined | 'pending'>;
   /** The positions of up to `count` records after `position`, in order. */
   positionsAfter(position: string, count: number): Promise<string[]>;
 }
@@ -27,6 +31,10 @@ export interface ParentRecords {
  *
  * The next parents' first pages do not depend on this parent's response, so `ahead` names them
  * (assuming one child page per parent): a fetch requests children of several parents at once.
+ *
+ * A child stream may run while its parent stream is still being fetched: when the staged
+ * parents run out before the parent stream is complete, the state becomes `{ after: position }`
+ * and the page comes back `pending` (nothing staged, ask again).
  */
 export function createFanOutReader(inner: StreamReader, parents: ParentRecords, fields: Readonly<Record<string, string>>): StreamReader {
   const copies = Object.entries(fields).map(([name, path]) => [name, compileJsonPath(path)] as const);
@@ -34,12 +42,15 @@ export function createFanOutReader(inner: StreamReader, parents: ParentRecords, 
   return {
     paginationType: `${inner.paginationType} per parent`,
     async ahead(state, count) {
-      const from = typeof state?.parent === 'string' ? state.parent : (await parents.after('0'))?.position;
+      let from: string | undefined;
+      if (typeof state?.parent === 'string') from = state.parent;
+      else from = (await parents.positionsAfter(typeof state?.after === 'string' ? state.after : '0', 1))[0];
       if (from === undefined) return [];
       return (await parents.positionsAfter(from, count)).map((position) => ({ parent: position }));
     },
     async readPage(state) {
-      const parent = typeof state?.parent === 'string' ? await parents.at(state.parent) : await parents.after('0');
+      const parent = typeof state?.parent === 'string' ? await parents.at(state.parent) : await parents.after(typeof state?.after === 'string' ? state.after : '0');
+      if (parent === 'pending') return { records: [], next: state, url: '(waiting for parent records)', pending: true };
       if (!parent) return { records: [], next: null, url: '(no parent records)' };
       const innerState = typeof state?.page === 'string' ? (JSON.parse(state.page) as PaginationState) : null;
       const page = await inner.readPage(innerState, { parent: parent.record });
@@ -47,8 +58,9 @@ export function createFanOutReader(inner: StreamReader, parents: ParentRecords, 
       let next: PaginationState | null;
       if (page.next) next = { parent: parent.position, page: JSON.stringify(page.next) };
       else {
-        const following = await parents.after(parent.position);
-        next = following ? { parent: following.position } : null;
+        // Not waited for: this page is staged first, and the next read waits for the parent.
+        const following = await parents.after(parent.position, { wait: false });
+        next = following === 'pending' ? { after: parent.position } : following ? { parent: following.position } : null;
       }
       // A total is per parent, so it cannot be checked against the stream's count.
       const texts = page.texts ? { texts: copies.length === 0 ? page.texts : page.texts.map((t, i) => withParentFieldsText(t, records[i], names)) } : {};

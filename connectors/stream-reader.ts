@@ -18,6 +18,8 @@ export interface StreamPage {
   readonly incomplete?: string;
   /** Problems worth reporting that did not fail the page (partial GraphQL data). */
   readonly warnings?: readonly string[];
+  /** Nothing could be read yet (a child's parent stream is still being fetched): no page, `next` is the same state; ask again later. */
+  readonly pending?: true;
 }
 
 /** Per-request extras: the parent record of a child stream. */

@@ -49,6 +49,8 @@ export async function fetchChunk(
     onStart?: (checkpoint: FetchCheckpoint | undefined) => void;
     onPage?: (progress: FetchProgress) => void;
     warn?: (message: string) => void;
+    /** Aborted when the activity is cancelled: ends a child's wait for its parent stream's records. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<FetchProgress> {
   const source = deps.config.sources[input.source];
@@ -69,7 +71,7 @@ export async function fetchChunk(
     context.incremental = start === null ? {} : { start: formatStart(start, incremental) };
   }
   const parent = source.type === 'rest' && 'parent' in stream ? stream.parent : undefined;
-  const parents = parent ? stagedParentRecords(db, { ...key, stream: parent.stream }) : undefined;
+  const parents = parent ? stagedParentRecords(db, { ...key, stream: parent.stream }, hooks.signal ? { signal: hooks.signal } : {}) : undefined;
 
   const client = createSourceClient(input.source, source, deps);
   let warnings: string[] = [];

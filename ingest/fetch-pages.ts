@@ -196,6 +196,11 @@ export async function fetchPages(
     if (concurrency > 1 && !checkpoint.done && checkpoint.state !== null) await requestAhead(checkpoint.state as PaginationState, opts.maxPages);
     for (let i = 0; i < opts.maxPages && !checkpoint.done; i++) {
       const page = await take(checkpoint.state as PaginationState | null);
+      // Nothing to read yet (a child waiting for its parent stream): end the chunk; the next one asks again.
+      if (page.pending) {
+        await flush(true);
+        break;
+      }
       const fetchedAt = new Date();
       const { records, pageMax } = pageRecords(page, checkpoint.pages + 1, stream.primaryKey, opts.incremental);
       // The next page's cursor goes into the checkpoint (jsonb), which cannot hold U+0000 either.

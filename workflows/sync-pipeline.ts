@@ -3,6 +3,7 @@ import {
   CancellationScope,
   ParentClosePolicy,
   log,
+  patched,
   setHandler,
   startChild,
   upsertMemo,
@@ -81,24 +82,45 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   // Parents start before their children, so a child can wait on its parent's promise.
   const started = new Map<string, Promise<FetchProgress>>();
   const ordered = [...plan.streams].sort((a, b) => depth(plan.streams, a) - depth(plan.streams, b));
+  // Runs recorded before children followed their parents waited for the whole parent stream.
+  const follow = plan.streams.some((s) => s.dependsOn) && patched('children-follow-parents');
   for (const s of ordered) {
+    const fetchStream = async () => {
+      const child = await startChild(syncStream, {
+        workflowId: `${runId}/${streamKey(s)}`,
+        args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId, pipeline: input.pipeline, window, ...input.chunking }],
+        parentClosePolicy: ParentClosePolicy.TERMINATE,
+      });
+      return child.result();
+    };
     started.set(
       streamKey(s),
       fetching
         .run(async () => {
+          if (!s.dependsOn) return fetchStream();
           // A child stream fans out over its parent's records staged in this run.
-          if (s.dependsOn) {
-            const parentKey = streamKey(s.dependsOn);
-            await started.get(parentKey)!.catch(() => {
-              throw ApplicationFailure.create({ type: 'PARENT_FAILED', message: `parent stream ${parentKey} failed`, nonRetryable: true });
+          const parentKey = streamKey(s.dependsOn);
+          const parentFailed = () => ApplicationFailure.create({ type: 'PARENT_FAILED', message: `parent stream ${parentKey} failed`, nonRetryable: true });
+          const parentDone = started.get(parentKey)!;
+          if (!follow) {
+            await parentDone.catch(() => {
+              throw parentFailed();
             });
+            return fetchStream();
           }
-          const child = await startChild(syncStream, {
-            workflowId: `${runId}/${streamKey(s)}`,
-            args: [{ runId, source: s.source, stream: s.stream, parentWorkflowId: runId, pipeline: input.pipeline, window, ...input.chunking }],
-            parentClosePolicy: ParentClosePolicy.TERMINATE,
+          // Started at once: it reads the parent's records as they are staged, and is cancelled when the parent fails.
+          const scope = new CancellationScope();
+          let failed = false;
+          parentDone.catch(() => {
+            failed = true;
+            scope.cancel();
           });
-          return child.result();
+          try {
+            return await scope.run(fetchStream);
+          } catch (err) {
+            if (failed) throw parentFailed();
+            throw err;
+          }
         })
         .catch((err: unknown) => {
           // A failure no retry can fix: the run is lost under all_or_nothing, so stop fetching now.

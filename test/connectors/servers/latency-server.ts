@@ -17,6 +17,10 @@ export interface LatencyServer {
   readonly maxInFlight: number;
   /** Answer delay in ms; change at any time. */
   delayMs: number;
+  /** Answer delay of the parent list (`/parents`), when it should differ. */
+  parentDelayMs: number | undefined;
+  /** Answer `/parents` pages from this page on with a 401 (a parent stream that fails mid-way, for good). */
+  failParentsFrom: number | undefined;
   /** The item records (ids `i000`..), served by every list endpoint. */
   readonly items: ReadonlyArray<{ id: string; n: number }>;
   reset(): void;
@@ -57,6 +61,7 @@ export async function startLatencyServer(opts: { total: number; parents?: number
     } else if (url.pathname === '/parents') {
       const page = q('page', 1);
       body = { data: parents.slice((page - 1) * 10, page * 10), total_pages: Math.ceil(parents.length / 10) };
+      if (api.failParentsFrom !== undefined && page >= api.failParentsFrom) [status, body] = [401, { error: 'token revoked' }];
     } else if (/^\/parents\/[^/]+\/items$/.test(url.pathname)) {
       const parent = url.pathname.split('/')[2]!;
       const page = q('page', 1);
@@ -65,7 +70,7 @@ export async function startLatencyServer(opts: { total: number; parents?: number
     setTimeout(() => {
       inFlight--;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    }, api.delayMs);
+    }, url.pathname === '/parents' ? (api.parentDelayMs ?? api.delayMs) : api.delayMs);
   });
   const api: LatencyServer = {
     url: '',
@@ -74,6 +79,8 @@ export async function startLatencyServer(opts: { total: number; parents?: number
       return state.max;
     },
     delayMs: opts.delayMs,
+    parentDelayMs: undefined,
+    failParentsFrom: undefined,
     items,
     reset() {
       api.log.length = 0;
