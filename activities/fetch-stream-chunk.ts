@@ -25,7 +25,7 @@ export function fetchStreamChunkActivity(deps: ActivityDeps) {
       last = { pages: p.pages, records: p.records };
     };
     const log = deps.log?.child({ ...meta, pipeline: labels.pipeline });
-    const result = await fetchChunk(deps, input, {
+    const result = await fetchChunk(deps, { ...input, perPageInFlight: true }, {
       onStart: (checkpoint) => {
         last = { pages: checkpoint?.pages ?? 0, records: checkpoint?.records ?? 0 };
       },

@@ -20,6 +20,10 @@ export interface BenchOptions {
   readonly include: readonly string[];
   /** Rewrite the generated section of BENCHMARKS.md (default true). */
   readonly writeReport: boolean;
+  /** The latency workload (a 150 ms upstream, see bench/latency): `with` the throughput runs (default), `only`, or `skip`. */
+  readonly latency: 'with' | 'only' | 'skip';
+  /** The access API under load (1M rows, see bench/access): `with` the throughput runs (default), `only`, or `skip`. */
+  readonly access: 'with' | 'only' | 'skip';
 }
 
 /** The defaults: 100k and 1M records, 3 repetitions of each, all scenarios and systems, 250 records a page. */
@@ -34,6 +38,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   pgStatements: false,
   include: [],
   writeReport: true,
+  latency: 'with',
+  access: 'with',
 };
 
 const USAGE = `npm run bench -- [options]
@@ -47,7 +53,11 @@ const USAGE = `npm run bench -- [options]
   --cpu-prof                 CPU profiles of the Tributary worker into bench/.data/profiles
   --pg-statements            top Postgres statements per Tributary scenario (bench-started Postgres only)
   --include <results.json>   add an earlier run's results to the report (repeatable)
-  --no-report                do not rewrite BENCHMARKS.md`;
+  --no-report                do not rewrite BENCHMARKS.md
+  --latency-only             only the latency workload (150 ms upstream; Tributary and dlt)
+  --skip-latency             leave the latency workload out
+  --access-only              only the access API under load (1M rows; Tributary and a minimal node:http + pg server)
+  --skip-access              leave the access API load out`;
 
 function count(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
@@ -85,6 +95,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--pg-statements') o.pgStatements = true;
     else if (arg === '--include') o.include = [...o.include, value()];
     else if (arg === '--no-report') o.writeReport = false;
+    else if (arg === '--latency-only') o.latency = 'only';
+    else if (arg === '--skip-latency') o.latency = 'skip';
+    else if (arg === '--access-only') o.access = 'only';
+    else if (arg === '--skip-access') o.access = 'skip';
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
@@ -92,5 +106,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   // Reruns measure against the state the first load left, so they need it.
   if (!o.scenarios.includes('first')) throw new Error('--scenarios must include first (the reruns build on it)');
   o.systems = systems;
+  // One "only" leaves every other workload out.
+  if (o.latency === 'only') o.access = 'skip';
+  if (o.access === 'only') o.latency = 'skip';
   return o;
 }

@@ -18,7 +18,9 @@ import { preloadsStatements, withPg } from './measure/pg-stats.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { renderResults } from './report/markdown.js';
 import { systemInfo } from './report/system-info.js';
-import { writeResultsSection } from './report/write-report.js';
+import { writeAccessSection, writeLatencySection, writeResultsSection } from './report/write-report.js';
+import { ACCESS_ROWS, renderAccess, runAccessWorkload } from './access/run-access.js';
+import { renderLatency, runLatencyWorkload } from './latency/run-latency.js';
 import { type BenchContext, type BenchSystem, SCENARIOS, SYSTEMS, type Scenario, type ScenarioResult } from './systems/bench-system.js';
 import { dltSystem, dltVersion, ensureDlt } from './systems/dlt.js';
 import { limitSystem } from './systems/limit.js';
@@ -109,7 +111,8 @@ async function run(opts: BenchOptions): Promise<void> {
       }
     };
 
-    for (const records of opts.records) {
+    const throughput = opts.latency !== 'only' && opts.access !== 'only';
+    for (const records of throughput ? opts.records : []) {
       await control(upstreamUrl, { total: records, generation: 0 });
       const reps = records >= 1_000_000 ? opts.repsLarge : opts.reps;
       for (let rep = 1; rep <= reps; rep++) {
@@ -132,7 +135,18 @@ async function run(opts: BenchOptions): Promise<void> {
         }
       }
     }
-    save();
+    if (throughput) save();
+    if (opts.latency !== 'skip') {
+      log('latency workload: a 150 ms upstream, four paging shapes');
+      const latency = await runLatencyWorkload({ client, address: temporal.address, namespace: temporal.namespace, bundlePath, databaseUrl: (name) => withDatabase(postgres.url, name), dataDir: DATA_DIR, dlt: opts.systems.includes('dlt'), log });
+      if (opts.writeReport) writeLatencySection(REPORT, `Measured ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by \`${command}\` on ${info.cpus} × ${info.cpuModel}.\n\n${renderLatency(latency)}`);
+    }
+    if (opts.access !== 'skip') {
+      log(`access API under load: ${ACCESS_ROWS} rows`);
+      const access = await runAccessWorkload({ databaseUrl: (name) => withDatabase(postgres.url, name), log });
+      writeFileSync(join(DATA_DIR, `access-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(access, null, 2));
+      if (opts.writeReport) writeAccessSection(REPORT, `Measured ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by \`${command}\` on ${info.cpus} × ${info.cpuModel}.\n\n${renderAccess(access)}`);
+    }
     log(`done; raw results in ${resultsFile}${opts.writeReport ? ', report in BENCHMARKS.md' : ''}`);
   } finally {
     await stopAll();

@@ -164,36 +164,63 @@ export async function fetchPages(
   };
 
   // Pages requested before their turn, by the identity of their state: the next page (while
-  // earlier ones are staged) and, where the pagination knows them, the pages after it, up to
-  // `concurrency` at once. A response is used only when paging reaches exactly its state.
+  // earlier ones are staged), the pages the pagination can name after it (`StreamReader.ahead`),
+  // and the page after any page that arrived early (a child's second page under its parent):
+  // up to `concurrency` in flight, and no more waiting than the chunk can still take. A response
+  // is used only when paging reaches exactly its state.
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const requested = new Map<string, Promise<StreamPage>>();
-  const request = (state: PaginationState | null): Promise<StreamPage> => {
+  // States this chunk has taken: a queued state may be reached (and taken) before it is launched.
+  const taken = new Set<string>();
+  let queue: Array<PaginationState | null> = [];
+  let inFlight = 0;
+  let remaining = opts.maxPages;
+  const launch = (state: PaginationState | null, key: string): Promise<StreamPage> => {
+    inFlight++;
     const page = reader.readPage(state as never);
-    // Until its turn comes (or never, when paging ends first), its failure is not unhandled.
-    page.catch(() => {});
+    requested.set(key, page);
+    page
+      .then(
+        (p) => {
+          // Its successor is known now: wanted next, ahead of pages further on.
+          if (concurrency > 1 && p.next && !p.pending && !requested.has(stateKey(p.next))) queue.unshift(p.next);
+        },
+        // Until its turn comes (or never, when paging ends first), its failure is not unhandled.
+        () => undefined,
+      )
+      .finally(() => {
+        inFlight--;
+        pump();
+      })
+      .catch(() => undefined);
     return page;
+  };
+  const pump = (): void => {
+    while (queue.length > 0 && inFlight < concurrency && requested.size < Math.min(2 * concurrency, remaining)) {
+      const state = queue.shift()!;
+      const key = stateKey(state);
+      // Kept in `requested` until taken; its failure is handled in `launch`.
+      if (!requested.has(key) && !taken.has(key)) void launch(state, key);
+    }
   };
   const take = (state: PaginationState | null): Promise<StreamPage> => {
     const key = stateKey(state);
-    const page = requested.get(key);
+    const page = requested.get(key) ?? launch(state, key);
     requested.delete(key);
-    return page ?? request(state);
+    taken.add(key);
+    remaining--;
+    return page;
   };
-  const requestAhead = async (state: PaginationState | null, budget: number): Promise<void> => {
-    const width = Math.min(concurrency, budget);
-    if (width <= 0) return;
-    const more = width > 1 && reader.ahead ? await reader.ahead(state, width - 1) : [];
-    const wanted = [state, ...more];
-    const keys = new Set(wanted.map(stateKey));
-    // States paging no longer reaches (a page came back short): their responses are not waited for.
-    for (const key of [...requested.keys()]) if (!keys.has(key)) requested.delete(key);
-    for (const s of wanted) if (!requested.has(stateKey(s))) requested.set(stateKey(s), request(s));
+  const requestAhead = async (state: PaginationState | null): Promise<void> => {
+    if (remaining <= 0) return;
+    const more = concurrency > 1 && reader.ahead ? await reader.ahead(state, Math.min(2 * concurrency, remaining) - 1) : [];
+    queue = [state, ...more];
+    pump();
   };
 
   let pendingMax = cursorMax;
   try {
-    if (concurrency > 1 && !checkpoint.done && checkpoint.state !== null) await requestAhead(checkpoint.state as PaginationState, opts.maxPages);
+    if (concurrency > 1 && !checkpoint.done && checkpoint.state !== null) await requestAhead(checkpoint.state as PaginationState);
     for (let i = 0; i < opts.maxPages && !checkpoint.done; i++) {
       const page = await take(checkpoint.state as PaginationState | null);
       // Nothing to read yet (a child waiting for its parent stream): end the chunk; the next one asks again.
@@ -224,7 +251,7 @@ export async function fetchPages(
       // reports back; a Postgres crash before that loses pages and checkpoint together.
       const lastOfChunk = checkpoint.done || i + 1 >= opts.maxPages || fetchedAt.getTime() >= stopAt;
       // The next page (and those the pagination can name) are requested while earlier pages are staged.
-      if (!lastOfChunk) await requestAhead(checkpoint.state as PaginationState | null, opts.maxPages - i - 1);
+      if (!lastOfChunk) await requestAhead(checkpoint.state as PaginationState | null);
       group.push({ seq: pages, records, fetchedAt, checkpoint, lazyCommit: true, cursorMax: pendingMax, cappedBy });
       groupRecords += records.length;
       if (lastOfChunk || groupRecords >= grouping.records || fetchedAt.getTime() - group[0]!.fetchedAt.getTime() >= grouping.waitMs) {

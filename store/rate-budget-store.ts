@@ -81,6 +81,13 @@ export function createPgRateBudget(db: Kysely<Database>, pool: CopyPool): Shared
       const row = rows[0]!;
       return { waitMs: Math.max(0, row.wait_ms), pausedUntil: row.paused_ms ?? 0 };
     },
+    async close() {
+      const client = holder && (await holder.catch(() => undefined));
+      holder = undefined;
+      held = new Map();
+      // Ending the session frees its advisory locks; the pool can then end too.
+      client?.release(true);
+    },
     async pause(source, epochMs) {
       await sql`
         insert into tributary.source_budget as b (source, paused_until) values (${source}, to_timestamp(${epochMs}::float8 / 1000))

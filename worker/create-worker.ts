@@ -70,8 +70,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const metrics = opts.metrics ?? processMetrics();
   const log = (opts.log ?? createLogger({ masker, base: { component: 'worker' }, ...(opts.logTo ? { destination: opts.logTo.destination, level: opts.logTo.level } : {}) })).child({});
   const http = createHttpClient({ masker, observe: httpObserver(metrics) });
+  // Each source's limits hold across every worker on this database (see `createSharedRateLimiter`).
+  const budget = opts.pool ? createPgRateBudget(opts.db, opts.pool) : undefined;
   const alerts = opts.config.alerts ? createAlertDispatcher({ db: opts.db, config: opts.config.alerts, secrets, masker, log, metrics, namespace: opts.namespace }) : undefined;
-  const activities = createActivities({ db: opts.db, copyPool: opts.pool, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry(Date.now, opts.pool ? createPgRateBudget(opts.db, opts.pool) : undefined), log, metrics, alerts });
+  const activities = createActivities({ db: opts.db, copyPool: opts.pool, config: opts.config, http, secrets, masker, tokens: createTokenCache(), refreshTokens: createPgRefreshTokenStore(opts.db), rateLimits: createRateLimiterRegistry(Date.now, budget), log, metrics, alerts });
   // Stale sources alert even when no run finishes (a paused schedule, every worker down but this one).
   const stopWatch = alerts ? watchFreshness({ db: opts.db, config: opts.config, dispatcher: alerts, onError: (err) => log.warn({ err: masker.mask(err.message) }, 'freshness check failed') }) : () => undefined;
   const metricsPort = opts.metricsPort ?? (process.env.TRIBUTARY_WORKER_METRICS_PORT ? Number(process.env.TRIBUTARY_WORKER_METRICS_PORT) : undefined);
@@ -95,6 +97,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   });
   const done = worker.run().finally(async () => {
     stopWatch();
+    // Its connection is out of the pool until released: the pool could not end before.
+    await budget?.close();
     await metricsServer?.close();
     await connection.close();
   });

@@ -20,6 +20,8 @@ export interface SharedRateBudget {
   reserve(source: string, spacingMs: number): Promise<{ readonly waitMs: number; readonly pausedUntil: number }>;
   /** Pauses every request of the source, in every worker, until `epochMs`. */
   pause(source: string, epochMs: number): Promise<void>;
+  /** Gives back what the budget holds open (its slots' connection); a later lease opens it again. */
+  close(): Promise<void>;
 }
 
 /** How long a request waits between attempts to take a concurrency slot held elsewhere. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Kysely } from 'kysely';
 import { createRateLimiterRegistry } from '../../connectors/rate-limit/rate-limiter.js';
+import type { SharedRateBudget } from '../../connectors/rate-limit/shared-rate-limiter.js';
 import type { FetchDeps } from '../../ingest/fetch-chunk.js';
 import { connectDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
@@ -15,13 +16,16 @@ import { type LatencyServer, startLatencyServer } from './servers/latency-server
  */
 let h: ConnectorHarness;
 let api: LatencyServer;
-const pools: Array<{ db: Kysely<Database> }> = [];
+const pools: Array<{ db: Kysely<Database>; budget: SharedRateBudget }> = [];
 before(async () => {
   h = await startConnectorHarness();
   api = await startLatencyServer({ total: 200, delayMs: 30 });
 });
 after(async () => {
-  for (const p of pools) await p.db.destroy();
+  for (const p of pools) {
+    await p.budget.close();
+    await p.db.destroy();
+  }
   await api?.stop();
   await h?.close();
 });
@@ -31,9 +35,10 @@ const pagesStream = (path: string) => ({ path, recordsPath: '$.data', primaryKey
 /** A worker-like set of deps whose limiter shares the source's budget through Postgres. */
 function workerDeps(rateLimit: Record<string, unknown>): FetchDeps {
   const { db, pool } = connectDatabase(h.url);
-  pools.push({ db });
+  const budget = createPgRateBudget(db, pool);
+  pools.push({ db, budget });
   const deps = h.deps({ lat: { type: 'rest', baseUrl: api.url, rateLimit, streams: { a: pagesStream('/pages'), b: pagesStream('/pages') } } });
-  return { ...deps, db, copyPool: pool, rateLimits: createRateLimiterRegistry(Date.now, createPgRateBudget(db, pool)) };
+  return { ...deps, db, copyPool: pool, rateLimits: createRateLimiterRegistry(Date.now, budget) };
 }
 
 test('maxConcurrency holds for the source across workers: never more in flight than allowed, and all of it used', async () => {
