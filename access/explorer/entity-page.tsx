@@ -2,7 +2,7 @@ import type { EntityConfig } from '../../config/entity-config.js';
 import type { SourceRecordView } from '../lineage-query.js';
 import type { MergedKey, QuarantinedRecord } from './explorer-queries.js';
 import type { FieldExplanation } from './field-explanation.js';
-import { Badge, Json, Time, Value } from './page-layout.js';
+import { Badge, Head, Json, Time, Value } from './page-layout.js';
 
 /** A child entity's rows under this entity. */
 export interface ChildSection {
@@ -102,14 +102,7 @@ export function EntityPage(props: { view: EntityView }) {
       <h2 id="fields">Fields</h2>
       <div class="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Value</th>
-              <th scope="col">Supplied by</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
+          <Head columns={['Field', 'Value', 'Supplied by', 'Why']} />
           <tbody>
             {v.fields.map((f) => (
               <tr id={`field-${f.field}`}>
@@ -131,15 +124,7 @@ export function EntityPage(props: { view: EntityView }) {
                     ) : (
                       <table>
                         <caption class="sr-only">{`Candidates for ${f.field}`}</caption>
-                        <thead>
-                          <tr>
-                            <th scope="col">Source</th>
-                            <th scope="col">Record</th>
-                            <th scope="col">Value</th>
-                            <th scope="col">As of</th>
-                            <th scope="col">Outcome</th>
-                          </tr>
-                        </thead>
+                        <Head columns={['Source', 'Record', 'Value', 'As of', 'Outcome']} />
                         <tbody>
                           {f.candidates.map((c) => (
                             <tr class={c.winner ? 'winner' : undefined} data-source={c.source}>
@@ -186,14 +171,7 @@ export function EntityPage(props: { view: EntityView }) {
           ) : (
             <div class="table-wrap">
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">_key</th>
-                    {Object.keys(c.entity.fields).map((f) => (
-                      <th scope="col">{f}</th>
-                    ))}
-                  </tr>
-                </thead>
+                <Head columns={['_key', ...Object.keys(c.entity.fields)]} />
                 <tbody>
                   {c.rows.map((r) => (
                     <tr>

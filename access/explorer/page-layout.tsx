@@ -101,3 +101,22 @@ export function Json(props: { value: unknown; label: string }) {
     </pre>
   );
 }
+
+/** A table's header row: one column header per label (`num` ones right-aligned). */
+export function Head(props: { columns: ReadonlyArray<string | { readonly label: string; readonly num?: boolean }> }) {
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((c) =>
+          typeof c === 'string' ? (
+            <th scope="col">{c}</th>
+          ) : (
+            <th scope="col" class={c.num ? 'num' : undefined}>
+              {c.label}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}

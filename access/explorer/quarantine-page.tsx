@@ -1,5 +1,5 @@
 import type { QuarantinedRecord } from './explorer-queries.js';
-import { Json, Time } from './page-layout.js';
+import { Head, Json, Time } from './page-layout.js';
 
 /** What the quarantine page shows. */
 export interface QuarantineView {
@@ -40,15 +40,7 @@ export function QuarantinePage(props: { view: QuarantineView }) {
       ) : (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Entity</th>
-                <th scope="col">Reason</th>
-                <th scope="col" class="num">
-                  Records
-                </th>
-              </tr>
-            </thead>
+            <Head columns={['Entity', 'Reason', { label: 'Records', num: true }]} />
             <tbody>
               {v.counts.map((c) => (
                 <tr>

@@ -1,7 +1,7 @@
 import type { SourceFreshness } from '../../observability/freshness.js';
 import { formatMs } from '../../observability/freshness.js';
 import type { RunRow } from '../../store/run-store.js';
-import { Badge, Time, statusTone } from './page-layout.js';
+import { Badge, Head, Time, statusTone } from './page-layout.js';
 import { type RunPoint, RunChart } from './run-chart.js';
 
 /** An open alert as the board lists it. */
@@ -57,15 +57,7 @@ export function SourcesPage(props: { view: SourcesView }) {
       <h2 id="freshness">Freshness</h2>
       <div class="table-wrap">
         <table id="freshness-board">
-          <thead>
-            <tr>
-              <th scope="col">Stream</th>
-              <th scope="col">Pipeline</th>
-              <th scope="col">State</th>
-              <th scope="col">Last success</th>
-              <th scope="col">Why / last error</th>
-            </tr>
-          </thead>
+          <Head columns={['Stream', 'Pipeline', 'State', 'Last success', 'Why / last error']} />
           <tbody>
             {v.freshness.map((f) => {
               const state = f.paused ? 'paused' : f.stale ? 'stale' : f.lastSuccessAt ? 'fresh' : 'waiting';
@@ -115,18 +107,7 @@ export function SourcesPage(props: { view: SourcesView }) {
       <h2 id="runs">Runs</h2>
       <div class="table-wrap">
         <table id="runs-table">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Status</th>
-              <th scope="col">Started</th>
-              <th scope="col" class="num">
-                Duration
-              </th>
-              <th scope="col">Sources</th>
-              <th scope="col">Error</th>
-            </tr>
-          </thead>
+          <Head columns={['Run', 'Status', 'Started', { label: 'Duration', num: true }, 'Sources', 'Error']} />
           <tbody>
             {v.runs.map((r) => {
               const url = v.temporalUrl(r.runId);

@@ -29,7 +29,7 @@ def resources(shape: str, mode: str):
         return [{"name": f"page_number_{k}", "table_name": "page_number",
                  "endpoint": {"path": "page_number", "params": {"per_page": 100}, "data_selector": "data",
                               "paginator": {"type": "page_number", "page_param": "page", "base_page": 1, "page": 1 + per * k,
-                                            "total_path": None, "maximum_page": per * (k + 1)}}} for k in range(SHARDS)]
+                                            "total_path": None, "maximum_page": per * (k + 1) + 1}}} for k in range(SHARDS)]
     if shape == "offset":
         if mode == "default":
             return [{"name": "offset", "endpoint": {"path": "offset", "data_selector": "data",

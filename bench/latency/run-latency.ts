@@ -153,7 +153,7 @@ export function renderLatency(results: readonly LatencyResult[], delayMs = 150):
   const lines = [
     `Every answer after ${delayMs} ms; Tributary with \`maxConcurrency: ${LATENCY_CONCURRENCY}\`; dlt ${'`default`'} is rest_api as documented, \`best\` its best documented parallel option (16 page-range resources with \`parallelized=True\` and 16 extract workers; the child resource \`parallelized\`). "Fetch" is the upstream's view: first request to last answer.`,
     '',
-    '| shape | limit (16 in flight) | Tributary fetch | fetch / limit | Tributary run | dlt default run | dlt best run | Tributary vs dlt best | max in flight (Tributary) |',
+    '| shape | limit (16 in flight) | Tributary fetch | fetch / limit | Tributary run | dlt default run | dlt best run | run: dlt best ÷ Tributary | max in flight (Tributary) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const shape of LATENCY_SHAPES) {
@@ -162,7 +162,7 @@ export function renderLatency(results: readonly LatencyResult[], delayMs = 150):
     const b = get(shape, 'dlt best') ?? d;
     const limit = limitMs(shape, delayMs);
     lines.push(
-      `| ${shape.replace('_', '-')}${SHAPE_REQUESTS[shape].serialOnly ? ' (serial floor)' : ''} | ${s(limit)} | ${s(t?.fetchMs)} | ${t ? `${(t.fetchMs / limit).toFixed(2)}x` : '–'} | ${s(t?.wallMs)} | ${s(d?.wallMs)} | ${s(b?.wallMs)} | ${t && b ? `${(b.wallMs / t.wallMs).toFixed(2)}x faster` : '–'} | ${t ? `${t.maxInFlight} of ${SHAPE_REQUESTS[shape].serialOnly ? 1 : LATENCY_CONCURRENCY}` : '–'} |`,
+      `| ${shape.replace('_', '-')}${SHAPE_REQUESTS[shape].serialOnly ? ' (serial floor)' : ''} | ${s(limit)} | ${s(t?.fetchMs)} | ${t ? `${(t.fetchMs / limit).toFixed(2)}x` : '–'} | ${s(t?.wallMs)} | ${s(d?.wallMs)} | ${s(b?.wallMs)} | ${t && b ? `${(b.wallMs / t.wallMs).toFixed(2)}x` : '–'} | ${t ? `${t.maxInFlight} of ${SHAPE_REQUESTS[shape].serialOnly ? 1 : LATENCY_CONCURRENCY}` : '–'} |`,
     );
   }
   return lines.join('\n');

@@ -61,13 +61,7 @@ export function pageNumber(c: Config<'page_number'>): Paginator {
       const size = state.cap as number | undefined;
       const last = state.last as number | undefined;
       if (!size || last === undefined) return [];
-      const out: PaginationState[] = [];
-      let s = state;
-      while (out.length < count && (s.page as number) + 1 <= last) {
-        s = { ...s, page: (s.page as number) + 1, seen: (s.seen as number) + size };
-        out.push(s);
-      }
-      return out;
+      return successors(state, count, (s) => ((s.page as number) + 1 <= last ? { ...s, page: (s.page as number) + 1, seen: (s.seen as number) + size } : undefined));
     },
   };
 }
@@ -104,13 +98,7 @@ export function offsetLimit(c: Config<'offset'>): Paginator {
       const size = state.cap as number | undefined;
       const total = state.total as number | undefined;
       if (!size || total === undefined) return [];
-      const out: PaginationState[] = [];
-      let s = state;
-      while (out.length < count && (s.offset as number) + size < total) {
-        s = { ...s, offset: (s.offset as number) + size };
-        out.push(s);
-      }
-      return out;
+      return successors(state, count, (s) => ((s.offset as number) + size < total ? { ...s, offset: (s.offset as number) + size } : undefined));
     },
   };
 }
@@ -194,6 +182,13 @@ export function createRestPaginator(c: Exclude<RestPaginationConfig, { type: 'au
     case 'link_header':
       return linkHeader(c);
   }
+}
+
+/** Up to `count` states after `state`, each `next` of the one before, until `next` says the end. */
+function successors(state: PaginationState, count: number, next: (s: PaginationState) => PaginationState | undefined): PaginationState[] {
+  const out: PaginationState[] = [];
+  for (let s = next(state); s !== undefined && out.length < count; s = next(s)) out.push(s);
+  return out;
 }
 
 function withTotal(step: { next: PaginationState | null; incomplete?: string }, reportedTotal: number | undefined): PageStep {
