@@ -30,8 +30,8 @@ export interface EntityListQuery {
 export interface EntityPage {
   readonly rows: Record<string, unknown>[];
   readonly nextCursor: string | null;
-  /** The cursor after each row (GraphQL edges), in row order. */
-  readonly cursors: string[];
+  /** The cursor after the row at `i` (GraphQL edges); made on demand, a REST page needs only `nextCursor`. */
+  cursorAt(i: number): string;
 }
 
 /**
@@ -71,12 +71,14 @@ export async function listEntityPage(db: Kysely<Database>, name: string, entity:
   const last = page[page.length - 1];
   const cursorOf = (r: Record<string, unknown>) => encodeCursor({ order: signature, values: keys.map((_, i) => (r[`__s${i}`] as string | null) ?? null), key: r._key as string });
   const nextCursor = rows.length > q.limit && last ? cursorOf(last) : null;
-  const selected = new Set(['_key', ...q.select]);
-  return {
-    rows: page.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => selected.has(k)))),
-    nextCursor,
-    cursors: page.map(cursorOf),
-  };
+  const selected = [...new Set(['_key', ...q.select])];
+  // Rows with the selected columns only (not the sort values the cursors are made of).
+  const projected = page.map((r) => {
+    const out: Record<string, unknown> = {};
+    for (const c of selected) out[c] = r[c];
+    return out;
+  });
+  return { rows: projected, nextCursor, cursorAt: (i) => cursorOf(page[i]!) };
 }
 
 /**

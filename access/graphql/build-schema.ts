@@ -149,8 +149,8 @@ export function buildGraphqlSchema(config: TributaryConfig, limits: PageLimits):
         });
         return {
           nodes: page.rows,
-          edges: page.rows.map((node, i) => ({ node, cursor: page.cursors[i] })),
-          pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.cursors.at(-1) ?? null },
+          edges: page.rows.map((node, i) => ({ node, cursor: page.cursorAt(i) })),
+          pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.rows.length > 0 ? page.cursorAt(page.rows.length - 1) : null },
         };
       },
     };
