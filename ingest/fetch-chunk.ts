@@ -73,7 +73,11 @@ export async function fetchChunk(
     context.incremental = start === null ? {} : { start: formatStart(start, incremental) };
   }
   const parent = source.type === 'rest' && 'parent' in stream ? stream.parent : undefined;
-  const parents = parent ? stagedParentRecords(db, { ...key, stream: parent.stream }, hooks.signal ? { signal: hooks.signal } : {}) : undefined;
+  // Ends a child's waits for parent records when the activity is cancelled, and when the chunk is
+  // over: a page requested ahead that is still waiting then stops instead of polling on.
+  const chunkOver = new AbortController();
+  const signal = hooks.signal ? AbortSignal.any([hooks.signal, chunkOver.signal]) : chunkOver.signal;
+  const parents = parent ? stagedParentRecords(db, { ...key, stream: parent.stream }, { signal }) : undefined;
 
   const client = createSourceClient(input.source, source, deps);
   let warnings: string[] = [];
@@ -89,17 +93,21 @@ export async function fetchChunk(
 
   const concurrency = pageConcurrency(source);
   const { reader, stats } = await createStreamReader(input.source, source, input.stream, deps, { context, client, baseDir: configDir(deps.config), ...(parents ? { parents } : {}) });
-  return fetchPages(db, key, source, reader, {
-    checkpoint: checkpoint ?? null,
-    copyPool: deps.copyPool,
-    // Pages fetched concurrently go `concurrency` times as fast: such a chunk takes as many more, and about as long as a serial one.
-    maxPages: reader.ahead && input.perPageInFlight ? input.maxPages * concurrency : input.maxPages,
-    concurrency,
-    stats,
-    warnings,
-    ...(hooks.onPage ? { onPage: hooks.onPage } : {}),
-    ...(incremental ? { incremental } : {}),
-  });
+  try {
+    return await fetchPages(db, key, source, reader, {
+      checkpoint: checkpoint ?? null,
+      copyPool: deps.copyPool,
+      // Pages fetched concurrently go `concurrency` times as fast: such a chunk takes as many more, and about as long as a serial one.
+      maxPages: reader.ahead && input.perPageInFlight ? input.maxPages * concurrency : input.maxPages,
+      concurrency,
+      stats,
+      warnings,
+      ...(hooks.onPage ? { onPage: hooks.onPage } : {}),
+      ...(incremental ? { incremental } : {}),
+    });
+  } finally {
+    chunkOver.abort();
+  }
 }
 
 /** A run's window from its run row (for chunks whose input predates the window being passed). */

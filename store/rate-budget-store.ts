@@ -25,18 +25,21 @@ export function createPgRateBudget(db: Kysely<Database>, pool: CopyPool): Shared
   let holder: Promise<pg.PoolClient> | undefined;
   let held = new Map<string, Set<number>>();
   const connection = (): Promise<pg.PoolClient> => {
-    holder ??= pool.connect().then((client) => {
-      client.on('error', () => {
-        // The server ended the session, and its locks with it: forget them, connect again on next use.
-        client.release(true);
-        holder = undefined;
-        held = new Map();
+    if (!holder) {
+      holder = pool.connect().then((client) => {
+        client.on('error', () => {
+          // The server ended the session, and its locks with it: forget them, connect again on next use.
+          client.release(true);
+          holder = undefined;
+          held = new Map();
+        });
+        return client;
       });
-      return client;
-    });
-    holder.catch(() => {
-      holder = undefined;
-    });
+      // A failed connect is tried again by the next lease.
+      holder.catch(() => {
+        holder = undefined;
+      });
+    }
     return holder;
   };
 

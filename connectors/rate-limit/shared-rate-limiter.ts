@@ -27,6 +27,12 @@ export interface SharedRateBudget {
 /** How long a request waits between attempts to take a concurrency slot held elsewhere. */
 const LEASE_POLL_MS = { min: 5, max: 50 };
 
+/**
+ * How long a source without `requestsPerSecond` trusts the pause it last read from the budget:
+ * it has no start times to reserve, so it asks at most this often instead of once per request.
+ */
+const PAUSE_RECHECK_MS = 1000;
+
 /** Attempts at the shared budget before a request gives up (the activity then retries). */
 const BUDGET_ATTEMPTS = 4;
 
@@ -36,7 +42,8 @@ const BUDGET_ATTEMPTS = 4;
  * start time spaced by its `requestsPerSecond` from the shared budget, so the limits hold for
  * the source as a whole however many workers fetch it. A pause (Retry-After, an exhausted
  * rate-limit header) reaches every worker through the budget; one longer than `maxInlineWaitMs`
- * ends the attempt with a retryable `RateLimitedError`, as a local pause does. A budget that
+ * ends the attempt with a retryable `RateLimitedError`, as a local pause does (a source without
+ * `requestsPerSecond` reads the shared pause at most once a second). A budget that
  * cannot be reached (Postgres restarting) is retried a few times, then fails the attempt
  * retryably: the limits are never silently dropped.
  */
@@ -56,6 +63,15 @@ export function createSharedRateLimiter(local: RateLimiter, budget: SharedRateBu
     }
   };
 
+  // A source with no start times to space only needs the pause: read at most every PAUSE_RECHECK_MS.
+  let lastRead = { pausedUntil: 0, at: Number.NEGATIVE_INFINITY };
+  const reserve = async (): Promise<{ waitMs: number; pausedUntil: number }> => {
+    if (spacingMs === 0 && now() - lastRead.at < PAUSE_RECHECK_MS) return { waitMs: 0, pausedUntil: lastRead.pausedUntil };
+    const reserved = await retrying('reserve', () => budget.reserve(source, spacingMs));
+    lastRead = { pausedUntil: reserved.pausedUntil, at: now() };
+    return reserved;
+  };
+
   const lease = async (): Promise<number | undefined> => {
     if (slots === undefined) return undefined;
     for (let delay = LEASE_POLL_MS.min; ; delay = Math.min(LEASE_POLL_MS.max, delay * 2)) {
@@ -71,12 +87,14 @@ export function createSharedRateLimiter(local: RateLimiter, budget: SharedRateBu
         const started = now();
         const slot = await lease();
         try {
-          const { waitMs, pausedUntil } = await retrying('reserve', () => budget.reserve(source, spacingMs));
+          const { waitMs, pausedUntil } = await reserve();
           if (pausedUntil > now()) {
             local.pauseUntil(pausedUntil);
             if (pausedUntil - now() > maxInlineWaitMs) throw new RateLimitedError(`requests to source ${source} (paused by another worker)`, pausedUntil - now());
           }
-          if (waitMs > 0) await sleep(waitMs);
+          // A reserved start already lies after the pause; a remembered pause is waited out here.
+          const wait = Math.max(waitMs, pausedUntil - now());
+          if (wait > 0) await sleep(wait);
           if (stats) stats.waitedMs += now() - started;
           return await send();
         } finally {
