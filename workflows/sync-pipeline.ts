@@ -116,7 +116,11 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
             scope.cancel();
           });
           try {
-            return await scope.run(fetchStream);
+            const fetched = await scope.run(fetchStream);
+            // A parent can still fail after its last page is staged (short of its total, duplicate
+            // keys): the child then saw only the parents that arrived, and must not count as complete.
+            await parentDone;
+            return fetched;
           } catch (err) {
             if (failed) throw parentFailed();
             throw err;

@@ -19,7 +19,7 @@ sources:
     retry: { attempts: 0 }
     streams:
       # No page count: the parent pages one at a time, so its stream takes a while.
-      parents: { path: /parents, recordsPath: $.data, primaryKey: id, pagination: { type: page_number, param: page } }
+      parents: { path: /parents, recordsPath: $.data, primaryKey: id, pagination: { type: page_number, param: page, totalPath: $.total } }
       children:
         path: /parents/{parent.id}/items
         recordsPath: $.data
@@ -91,5 +91,22 @@ test('a parent stream that fails mid-way fails its child with PARENT_FAILED at o
     assert.match(byStream.children?.error ?? '', /parent stream lat\.parents failed/);
   } finally {
     api.failParentsFrom = undefined;
+  }
+});
+
+test('a parent stream that fails after its last page (short of its reported total) fails its child too, which saw only what arrived', { timeout: 120_000 }, async () => {
+  api.reset();
+  api.parentDelayMs = 50;
+  api.parentsTotal = 80;
+  try {
+    await assert.rejects(run('children-parent-short'));
+    const row = (await sql<{ summary: { streams: Array<{ stream: string; status: string; error?: string }> } }>`select summary from tributary.run where run_id = 'children-parent-short'`.execute(h.db)).rows[0]!;
+    const byStream = Object.fromEntries(row.summary.streams.map((s) => [s.stream, s]));
+    assert.equal(byStream.parents?.status, 'failed');
+    assert.match(byStream.parents?.error ?? '', /reported 80 records but 60 arrived/);
+    assert.equal(byStream.children?.status, 'failed', 'not counted complete on 60 of 80 parents');
+    assert.match(byStream.children?.error ?? '', /parent stream lat\.parents failed/);
+  } finally {
+    api.parentsTotal = undefined;
   }
 });

@@ -21,6 +21,8 @@ export interface LatencyServer {
   parentDelayMs: number | undefined;
   /** Answer `/parents` pages from this page on with a 401 (a parent stream that fails mid-way, for good). */
   failParentsFrom: number | undefined;
+  /** A `total` the parent list reports (more than it has: the parent stream ends short of it). */
+  parentsTotal: number | undefined;
   /** The item records (ids `i000`..), served by every list endpoint. */
   readonly items: ReadonlyArray<{ id: string; n: number }>;
   reset(): void;
@@ -61,6 +63,7 @@ export async function startLatencyServer(opts: { total: number; parents?: number
     } else if (url.pathname === '/parents') {
       const page = q('page', 1);
       body = { data: parents.slice((page - 1) * 10, page * 10), total_pages: Math.ceil(parents.length / 10) };
+      if (api.parentsTotal !== undefined) body = { ...(body as object), total: api.parentsTotal };
       if (api.failParentsFrom !== undefined && page >= api.failParentsFrom) [status, body] = [401, { error: 'token revoked' }];
     } else if (/^\/parents\/[^/]+\/items$/.test(url.pathname)) {
       const parent = url.pathname.split('/')[2]!;
@@ -81,6 +84,7 @@ export async function startLatencyServer(opts: { total: number; parents?: number
     delayMs: opts.delayMs,
     parentDelayMs: undefined,
     failParentsFrom: undefined,
+    parentsTotal: undefined,
     items,
     reset() {
       api.log.length = 0;
