@@ -29,7 +29,7 @@ export function checkJsonPaths(
   const check = (value: string | undefined, path: Path) => {
     if (value === undefined) return;
     const problem = jsonPathProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', path, message: `${problem} (supported: $, .name, ['name'], [n], [-n], [*])` });
+    if (problem) ctx.addIssue({ code: 'custom', path, message: `${problem} (paths follow RFC 9535, e.g. $.items[*].id, $.data[-1].id, $.tags[?@ == 'vip'])` });
   };
   const checkMapping = (m: FieldMapping | undefined, path: Path) => {
     if (m === undefined) return;

@@ -58,7 +58,7 @@ test('every JSONPath is checked at validation, with its config path', () => {
   const bad = {
     version: 1,
     sources: {
-      api: { type: 'rest', baseUrl: 'http://x', streams: { s: { path: '/a', primaryKey: 'id', recordsPath: '$.data[', pagination: { type: 'cursor', cursorPath: '$..next' }, incremental: { cursorField: '$.updated at', cursorType: 'timestamp' } } } },
+      api: { type: 'rest', baseUrl: 'http://x', streams: { s: { path: '/a', primaryKey: 'id', recordsPath: '$.data[', pagination: { type: 'cursor', cursorPath: '$.next[' }, incremental: { cursorField: '$.updated at', cursorType: 'timestamp' } } } },
       gql: { type: 'graphql', url: 'http://x/graphql', streams: { items: { query: '{ items { edges { node { id } } } }', connectionPath: 'data.items]', primaryKey: 'id' } } },
     },
     entities: {

@@ -1,23 +1,31 @@
+import parseRfc9535, { type JsonPathQuery } from 'jsonpath-rfc9535/parser';
+import { isDeepStrictEqual } from 'node:util';
+import { RE2JS } from 're2js';
+
 /**
- * A small JSONPath subset used by record selectors, field mappings and pagination:
- * `$`, `$.a.b`, `$.a[0]`, `$.a[-1]` (the last element), `$.a[*].b`, `$['odd key']`, and bare
- * `a.b` (same as `$.a.b`).
- * Compiled once, evaluated many times.
+ * JSONPath per RFC 9535, used everywhere config takes a path (records, fields, cursors, totals,
+ * match keys, tombstones): `$.a.b`, `$['odd key']`, `$.a[0]`, `$.a[-1]`, slices `$.a[1:3]`,
+ * `$.a[::-1]`, wildcards `$.a[*]`, `$.a.*`, descendants `$..id`, unions `$.a[0,2]` and filters
+ * `$.tags[?@ == 'vip']`, `$.items[?@.type == 'primary'].value`, with the functions `length`,
+ * `count`, `value`, `match` and `search`. For compatibility a bare `a.b` means `$.a.b`, and a
+ * member name with a dash (`$.first-name`) means `$['first-name']`.
+ *
+ * A path is parsed once by a maintained RFC 9535 parser, compiled to closures and cached; no
+ * `eval`. `match` and `search` run on a linear-time regex engine, so a pattern in config cannot
+ * make a record take exponential time.
  */
 export interface JsonPath {
   /** The source text. */
   readonly text: string;
-  /** True when the path can yield several values (`[*]`). */
+  /** True when the path can yield several values (it is not a singular query). */
   readonly multi: boolean;
-  /** All values the path selects. */
+  /** All values the path selects, in document order. */
   all(value: unknown): unknown[];
   /** The first value the path selects, or undefined. */
   first(value: unknown): unknown;
 }
 
-type Segment = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'wildcard' };
-
-/** Thrown for a path that is not in the supported subset. */
+/** Thrown for text that is not a JSONPath. */
 export class JsonPathSyntaxError extends Error {
   /** Stable error code. */
   readonly code = 'JSONPATH_SYNTAX';
@@ -33,75 +41,415 @@ const cache = new Map<string, JsonPath>();
 export function compileJsonPath(text: string): JsonPath {
   let compiled = cache.get(text);
   if (!compiled) {
-    const segments = parse(text);
-    const multi = segments.some((s) => s.kind === 'wildcard');
-    // A path without a wildcard selects at most one value: walk to it without building arrays.
-    compiled = Object.freeze(
-      multi || segments.length === 0
-        ? { text, multi, all: (value: unknown) => evaluate(segments, value), first: (value: unknown) => evaluate(segments, value, true)[0] }
-        : {
-            text,
-            multi,
-            all: (value: unknown) => {
-              const v = walk(segments, value);
-              return v === undefined ? [] : [v];
-            },
-            first: (value: unknown) => walk(segments, value),
-          },
-    );
+    compiled = compile(text);
     cache.set(text, compiled);
   }
   return compiled;
 }
 
-function parse(text: string): Segment[] {
-  let rest = text.trim();
-  if (rest.startsWith('$')) rest = rest.slice(1);
-  else rest = `.${rest}`;
-  const segments: Segment[] = [];
-  const pattern = /^(?:\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\[\*\]|\.\*|\['([^']*)'\]|\["([^"]*)"\])/;
-  while (rest.length > 0) {
-    const m = pattern.exec(rest);
-    if (!m) throw new JsonPathSyntaxError(text, `unexpected "${rest}"`);
-    if (m[1] !== undefined) segments.push({ kind: 'key', key: m[1] });
-    else if (m[2] !== undefined) segments.push({ kind: 'index', index: Number(m[2]) });
-    else if (m[3] !== undefined) segments.push({ kind: 'key', key: m[3] });
-    else if (m[4] !== undefined) segments.push({ kind: 'key', key: m[4] });
-    else segments.push({ kind: 'wildcard' });
-    rest = rest.slice(m[0].length);
+/** Parses a path into the RFC 9535 syntax tree (after the compatibility rewrites), or throws `JsonPathSyntaxError`. */
+export function parseJsonPath(text: string): JsonPathQuery {
+  const trimmed = text.trim();
+  const rfc = trimmed.startsWith('$') ? trimmed : `$.${trimmed}`;
+  try {
+    return parseRfc9535(rfc);
+  } catch (err) {
+    const legacy = legacyToRfc(rfc);
+    if (legacy !== undefined) return parseRfc9535(legacy);
+    throw new JsonPathSyntaxError(text, (err as Error).message.replace(/\s+/g, ' '));
   }
-  return segments;
 }
 
-/** `evaluate(segments, root, true)[0]` for segments without a wildcard. */
-function walk(segments: readonly Segment[], root: unknown): unknown {
+type Ast = JsonPathQuery;
+type Segment = Ast['segments'][number];
+type Selection = Segment['node'];
+type Bracketed = Extract<Selection, { type: 'BracketedSelection' }>;
+type Selector = Bracketed['selectors'][number];
+type Filter = Extract<Selector, { type: 'FilterSelector' }>['value'];
+type Comparison = Extract<Filter, { type: 'ComparisonExpr' }>;
+type Comparable = Comparison['left'];
+type FunctionExpr = Extract<Comparable, { type: 'FunctionExpr' }>;
+type FunctionArgument = FunctionExpr['arguments'][number];
+type SingularSegment = Extract<Comparable, { type: 'RelSingularQuery' }>['segments'][number];
+
+/** Pushes what one segment selects from `value` onto `out`. */
+type SegmentFn = (value: unknown, root: unknown, out: unknown[]) => void;
+/** Evaluates a query (`@` = current) to its nodelist. */
+type QueryFn = (current: unknown, root: unknown) => unknown[];
+
+const NOTHING: unique symbol = Symbol('Nothing');
+type Value = unknown;
+type ValueFn = (current: unknown, root: unknown) => Value | typeof NOTHING;
+type LogicalFn = (current: unknown, root: unknown) => boolean;
+
+function compile(text: string): JsonPath {
+  const ast = parseJsonPath(text);
+  const singular = singularKeys(ast.segments);
+  if (singular) {
+    // A path of names and indexes selects at most one value: walk to it without building arrays.
+    if (singular.length === 0) return Object.freeze({ text, multi: false, first: (value: unknown) => value, all: (value: unknown) => [value] });
+    const first = (value: unknown) => walk(singular, value);
+    return Object.freeze({ text, multi: false, first, all: (value: unknown) => (first(value) === undefined ? [] : [first(value)]) });
+  }
+  const query = compileQuery(ast.segments);
+  return Object.freeze({ text, multi: true, all: (value: unknown) => query(value, value), first: (value: unknown) => query(value, value)[0] });
+}
+
+/** The names and indexes of a singular query, or undefined for any other. */
+function singularKeys(segments: readonly Segment[]): Array<string | number> | undefined {
+  const keys: Array<string | number> = [];
+  for (const s of segments) {
+    if (s.type !== 'ChildSegment') return undefined;
+    const node = s.node;
+    if (node.type === 'MemberNameShorthand') keys.push(node.value);
+    else if (node.type === 'BracketedSelection' && node.selectors.length === 1) {
+      const only = node.selectors[0]!;
+      if (only.type === 'NameSelector') keys.push(only.value);
+      else if (only.type === 'IndexSelector') keys.push(only.value);
+      else return undefined;
+    } else return undefined;
+  }
+  return keys;
+}
+
+const INHERITED = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
+
+function walk(keys: ReadonlyArray<string | number>, root: unknown): unknown {
   let value = root;
-  for (const segment of segments) {
+  for (const key of keys) {
     if (value === null || typeof value !== 'object') return undefined;
-    if (segment.kind === 'key') value = (value as Record<string, unknown>)[segment.key];
-    else if (segment.kind === 'index') value = Array.isArray(value) ? value.at(segment.index) : undefined;
-    if (value === undefined) return undefined;
+    if (typeof key === 'string') {
+      if (Array.isArray(value)) return undefined;
+      // Only a name that objects inherit (`constructor`, `__proto__`) needs the slower own-member check.
+      if (INHERITED.has(key) && !Object.hasOwn(value, key)) return undefined;
+      value = (value as Record<string, unknown>)[key];
+      if (value === undefined) return undefined;
+    } else {
+      if (!Array.isArray(value)) return undefined;
+      const i = key < 0 ? value.length + key : key;
+      if (i < 0 || i >= value.length) return undefined;
+      value = value[i];
+    }
   }
   return value;
 }
 
-function evaluate(segments: Segment[], root: unknown, firstOnly = false): unknown[] {
-  let current: unknown[] = [root];
-  for (const segment of segments) {
-    const next: unknown[] = [];
-    for (const value of current) {
-      if (value === null || typeof value !== 'object') continue;
-      if (segment.kind === 'key') {
-        const v = (value as Record<string, unknown>)[segment.key];
-        if (v !== undefined) next.push(v);
-      } else if (segment.kind === 'index') {
-        if (Array.isArray(value) && segment.index < value.length && segment.index >= -value.length) next.push(value.at(segment.index));
-      } else {
-        next.push(...(Array.isArray(value) ? value : Object.values(value)));
-      }
+function compileQuery(segments: readonly Segment[]): QueryFn {
+  const steps = segments.map(compileSegment);
+  return (current, root) => {
+    let nodes: unknown[] = [current];
+    for (const step of steps) {
+      const next: unknown[] = [];
+      for (const v of nodes) step(v, root, next);
+      nodes = next;
+      if (nodes.length === 0) break;
     }
-    current = next;
-    if (current.length === 0) break;
+    return nodes;
+  };
+}
+
+function compileSegment(segment: Segment): SegmentFn {
+  const select = compileSelection(segment.node);
+  if (segment.type === 'ChildSegment') return select;
+  // A descendant segment applies the selection to the node and to every descendant, parents first.
+  const visit: SegmentFn = (value, root, out) => {
+    select(value, root, out);
+    if (Array.isArray(value)) for (const child of value) visit(child, root, out);
+    else if (isObject(value)) for (const key of Object.keys(value)) visit(value[key], root, out);
+  };
+  return visit;
+}
+
+function compileSelection(node: Selection): SegmentFn {
+  if (node.type === 'WildcardSelector') return selectAll;
+  if (node.type === 'MemberNameShorthand') return selectName(node.value);
+  const selectors = node.selectors.map(compileSelector);
+  if (selectors.length === 1) return selectors[0]!;
+  return (value, root, out) => {
+    for (const s of selectors) s(value, root, out);
+  };
+}
+
+const selectAll: SegmentFn = (value, _root, out) => {
+  if (Array.isArray(value)) out.push(...value);
+  else if (isObject(value)) for (const key of Object.keys(value)) out.push(value[key]);
+};
+
+function selectName(name: string): SegmentFn {
+  return (value, _root, out) => {
+    if (isObject(value) && Object.hasOwn(value, name)) out.push(value[name]);
+  };
+}
+
+function compileSelector(selector: Selector): SegmentFn {
+  switch (selector.type) {
+    case 'NameSelector':
+      return selectName(selector.value);
+    case 'WildcardSelector':
+      return selectAll;
+    case 'IndexSelector': {
+      const index = selector.value;
+      return (value, _root, out) => {
+        if (!Array.isArray(value)) return;
+        const i = index < 0 ? value.length + index : index;
+        if (i >= 0 && i < value.length) out.push(value[i]);
+      };
+    }
+    case 'SliceSelector': {
+      const { start, end, step } = selector;
+      return (value, _root, out) => {
+        if (Array.isArray(value)) for (const i of sliceIndexes(value.length, start, end, step ?? 1)) out.push(value[i]);
+      };
+    }
+    case 'FilterSelector': {
+      const test = compileLogical(selector.value);
+      return (value, root, out) => {
+        if (Array.isArray(value)) {
+          for (const child of value) if (test(child, root)) out.push(child);
+        } else if (isObject(value)) {
+          for (const key of Object.keys(value)) if (test(value[key], root)) out.push(value[key]);
+        }
+      };
+    }
   }
-  return firstOnly ? current.slice(0, 1) : current;
+}
+
+/** The indexes an array slice selects (RFC 9535, 2.3.4.2.2). */
+function sliceIndexes(length: number, start: number | null, end: number | null, step: number): number[] {
+  const out: number[] = [];
+  if (step === 0) return out;
+  const norm = (i: number) => (i >= 0 ? i : length + i);
+  if (step > 0) {
+    const lower = Math.min(Math.max(norm(start ?? 0), 0), length);
+    const upper = Math.min(Math.max(norm(end ?? length), 0), length);
+    for (let i = lower; i < upper; i += step) out.push(i);
+  } else {
+    const upper = Math.min(Math.max(norm(start ?? length - 1), -1), length - 1);
+    const lower = Math.min(Math.max(end === null ? -1 : norm(end), -1), length - 1);
+    for (let i = upper; lower < i; i += step) out.push(i);
+  }
+  return out;
+}
+
+function compileLogical(expr: Filter | FunctionArgument): LogicalFn {
+  switch (expr.type) {
+    case 'LogicalOrExpr': {
+      const [l, r] = [compileLogical(expr.left), compileLogical(expr.right)];
+      return (c, root) => l(c, root) || r(c, root);
+    }
+    case 'LogicalAndExpr': {
+      const [l, r] = [compileLogical(expr.left), compileLogical(expr.right)];
+      return (c, root) => l(c, root) && r(c, root);
+    }
+    case 'LogicalNotExpr': {
+      const inner = compileLogical(expr.expression);
+      return (c, root) => !inner(c, root);
+    }
+    case 'TestExpr': {
+      const inner = expr.expression;
+      if (inner.type === 'FilterQuery') {
+        const query = compileFilterQuery(inner);
+        return (c, root) => query(c, root).length > 0;
+      }
+      const fn = compileFunction(inner);
+      return (c, root) => fn(c, root) === true;
+    }
+    case 'ComparisonExpr':
+      return compileComparison(expr);
+    default:
+      throw new Error(`unexpected ${expr.type} in a filter`);
+  }
+}
+
+function compileFilterQuery(q: Extract<FunctionArgument, { type: 'FilterQuery' }>): QueryFn {
+  const query = compileQuery(q.value.segments);
+  return q.value.type === 'RelQuery' ? query : (_c, root) => query(root, root);
+}
+
+function compileComparison(expr: Comparison): LogicalFn {
+  const left = compileComparable(expr.left);
+  const right = compileComparable(expr.right);
+  const op = expr.op;
+  return (c, root) => compare(left(c, root), right(c, root), op);
+}
+
+function compileComparable(node: Comparable): ValueFn {
+  switch (node.type) {
+    case 'Literal': {
+      const v = node.value;
+      return () => v;
+    }
+    case 'RelSingularQuery':
+    case 'AbsSingularQuery': {
+      const keys = node.segments.map(singularKey);
+      const relative = node.type === 'RelSingularQuery';
+      return (c, root) => {
+        const v = walk(keys, relative ? c : root);
+        return v === undefined ? NOTHING : v;
+      };
+    }
+    case 'FunctionExpr':
+      return compileFunction(node);
+  }
+}
+
+function singularKey(s: SingularSegment): string | number {
+  return s.node.value;
+}
+
+/** RFC 9535 comparison: `==` of two Nothings is true; `<` only between two numbers or two strings. */
+function compare(a: Value, b: Value, op: Comparison['op']): boolean {
+  switch (op) {
+    case '==':
+      return equal(a, b);
+    case '!=':
+      return !equal(a, b);
+    case '<':
+      return less(a, b);
+    case '<=':
+      return less(a, b) || equal(a, b);
+    case '>':
+      return less(b, a);
+    case '>=':
+      return less(b, a) || equal(a, b);
+  }
+}
+
+function equal(a: Value, b: Value): boolean {
+  if (a === NOTHING || b === NOTHING) return a === b;
+  return a === b || (typeof a === 'object' && typeof b === 'object' && isDeepStrictEqual(a, b));
+}
+
+function less(a: Value, b: Value): boolean {
+  return (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string') ? a < b : false;
+}
+
+/** `length`, `count`, `value`, `match` and `search` (RFC 9535, 2.4); an unknown function is false. */
+function compileFunction(node: FunctionExpr): ValueFn {
+  const args = node.arguments;
+  const nodes = (i: number): QueryFn => {
+    const arg = args[i]!;
+    if (arg.type === 'FilterQuery') return compileFilterQuery(arg);
+    if (arg.type === 'FunctionExpr') {
+      const fn = compileFunction(arg);
+      return (c, root) => {
+        const v = fn(c, root);
+        return v === NOTHING ? [] : [v];
+      };
+    }
+    return () => [];
+  };
+  const value = (i: number): ValueFn => {
+    const arg = args[i]!;
+    if (arg.type === 'Literal') return () => arg.value;
+    if (arg.type === 'FunctionExpr') return compileFunction(arg);
+    if (arg.type === 'FilterQuery') {
+      const q = compileFilterQuery(arg);
+      return (c, root) => {
+        const found = q(c, root);
+        return found.length === 1 ? found[0] : NOTHING;
+      };
+    }
+    const logical = compileLogical(arg);
+    return (c, root) => logical(c, root);
+  };
+  switch (node.name) {
+    case 'length': {
+      if (args.length !== 1) break;
+      const v = value(0);
+      return (c, root) => {
+        const x = v(c, root);
+        if (typeof x === 'string') return [...x].length;
+        if (Array.isArray(x)) return x.length;
+        if (isObject(x)) return Object.keys(x).length;
+        return NOTHING;
+      };
+    }
+    case 'count': {
+      if (args.length !== 1) break;
+      const q = nodes(0);
+      return (c, root) => q(c, root).length;
+    }
+    case 'value': {
+      if (args.length !== 1) break;
+      const q = nodes(0);
+      return (c, root) => {
+        const found = q(c, root);
+        return found.length === 1 ? found[0] : NOTHING;
+      };
+    }
+    case 'match':
+    case 'search': {
+      if (args.length !== 2) break;
+      const [subject, pattern] = [value(0), value(1)];
+      const whole = node.name === 'match';
+      return (c, root) => {
+        const s = subject(c, root);
+        const p = pattern(c, root);
+        if (typeof s !== 'string' || typeof p !== 'string') return false;
+        const re = iRegexp(p);
+        return re !== null && (whole ? re.testExact(s) : re.test(s));
+      };
+    }
+  }
+  return () => false;
+}
+
+const regexps = new Map<string, RE2JS | null>();
+
+/** An I-Regexp (RFC 9485) on the linear-time engine, cached; null when the pattern is invalid. */
+function iRegexp(pattern: string): RE2JS | null {
+  let re = regexps.get(pattern);
+  if (re === undefined) {
+    try {
+      // I-Regexp's `.` matches any character but CR and LF.
+      re = RE2JS.compile(dotOutsideClasses(pattern));
+    } catch {
+      re = null;
+    }
+    if (regexps.size > 10_000) regexps.clear();
+    regexps.set(pattern, re);
+  }
+  return re;
+}
+
+function dotOutsideClasses(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\') {
+      out += ch + (pattern[i + 1] ?? '');
+      i++;
+    } else if (inClass) {
+      if (ch === ']') inClass = false;
+      out += ch;
+    } else if (ch === '[') {
+      inClass = true;
+      out += ch;
+    } else out += ch === '.' ? '[^\\n\\r]' : ch;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The earlier subset's spelling of a path RFC 9535 refuses, rewritten: member names with a dash
+ * after a dot (`$.first-name` → `$['first-name']`). Undefined when it is not that either.
+ */
+function legacyToRfc(text: string): string | undefined {
+  let rest = text.slice(1);
+  let out = '$';
+  const pattern = /^(?:\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\[\*\]|\.\*|\['([^']*)'\]|\["([^"]*)"\])/;
+  while (rest.length > 0) {
+    const m = pattern.exec(rest);
+    if (!m) return undefined;
+    if (m[1] !== undefined) out += `[${JSON.stringify(m[1]).replace(/^"|"$/g, "'")}]`;
+    else out += m[0];
+    rest = rest.slice(m[0].length);
+  }
+  return out;
 }
