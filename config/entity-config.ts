@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { identifierSchema } from './identifier.js';
+import { predicateSchema, regexProblem } from './predicate-config.js';
 
 /** Column types an entity field can have. */
 export const fieldTypes = ['string', 'integer', 'decimal', 'boolean', 'timestamp', 'date', 'json'] as const;
@@ -70,6 +71,12 @@ export const timestampFormatSchema = z.strictObject({
   timezone: z.string().default('UTC'),
 });
 
+/** An RE2 regular expression (linear time: no lookaround or backreferences); an invalid one is a config error. */
+const patternSchema = z.string().min(1).superRefine((p, ctx) => {
+  const problem = regexProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 /** One transform step applied to a mapped value, in order. */
 export const transformSchema = z.union([
   z.enum(['trim', 'lower', 'upper', 'digits', 'null_if_empty', 'epoch_seconds', 'epoch_millis', 'to_string', 'to_number']),
@@ -77,12 +84,60 @@ export const transformSchema = z.union([
   z.strictObject({ map: z.record(z.string(), z.unknown()).describe('Replace values by lookup; unknown values pass through.') }),
   z.strictObject({ default: z.unknown().describe('Value used when the mapped value is null or missing.') }),
   z.strictObject({ parse_timestamp: timestampFormatSchema.describe('Parse text in a format and time zone into a timestamp.') }),
+  z.strictObject({
+    regex_extract: z
+      .strictObject({
+        /** RE2 pattern searched in the text, e.g. `^plan:(\w+)$`. */
+        pattern: patternSchema,
+        /** Capture group returned: a number or a name; defaults to 1 when the pattern has a group, else the whole match. */
+        group: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
+      })
+      .describe('The first match of an RE2 pattern (or one of its groups); null when nothing matches.'),
+  }),
+  z.strictObject({
+    regex_replace: z
+      .strictObject({
+        /** RE2 pattern; every match is replaced. */
+        pattern: patternSchema,
+        /** Replacement; `$1` or `${name}` insert a group. */
+        with: z.string(),
+      })
+      .describe('Replace every match of an RE2 pattern, e.g. { pattern: "^(\\w+), (\\w+)$", with: "$2 $1" }.'),
+  }),
+  z.strictObject({
+    split: z
+      .strictObject({
+        /** The text between parts (literal, not a pattern). */
+        separator: z.string().min(1),
+        /** The part to keep (0 the first, -1 the last); without it the list of parts. */
+        index: z.number().int().optional(),
+      })
+      .describe('Split text by a separator into a list, or keep one part by index.'),
+  }),
+  z.strictObject({
+    pick: z
+      .strictObject({
+        /** An RFC 9535 filter expression over each element (`@`), e.g. `search(@, '^plan:')` or `@.type == 'primary'`. */
+        where: z.string().min(1),
+        /** Keep every matching element (a list) instead of the first. */
+        all: z.boolean().default(false),
+      })
+      .describe('From a list, the first element (or all) matching a JSONPath filter.'),
+  }),
+  z.strictObject({
+    join: z
+      .strictObject({
+        /** Text put between the elements. */
+        separator: z.string().default(', '),
+      })
+      .describe('Join a list into text (empty and null elements left out).'),
+  }),
 ]);
 
 /** A transform step. */
 export type Transform = z.infer<typeof transformSchema>;
 
-/** The object form of a field mapping: exactly one of `path`, `template` or `concat`, then transforms. */
+/** The object form of a field mapping: exactly one of `path`, `template`, `concat` or `coalesce`, then transforms. */
 const fieldMappingObjectSchema = z
   .strictObject({
     /** JSONPath into the source record, e.g. `$.contact.email`. */
@@ -91,15 +146,17 @@ const fieldMappingObjectSchema = z
     template: z.string().min(1).optional(),
     /** JSONPaths whose non-empty values are joined with `separator` (arrays are flattened). */
     concat: z.array(z.string().min(1)).min(1).optional(),
+    /** JSONPaths tried in order: the first that has a value (not null, not empty text) is the value. */
+    coalesce: z.array(z.string().min(1)).min(1).optional(),
     /** Separator for `concat`; defaults to a space. */
     separator: z.string().optional(),
     /** Steps applied to the value in order. */
     transforms: z.array(transformSchema).default([]),
   })
   .superRefine((m, ctx) => {
-    const given = (['path', 'template', 'concat'] as const).filter((k) => m[k] !== undefined);
+    const given = (['path', 'template', 'concat', 'coalesce'] as const).filter((k) => m[k] !== undefined);
     if (given.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `give exactly one of path, template or concat${given.length > 1 ? ` (got ${given.join(' and ')})` : ''}` });
+      ctx.addIssue({ code: 'custom', message: `give exactly one of path, template, concat or coalesce${given.length > 1 ? ` (got ${given.join(' and ')})` : ''}` });
     }
     if (m.separator !== undefined && m.concat === undefined) ctx.addIssue({ code: 'custom', path: ['separator'], message: 'separator only applies to concat' });
   });
@@ -121,20 +178,12 @@ export function isParentPath(path: string): boolean {
   return PARENT_PATH.test(path);
 }
 
-/** Every path a mapping reads: its path, its template placeholders or its concat paths. */
+/** Every path a mapping reads: its path, its template placeholders or its concat or coalesce paths. */
 export function mappingPaths(mapping: FieldMapping): string[] {
   if (typeof mapping === 'string') return [mapping];
   if (mapping.template !== undefined) return [...mapping.template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
-  return mapping.concat ?? (mapping.path === undefined ? [] : [mapping.path]);
+  return mapping.concat ?? mapping.coalesce ?? (mapping.path === undefined ? [] : [mapping.path]);
 }
-
-/** A tombstone: the record says it was deleted upstream. */
-export const deletedWhenSchema = z.strictObject({
-  /** JSONPath of the flag, e.g. `$.deleted` or `$.status`. */
-  path: z.string().min(1),
-  /** The value meaning deleted; defaults to `true`. */
-  equals: z.unknown().default(true),
-});
 
 /** How one source stream maps into an entity. */
 export const entitySourceMappingSchema = z.strictObject({
@@ -142,8 +191,17 @@ export const entitySourceMappingSchema = z.strictObject({
   fields: z.record(identifierSchema, fieldMappingSchema).default({}),
   /** The source-provided last-update time of a record (for `latest`/`earliest`); fetch time is used when absent. */
   updatedAt: fieldMappingSchema.optional(),
-  /** A record matching this is a tombstone: its earlier contribution is withdrawn, other sources' stay. */
-  deletedWhen: deletedWhenSchema.optional(),
+  /**
+   * A record matching this is a tombstone: its earlier contribution is withdrawn, other sources'
+   * stay. `{ path: $.deleted }` alone means `equals: true`; also `in`, `notNull`, `isNull`,
+   * `matches`, combined with `all`, `any` and `not`.
+   */
+  deletedWhen: predicateSchema.optional(),
+  /**
+   * A record matching this is not part of the entity: it is counted as skipped and contributes
+   * nothing (a contribution it made before is withdrawn). It stays staged, byte-exact.
+   */
+  skipWhen: predicateSchema.optional(),
   /**
    * This stream is a deleted-records feed for another stream (`source.stream`): each record's
    * primary key names a record of that stream whose contribution is withdrawn. No `fields`.

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { JsonPathSyntaxError, compileJsonPath } from '../core/json-path.js';
 import { type FieldMapping, PARENT_PATH } from './entity-config.js';
+import { type Predicate, predicatePaths } from './predicate-config.js';
 import type { SourceConfig } from './source-config.js';
 
 type Path = Array<string | number>;
@@ -36,6 +37,15 @@ export function checkJsonPaths(
     if (typeof m === 'string') return check(m, path);
     check(m.path, [...path, 'path']);
     m.concat?.forEach((p, i) => check(p, [...path, 'concat', i]));
+    m.coalesce?.forEach((p, i) => check(p, [...path, 'coalesce', i]));
+    m.transforms.forEach((t, i) => {
+      if (typeof t !== 'object' || !('pick' in t)) return;
+      const problem = jsonPathProblem(`$[?${t.pick.where}]`);
+      if (problem) ctx.addIssue({ code: 'custom', path: [...path, 'transforms', i, 'pick', 'where'], message: `not a JSONPath filter expression: ${JSON.stringify(t.pick.where)} (e.g. @.type == 'primary' or search(@, '^plan:'))` });
+    });
+  };
+  const checkPredicate = (p: Predicate | undefined, path: Path) => {
+    if (p !== undefined) for (const { path: text, at } of predicatePaths(p)) check(text, [...path, ...at]);
   };
   for (const [sourceName, source] of Object.entries(config.sources)) {
     const at = (...p: Path) => ['sources', sourceName, ...p];
@@ -62,7 +72,8 @@ export function checkJsonPaths(
     for (const [ref, mapping] of Object.entries(entity.sources)) {
       for (const [field, m] of Object.entries(mapping.fields)) checkMapping(m, at('sources', ref, 'fields', field));
       checkMapping(mapping.updatedAt, at('sources', ref, 'updatedAt'));
-      check(mapping.deletedWhen?.path, at('sources', ref, 'deletedWhen', 'path'));
+      checkPredicate(mapping.deletedWhen, at('sources', ref, 'deletedWhen'));
+      checkPredicate(mapping.skipWhen, at('sources', ref, 'skipWhen'));
       check(mapping.each, at('sources', ref, 'each'));
     }
     entity.matchOn.forEach((key, i) => {
@@ -75,6 +86,7 @@ export function checkJsonPaths(
 interface EntityMappingPaths {
   readonly fields: Record<string, FieldMapping>;
   readonly updatedAt?: FieldMapping | undefined;
-  readonly deletedWhen?: { readonly path: string } | undefined;
+  readonly deletedWhen?: Predicate | undefined;
+  readonly skipWhen?: Predicate | undefined;
   readonly each?: string | undefined;
 }

@@ -6,6 +6,7 @@ import { contentHash } from '../core/stable-json.js';
 import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './tables/contribution-store.js';
 import { normalizeMatchValue } from './tables/identity.js';
 import { compileRecordMapper } from './mapping/map-record.js';
+import { compilePredicate } from './mapping/predicate.js';
 import { countChanged, countQuarantined } from './merge-summary.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from './tables/quarantine.js';
 import { readStagedChanges } from './tables/staged-changes.js';
@@ -35,6 +36,9 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
   const each = compileJsonPath(m.mapping.each ?? '$');
   const map = compileRecordMapper(m.entity, m.mapping);
   const childKey = m.entity.childKey ?? [];
+  // For children, deletedWhen and skipWhen test each element: a matching element is not listed.
+  const deleted = compilePredicate(m.mapping.deletedWhen);
+  const skipped = compilePredicate(m.mapping.skipWhen);
   // Every record is read, unchanged or not: a record with no valid child, or with some children
   // quarantined, leaves no contribution that could say it was already merged. The next batch is
   // read while this one is mapped.
@@ -61,6 +65,11 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
       if (p.deleted) continue;
       const seen = new Set<string>();
       for (const element of each.all(payload).flatMap((e) => (Array.isArray(e) ? e : [e]))) {
+        if (deleted(element)) continue;
+        if (skipped(element)) {
+          m.summary.skipped += 1;
+          continue;
+        }
         const mapped = map(element, payload);
         if (!mapped.ok) {
           bad.push({ source_key: record.sourceKey, reason: mapped.reason, reasons: mapped.problems.map(reasonCategory), payload: element as object });

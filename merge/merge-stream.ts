@@ -4,7 +4,7 @@ import { NUL_REASON } from '../core/nul-character.js';
 import { contentHash } from '../core/stable-json.js';
 import { type ContributionRow, insertContributions, markSeen, upsertContributions, withdrawContributions } from './tables/contribution-store.js';
 import { type IdentityInput, assignEntityKeys } from './tables/identity.js';
-import { compileTombstoneTest } from './mapping/is-tombstone.js';
+import { compilePredicate } from './mapping/predicate.js';
 import { compileRecordMapper } from './mapping/map-record.js';
 import { mappingFingerprint } from './mapping/mapping-fingerprint.js';
 import { countStaged, hasContributions, markStreamSeen } from './tables/mark-stream-seen.js';
@@ -54,7 +54,8 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
   const staged = { runId: m.stagedRunId, source, stream };
   const map = compileRecordMapper(m.entity, m.mapping);
   const matchPairs = compileMatchReader(m.entity, m.ref);
-  const isTombstone = compileTombstoneTest(m.mapping);
+  const isTombstone = compilePredicate(m.mapping.deletedWhen);
+  const isSkipped = compilePredicate(m.mapping.skipWhen);
   // Writes nothing reads back before the next batch's identity lookup are not waited for, so the
   // connection runs them (and the read ahead) while the next batch is mapped. Statements on the
   // transaction run in the order they were issued, so each identity lookup still sees every link
@@ -74,7 +75,10 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
       let seenAt = new Date(0);
       for (const record of batch) {
         const payload = parseJsonExact(record.payloadJson);
-        if (isTombstone(payload)) {
+        // A skipped record withdraws what it contributed before, as a tombstone does, but is counted apart.
+        const skip = isSkipped(payload);
+        if (skip || isTombstone(payload)) {
+          if (skip) m.summary.skipped += 1;
           tombstones.push(record.sourceKey);
           if (record.fetchedAt > seenAt) seenAt = record.fetchedAt;
           continue;

@@ -11,6 +11,8 @@ export interface EntityMergeSummary {
   changedByStream: Record<string, number>;
   /** Contributions withdrawn: tombstones, deleted-records feeds, children no longer listed. */
   withdrawn: number;
+  /** Records (or child elements) left out by the mapping's `skipWhen`. */
+  skipped: number;
   /** Records that violated the schema and went to quarantine. */
   quarantined: number;
   /** Quarantined records per reason category (`field: problem`); a record counts once per category. */
@@ -27,7 +29,7 @@ export interface EntityMergeSummary {
 
 /** A summary with every count at zero. */
 export function emptySummary(entity: string): EntityMergeSummary {
-  return { entity, recordsRead: 0, recordsUnchanged: 0, contributionsChanged: 0, changedByStream: {}, withdrawn: 0, quarantined: 0, quarantineReasons: {}, identityMerges: 0, written: 0, unchanged: 0, deleted: 0 };
+  return { entity, recordsRead: 0, recordsUnchanged: 0, contributionsChanged: 0, changedByStream: {}, withdrawn: 0, skipped: 0, quarantined: 0, quarantineReasons: {}, identityMerges: 0, written: 0, unchanged: 0, deleted: 0 };
 }
 
 /** Adds a quarantined record's categories to the summary. */

@@ -95,7 +95,17 @@ export function compileFieldReader(mapping: FieldMapping): FieldReader {
       return applyTransforms(text.length > 0 ? text.join(separator) : null, transforms);
     };
   }
-  // The schema requires exactly one of path, template or concat.
+  if (mapping.coalesce !== undefined) {
+    const paths = mapping.coalesce.map((text) => compileScopedPath(text));
+    return (r, p) => {
+      for (const path of paths) {
+        const v = path.multi ? path.all(r, p) : path.first(r, p);
+        if (v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) return applyTransforms(v, transforms);
+      }
+      return applyTransforms(null, transforms);
+    };
+  }
+  // The schema requires exactly one of path, template, concat or coalesce.
   const path = compileScopedPath(mapping.path!);
   return (r, p) => applyTransforms(path.multi ? path.all(r, p) : path.first(r, p), transforms);
 }

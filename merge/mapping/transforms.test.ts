@@ -60,7 +60,39 @@ test('parse_timestamp and concat; text that does not parse is left for coercion 
 
 test('a mapping object must say where the value comes from', () => {
   const bad = (m: unknown) => entitySchema.safeParse({ fields: { a: { type: 'string' } }, matchOn: ['a'], sources: { 'x.y': { fields: { a: m } } } });
-  assert.match(JSON.stringify(bad({ transforms: ['trim'] }).error?.issues), /give exactly one of path, template or concat/);
+  assert.match(JSON.stringify(bad({ transforms: ['trim'] }).error?.issues), /give exactly one of path, template, concat or coalesce/);
   assert.match(JSON.stringify(bad({ path: '$.a', template: '{a}' }).error?.issues), /got path and template/);
   assert.equal(bad({ path: '$.a' }).success, true);
+});
+
+test('text transforms: regex_extract, regex_replace, split, pick and join', () => {
+  assert.equal(applyTransforms('plan:pro', [{ regex_extract: { pattern: '^plan:(\\w+)$' } }]), 'pro');
+  assert.equal(applyTransforms('order 42 of 50', [{ regex_extract: { pattern: '\\d+' } }]), '42');
+  assert.equal(applyTransforms('v=7', [{ regex_extract: { pattern: '(?P<n>\\d+)', group: 'n' } }]), '7');
+  assert.equal(applyTransforms('none', [{ regex_extract: { pattern: '\\d+' } }]), null);
+  assert.equal(applyTransforms('LOVELACE, Ada', [{ regex_replace: { pattern: '^\\s*([^,]+),\\s*(.+)$', with: '$2 $1' } }]), 'Ada LOVELACE');
+  assert.equal(applyTransforms('+1 (555) 010-0200', [{ regex_replace: { pattern: '[^+\\d]', with: '' } }]), '+15550100200');
+  assert.deepEqual(applyTransforms('a;b;c', [{ split: { separator: ';' } }]), ['a', 'b', 'c']);
+  assert.equal(applyTransforms('a;b;c', [{ split: { separator: ';', index: -1 } }]), 'c');
+  assert.equal(applyTransforms('a', [{ split: { separator: ';', index: 3 } }]), null);
+  assert.equal(applyTransforms(['vip', 'plan:pro'], [{ pick: { where: "search(@, '^plan:')", all: false } }, { regex_extract: { pattern: '^plan:(.+)$' } }]), 'pro');
+  assert.deepEqual(applyTransforms([{ t: 'a', v: 1 }, { t: 'b', v: 2 }, { t: 'a', v: 3 }], [{ pick: { where: "@.t == 'a'", all: true } }]), [{ t: 'a', v: 1 }, { t: 'a', v: 3 }]);
+  assert.equal(applyTransforms(['x', null, '', 'y'], [{ join: { separator: ', ' } }]), 'x, y');
+  assert.equal(applyTransforms(null, [{ regex_replace: { pattern: 'a', with: 'b' } }, { split: { separator: ',' } }]), null);
+  // A linear-time engine: a pattern that backtracks exponentially elsewhere answers at once.
+  assert.equal(applyTransforms(`${'a'.repeat(30_000)}!`, [{ regex_extract: { pattern: '^(a+)+$' } }]), null);
+});
+
+test('coalesce takes the first path with a value', () => {
+  const entity = entitySchema.parse({ fields: { phone: { type: 'string' } }, matchOn: ['phone'], sources: { 'a.b': { fields: { phone: { coalesce: ['$.mobile', '$.phones[0]', '$.home'], transforms: ['digits'] } } } } });
+  const map = compileRecordMapper(entity, entity.sources['a.b']!);
+  assert.deepEqual(map({ mobile: '', phones: [], home: '555-1' }), { ok: true, values: { phone: '5551' }, updatedAt: null });
+  assert.deepEqual(map({ mobile: '+1 2', home: '555-1' }), { ok: true, values: { phone: '12' }, updatedAt: null });
+});
+
+test('an invalid pattern or filter is a config error naming its path', () => {
+  const bad = entitySchema.safeParse({ fields: { n: { type: 'string' } }, matchOn: ['n'], sources: { 'a.b': { fields: { n: { path: '$.n', transforms: [{ regex_replace: { pattern: '(?<=x)y', with: '' } }] } } } } });
+  assert.equal(bad.success, false);
+  const issue = bad.error!.issues.find((i) => JSON.stringify(i).includes('invalid regular expression'));
+  assert.ok(issue, JSON.stringify(bad.error!.issues));
 });
