@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { JsonPathSyntaxError, compileJsonPath } from '../core/json-path.js';
-import { type FieldMapping, PARENT_PATH } from './entity-config.js';
+import { type FieldMapping, PARENT_PATH, mappingPaths } from './entity-config.js';
+import { parseSideloadPath } from './sideload-path.js';
 import { type Predicate, predicatePaths } from './predicate-config.js';
 import type { SourceConfig } from './source-config.js';
 
@@ -8,6 +9,9 @@ type Path = Array<string | number>;
 
 /** The syntax error of a JSONPath as config uses it (`$parent...` read as a path into the parent record), or undefined. */
 export function jsonPathProblem(text: string): string | undefined {
+  const sideload = parseSideloadPath(text);
+  if (typeof sideload === 'string') return sideload;
+  if (sideload) return jsonPathProblem(sideload.keyPath) ?? jsonPathProblem(sideload.rest);
   try {
     compileJsonPath(PARENT_PATH.test(text) ? `$${text.replace(PARENT_PATH, '')}` : text);
     return undefined;
@@ -57,6 +61,11 @@ export function checkJsonPaths(
       const s = (...p: Path) => at('streams', streamName, ...p);
       check(stream.recordsPath, s('recordsPath'));
       check(stream.primaryKey, s('primaryKey'));
+      const sideloads: Record<string, { path: string; key: string }> = ('sideload' in stream ? stream.sideload : undefined) ?? {};
+      for (const [name, side] of Object.entries(sideloads)) {
+        check(side.path, s('sideload', name, 'path'));
+        check(side.key, s('sideload', name, 'key'));
+      }
       check(stream.incremental?.cursorField, s('incremental', 'cursorField'));
       if ('connectionPath' in stream) check(stream.connectionPath, s('connectionPath'));
       if ('pagination' in stream) {
@@ -70,6 +79,7 @@ export function checkJsonPaths(
   for (const [entityName, entity] of Object.entries(config.entities)) {
     const at = (...p: Path) => ['entities', entityName, ...p];
     for (const [ref, mapping] of Object.entries(entity.sources)) {
+      checkSideloads(config, ref, mapping, at('sources', ref), ctx);
       for (const [field, m] of Object.entries(mapping.fields)) checkMapping(m, at('sources', ref, 'fields', field));
       checkMapping(mapping.updatedAt, at('sources', ref, 'updatedAt'));
       checkPredicate(mapping.deletedWhen, at('sources', ref, 'deletedWhen'));
@@ -79,6 +89,24 @@ export function checkJsonPaths(
     entity.matchOn.forEach((key, i) => {
       if (typeof key !== 'string') for (const [ref, m] of Object.entries(key.from)) checkMapping(m, at('matchOn', i, 'from', ref));
     });
+  }
+}
+
+/** Every `$sideload.<name>[...]` path of a mapping names a side-load its stream declares. */
+function checkSideloads(config: { sources: Record<string, SourceConfig> }, ref: string, mapping: EntityMappingPaths, at: Path, ctx: z.RefinementCtx): void {
+  const [sourceName, streamName] = ref.split('.') as [string, string];
+  const stream = config.sources[sourceName]?.streams[streamName];
+  if (!stream) return;
+  const declared = 'sideload' in stream && stream.sideload ? Object.keys(stream.sideload) : [];
+  const mapped: Array<[Path, FieldMapping]> = Object.entries(mapping.fields).map(([f, m]) => [[...at, 'fields', f], m]);
+  if (mapping.updatedAt !== undefined) mapped.push([[...at, 'updatedAt'], mapping.updatedAt]);
+  for (const [path, m] of mapped) {
+    for (const text of mappingPaths(m)) {
+      const parsed = parseSideloadPath(text);
+      if (parsed === undefined || typeof parsed === 'string' || declared.includes(parsed.name)) continue;
+      const valid = declared.length > 0 ? `valid: ${declared.join(', ')}` : `the stream declares none; add sideload: { ${parsed.name}: { path: $.${parsed.name}, key: $.id } } to sources.${sourceName}.streams.${streamName}`;
+      ctx.addIssue({ code: 'custom', path, message: `unknown side-load "${parsed.name}" in ${JSON.stringify(text.trim())}; ${valid}` });
+    }
   }
 }
 

@@ -4,6 +4,12 @@ import { incrementalSchema } from './incremental-config.js';
 import { restPaginationSchema } from './pagination-config.js';
 import { limitsFields, sourceAuthFields, sourceRequestFields, streamsSchema } from './stream-limits.js';
 
+/** The body formats a REST stream reads. */
+export const bodyFormats = ['json', 'xml', 'csv'] as const;
+
+/** A body format. */
+export type BodyFormat = (typeof bodyFormats)[number];
+
 /**
  * A child stream's parent: the child is fetched after the parent stream, once per parent record
  * staged in the same run, with the parent's fields available as `{parent.<field>}` in the path,
@@ -33,8 +39,52 @@ export const restStreamSchema = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}).describe('Request headers of this stream (templates allowed).'),
   /** JSON body for POST requests (templates allowed in string values). */
   body: z.record(z.string(), z.unknown()).optional().describe('JSON body for POST requests (templates allowed).'),
+  /**
+   * The response body's format: `json`, `xml` or `csv`. Without it, detected from each
+   * response's `Content-Type` (JSON when it names none). XML becomes objects (attributes as
+   * `@name`, text beside attributes as `#text`, every value the text as sent); CSV one object per
+   * row keyed by the header row. Paths, records and pagination then work as for JSON.
+   */
+  format: z.enum(bodyFormats).optional().describe('Body format: json, xml or csv; default: detected from Content-Type.'),
+  /** How XML bodies are read. */
+  xml: z
+    .strictObject({
+      /** Element names always read as lists, even when a response has only one (e.g. `[item, tag]`). */
+      arrays: z.array(z.string().min(1)).default([]).describe('Element names always read as lists, even when only one is present.'),
+    })
+    .optional()
+    .describe('How XML bodies are read.'),
+  /** How CSV bodies are read. */
+  csv: z
+    .strictObject({
+      /** Field delimiter. */
+      delimiter: z.string().length(1).default(',').describe('Field delimiter.'),
+      /** Column names for a body without a header row. */
+      columns: z.array(z.string().min(1)).min(1).optional().describe('Column names, for a body without a header row.'),
+    })
+    .optional()
+    .describe('How CSV bodies are read.'),
   /** JSONPath to the array of records in the response body; when absent the body itself (if an array) or its only array field. */
   recordsPath: z.string().optional().describe('JSONPath to the records; default: the body if an array, else its only (or conventionally named) array field.'),
+  /**
+   * Records the response carries beside the stream's own, joined to them by key: e.g.
+   * `{ users: { path: $.users, key: $.id } }` for `{tickets: [...], users: [...]}`. A mapping
+   * reads one with `$sideload.users[$.requester_id].email`. Each record is staged with the
+   * side-loaded records it refers to (under `$sideload`, byte-exact), so a change to one of
+   * them re-merges the record.
+   */
+  sideload: z
+    .record(
+      identifierSchema,
+      z.strictObject({
+        /** JSONPath of the side-loaded records in the response body, e.g. `$.users`. */
+        path: z.string().min(1).describe('JSONPath of the side-loaded records in the response, e.g. $.users.'),
+        /** JSONPath of the key in each side-loaded record, e.g. `$.id`. */
+        key: z.string().min(1).describe('JSONPath of the key in each side-loaded record, e.g. $.id.'),
+      }),
+    )
+    .optional()
+    .describe('Records side-loaded in the same response, joined by key: { users: { path: $.users, key: $.id } }; read as $sideload.users[$.requester_id].email.'),
   /** Field (JSONPath) that identifies a record within this stream. */
   primaryKey: z.string().min(1).describe('JSONPath of the field identifying a record within the stream.'),
   /** How to page through the endpoint. */

@@ -20,21 +20,21 @@ export interface PreparedReader {
  * The reader for one stream of a source: its requests go through the source's client (see
  * `createSourceClient`; built here unless given); templates get
  * `context`; a child stream is fanned out over `parents`; a GraphQL `queryFile` is resolved
- * against `baseDir` (the config file's folder).
+ * against `baseDir` (the config file's folder); side-loads are joined by `sideloadKeyPaths`.
  */
 export async function createStreamReader(
   sourceName: string,
   source: SourceConfig,
   streamName: string,
   deps: ConnectorDeps,
-  opts: { context?: TemplateContext; parents?: ParentRecords; baseDir?: string; client?: SourceClient } = {},
+  opts: { context?: TemplateContext; parents?: ParentRecords; baseDir?: string; client?: SourceClient; sideloadKeyPaths?: Readonly<Record<string, readonly string[]>> } = {},
 ): Promise<PreparedReader> {
   const { http, auth, limiter } = opts.client ?? createSourceClient(sourceName, source, deps);
   const context = opts.context ?? {};
   if (source.type === 'rest') {
     const stream = source.streams[streamName];
     if (!stream) throw new Error(`unknown stream "${streamName}"; valid: ${Object.keys(source.streams).join(', ')}`);
-    const reader = createRestStreamReader(source, stream, { http, auth, context });
+    const reader = createRestStreamReader(source, stream, { http, auth, context, ...(opts.sideloadKeyPaths ? { sideloadKeyPaths: opts.sideloadKeyPaths } : {}) });
     if (!stream.parent) return { reader, stats: http.stats };
     if (!opts.parents) throw new Error(`stream "${streamName}" has parent "${stream.parent.stream}" but no parent records were given`);
     return { reader: createFanOutReader(reader, opts.parents, stream.parent.fields), stats: http.stats };

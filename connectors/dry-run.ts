@@ -1,3 +1,4 @@
+import { sideloadKeyPaths } from '../config/sideload-path.js';
 import { configDir } from '../config/config-origin.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { createMemoryRefreshTokenStore } from './auth/refresh-token-store.js';
@@ -60,6 +61,7 @@ export async function dryRunStream(config: TributaryConfig, sourceName: string, 
   const { reader } = await createStreamReader(sourceName, source, streamName, deps, {
     context: initial === undefined ? {} : { incremental: { start: initial } },
     baseDir: configDir(config),
+    sideloadKeyPaths: sideloadKeyPaths(config, `${sourceName}.${streamName}`),
     ...(parents ? { parents } : {}),
   });
   let state = null;

@@ -1,4 +1,5 @@
 import { compileJsonPath } from '../core/json-path.js';
+import { appendMembers } from './json/append-members.js';
 import type { PaginationState } from './pagination/paginator.js';
 import type { StreamReader } from './stream-reader.js';
 
@@ -76,17 +77,11 @@ function withParentFields(record: unknown, parent: unknown, copies: ReadonlyArra
   return out;
 }
 
-/**
- * A child record's text as the upstream sent it with the copied parent fields appended, so the
- * staged payload stays the upstream's bytes plus what Tributary added (a copied field the record
- * already has is written again after it, and wins when parsed, as in `withParentFields`).
- */
+/** A child record's text with the copied parent fields appended (see `appendMembers`). */
 function withParentFieldsText(text: string, record: unknown, names: readonly string[]): string {
   if (!record || typeof record !== 'object' || Array.isArray(record)) return text;
   const open = text.indexOf('{');
   const close = text.lastIndexOf('}');
   if (open < 0 || close < open) return JSON.stringify(record);
-  const added = names.map((n) => `${JSON.stringify(n)}:${JSON.stringify((record as Record<string, unknown>)[n])}`).join(',');
-  const empty = text.slice(open + 1, close).trim() === '';
-  return `${text.slice(0, close)}${empty ? '' : ','}${added}${text.slice(close)}`;
+  return appendMembers(text, names.map((n) => [n, JSON.stringify((record as Record<string, unknown>)[n])] as const));
 }

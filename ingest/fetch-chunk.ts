@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { configDir } from '../config/config-origin.js';
+import { sideloadKeyPaths } from '../config/sideload-path.js';
 import { type ConnectorDeps, createStreamReader } from '../connectors/create-stream-reader.js';
 import { loadQuery } from '../connectors/graphql/load-query.js';
 import { pageConcurrency } from '../connectors/rate-limit/page-concurrency.js';
@@ -92,7 +93,13 @@ export async function fetchChunk(
   }
 
   const concurrency = pageConcurrency(source);
-  const { reader, stats } = await createStreamReader(input.source, source, input.stream, deps, { context, client, baseDir: configDir(deps.config), ...(parents ? { parents } : {}) });
+  const { reader, stats } = await createStreamReader(input.source, source, input.stream, deps, {
+    context,
+    client,
+    baseDir: configDir(deps.config),
+    sideloadKeyPaths: sideloadKeyPaths(deps.config, streamKey(input)),
+    ...(parents ? { parents } : {}),
+  });
   try {
     return await fetchPages(db, key, source, reader, {
       checkpoint: checkpoint ?? null,

@@ -38,7 +38,7 @@ export function createOAuth2ClientCredentialsAuthenticator(
     }
     let response;
     try {
-      response = await deps.http.requestJson({ method: 'POST', url: auth.tokenUrl, form, headers, timeoutMs: deps.timeoutMs });
+      response = await deps.http.requestJson({ format: 'json', method: 'POST', url: auth.tokenUrl, form, headers, timeoutMs: deps.timeoutMs });
     } catch (err) {
       if (err instanceof HttpStatusError && err.status >= 400 && err.status < 500) {
         throw new ConnectorError('AUTH_FAILED', `OAuth2 token request refused: ${err.message}`, { retryable: false, cause: err });

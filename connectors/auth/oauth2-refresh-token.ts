@@ -35,7 +35,7 @@ export function createOAuth2RefreshTokenAuthenticator(
     }
     let response;
     try {
-      response = await deps.http.requestJson({ method: 'POST', url: auth.tokenUrl, form, headers, timeoutMs: deps.timeoutMs });
+      response = await deps.http.requestJson({ format: 'json', method: 'POST', url: auth.tokenUrl, form, headers, timeoutMs: deps.timeoutMs });
     } catch (err) {
       if (err instanceof HttpStatusError && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429) {
         throw new ConnectorError(

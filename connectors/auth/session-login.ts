@@ -29,6 +29,7 @@ export function createSessionAuthenticator(
     let response;
     try {
       response = await deps.http.requestJson({
+        format: 'json',
         method: auth.login.method,
         url: loginUrl,
         headers,

@@ -72,6 +72,7 @@ export function createGraphqlStreamReader(
       const send = () =>
         sendAuthorized(deps.auth, (auth) =>
           deps.http.requestJson({
+            format: 'json',
             method: 'POST',
             url: source.url,
             query: { ...auth.query },

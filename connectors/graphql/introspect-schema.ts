@@ -16,6 +16,7 @@ export interface IntrospectedSchema {
 export async function introspectSchema(deps: { http: HttpClient; auth: Authenticator; url: string; headers: Readonly<Record<string, string>>; timeoutMs: number }): Promise<IntrospectedSchema> {
   const response = await sendAuthorized(deps.auth, (auth) =>
     deps.http.requestJson({
+      format: 'json',
       method: 'POST',
       url: deps.url,
       query: { ...auth.query },

@@ -1,9 +1,9 @@
 import got, { ReadError, RequestError, TimeoutError } from 'got';
 import { ConnectorError, HttpStatusError, ResponseFormatError, TruncatedBodyError } from '../connector-error.js';
 import type { SecretMasker } from '../../secrets/secret-masker.js';
-import { parseJsonExact } from '../../core/exact-json.js';
 import { shortSha256 } from '../../core/short-hash.js';
 import { describeBody, excerpt } from './describe-body.js';
+import { type BodyFormat, type BodyOptions, acceptHeader, formatOf, parseBody } from './parse-body.js';
 import { type RedirectPolicy, redirectGuard } from './redirect-guard.js';
 import { redactUrl } from './redact-url.js';
 import { retryAfterMs } from './retry-after.js';
@@ -21,9 +21,13 @@ export interface HttpRequest {
   readonly timeoutMs: number;
   /** What to do on a redirect to another origin (default: refuse it). */
   readonly redirects?: RedirectPolicy;
+  /** The body format expected; without it JSON, XML or CSV by the response's `Content-Type` (JSON when it names none). */
+  readonly format?: BodyFormat;
+  /** How XML and CSV bodies are read. */
+  readonly bodyOptions?: BodyOptions;
 }
 
-/** A 2xx response whose body parsed as JSON. */
+/** A 2xx response whose body parsed (as JSON, or XML or CSV when asked for or announced). */
 export interface JsonResponse {
   readonly status: number;
   /** The final URL (after query parameters). */
@@ -31,8 +35,10 @@ export interface JsonResponse {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The body parsed without losing a digit (see `parseJsonExact`). */
   readonly body: unknown;
-  /** The body's text exactly as received, for slicing each record's raw JSON out of it. */
+  /** The body's text exactly as received (decompressed), for slicing each record's raw JSON out of it. */
   readonly text: string;
+  /** The format the body was parsed as. */
+  readonly format: BodyFormat;
 }
 
 /** Sends requests and returns parsed JSON, or throws a typed `ConnectorError`. */
@@ -54,7 +60,7 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
     followRedirect: true,
     responseType: 'text',
     retry: { limit: 1, methods: ['GET'], statusCodes: [], errorCodes: ['ECONNRESET', 'EPIPE', 'EAI_AGAIN'] },
-    headers: { 'user-agent': opts.userAgent ?? 'tributary/0.1', accept: 'application/json' },
+    headers: { 'user-agent': opts.userAgent ?? 'tributary/0.1' },
   });
   const mask = (text: string) => opts.masker.mask(text);
 
@@ -71,7 +77,7 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
       try {
         response = await client(fullUrl, {
           method: request.method,
-          headers: { ...request.headers },
+          headers: { accept: acceptHeader(request.format), ...request.headers },
           ...(request.json !== undefined ? { json: request.json } : {}),
           ...(request.form !== undefined ? { form: { ...request.form } } : {}),
           timeout: { request: request.timeoutMs },
@@ -105,20 +111,25 @@ export function createHttpClient(opts: { masker: SecretMasker; userAgent?: strin
       if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(body)) {
         throw invalid(`got an HTML page instead of JSON (status ${response.statusCode}): ${mask(describeBody(body, 'text/html'))}`);
       }
-      if (contentType && !/json/i.test(contentType)) {
-        throw invalid(`content type ${contentType} is not JSON: ${mask(excerpt(body))}`);
+      const format = formatOf(contentType, request.format);
+      if (!format) throw invalid(`content type ${contentType} is neither JSON, XML nor CSV: ${mask(excerpt(body))}`);
+      // A configured format that the response contradicts is a wrong endpoint or a gateway's page.
+      const announced = formatOf(contentType, undefined);
+      if (request.format && contentType && announced !== request.format && !/text\/plain|octet-stream/i.test(contentType)) {
+        throw invalid(`content type ${contentType} is not ${request.format.toUpperCase()}: ${mask(excerpt(body))}`);
       }
-      if (body.trim() === '') throw invalid(`empty body with status ${response.statusCode} (expected JSON)`);
+      const name = format.toUpperCase();
+      if (body.trim() === '' && format !== 'csv') throw invalid(`empty body with status ${response.statusCode} (expected ${name})`);
       try {
-        const parsed = parseJsonExact(body);
+        const parsed = parseBody(body, format, request.bodyOptions);
         releaseBody(response);
-        return { status: response.statusCode, url: response.url, headers: response.headers, body: parsed, text: body };
+        return { status: response.statusCode, url: response.url, headers: response.headers, body: parsed, text: body, format };
       } catch (err) {
-        // JSON that stops mid-value is a cut-off body (worth retrying); anything else is malformed.
-        if (/end of (JSON )?(data|input)|Unterminated/i.test((err as Error).message)) {
-          throw new TruncatedBodyError(shownUrl, `the JSON body ends early (${body.length} bytes): …${mask(body.slice(-80))}`);
+        // A body that stops mid-value is a cut-off body (worth retrying); anything else is malformed.
+        if (/end of (JSON )?(data|input)|Unterminated|unclosed|quote not closed/i.test((err as Error).message)) {
+          throw new TruncatedBodyError(shownUrl, `the ${name} body ends early (${body.length} bytes): …${mask(body.slice(-80))}`);
         }
-        throw invalid(`body is not valid JSON (${body.length} bytes, ${(err as Error).message}): ${mask(excerpt(body))}`);
+        throw invalid(`body is not valid ${name} (${body.length} bytes, ${mask((err as Error).message)}): ${mask(excerpt(body))}`);
       }
     },
   };

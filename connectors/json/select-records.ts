@@ -1,4 +1,5 @@
 import { compileJsonPath } from '../../core/json-path.js';
+import type { BodyFormat } from '../../config/rest-source-config.js';
 import { ResponseFormatError } from '../connector-error.js';
 
 const conventionalNames = ['data', 'items', 'results', 'records', 'rows', 'entries', 'values', 'nodes'];
@@ -15,11 +16,13 @@ export interface SelectedRecords {
  * the body if it is an array, else its only array field, else a conventionally named one.
  * Anything else is an error that lists the body's keys, never a silent empty page.
  */
-export function selectRecords(body: unknown, path: string | undefined, url: string): SelectedRecords {
+export function selectRecords(body: unknown, path: string | undefined, url: string, opts: { format?: BodyFormat } = {}): SelectedRecords {
   if (path) {
     const compiled = compileJsonPath(path);
     const found = compiled.multi ? compiled.all(body) : compiled.first(body);
     if (Array.isArray(found)) return { records: found, path };
+    // XML says "no items" by an empty container (`<items/>`): the records' element is absent, its parent is there.
+    if (opts.format === 'xml' && (found === undefined || found === '') && containerPresent(body, path)) return { records: [], path };
     if (found === undefined || found === null) {
       throw new ResponseFormatError(url, `no records at ${path}; top-level keys: ${keysOf(body)}`);
     }
@@ -32,6 +35,14 @@ export function selectRecords(body: unknown, path: string | undefined, url: stri
     if (chosen) return { records: chosen[1] as unknown[], path: `$[${JSON.stringify(chosen[0]).replace(/^"|"$/g, "'")}]` };
   }
   throw new ResponseFormatError(url, `cannot tell where the records are; set recordsPath (top-level keys: ${keysOf(body)})`);
+}
+
+/** True when the value holding the last step of `path` exists (`$.a.b` → `$.a`). */
+function containerPresent(body: unknown, path: string): boolean {
+  const parent = path.trim().replace(/(\.[^.[\]]+|\[[^\]]*\])$/, '');
+  if (parent === path.trim() || parent === '') return true;
+  const v = compileJsonPath(parent).first(body);
+  return v !== undefined && v !== null;
 }
 
 function keysOf(body: unknown): string {

@@ -1,4 +1,5 @@
 import { type EntityConfig, type EntitySourceMapping, type FieldMapping, PARENT_PATH, isParentPath } from '../../config/entity-config.js';
+import { SIDELOAD_MEMBER, parseSideloadPath } from '../../config/sideload-path.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { coerceValue } from './coerce-value.js';
 import { applyTransforms } from './transforms.js';
@@ -18,8 +19,39 @@ export type RecordMapper = (record: unknown, parent?: unknown) => MappedRecord;
 /** A field reader: `record` is what paths are relative to, `parent` what `$parent` paths read. */
 export type FieldReader = (record: unknown, parent?: unknown) => unknown;
 
-/** Compiles a JSONPath that reads the element, or the parent record when it starts with `$parent`. */
+/**
+ * Compiles a mapping path: a JSONPath into the element; `$parent...` into the parent record (the
+ * whole source record of a child mapping); `$sideload.<name>[<key path>]...` into the side-loaded
+ * record the key path's value names, staged with the source record under `$sideload`.
+ */
 function compileScopedPath(text: string): { multi: boolean; all: (r: unknown, p: unknown) => unknown[]; first: (r: unknown, p: unknown) => unknown } {
+  const sideload = parseSideloadPath(text);
+  if (sideload !== undefined) {
+    // Config validation refused malformed side-load paths.
+    if (typeof sideload === 'string') throw new Error(sideload);
+    const key = compileJsonPath(sideload.keyPath);
+    const rest = compileJsonPath(sideload.rest);
+    const name = sideload.name;
+    const target = (r: unknown, p: unknown): unknown => {
+      const k = key.first(r);
+      if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'bigint') return undefined;
+      const tables = ((p ?? r) as Record<string, unknown> | null)?.[SIDELOAD_MEMBER] as Record<string, Record<string, unknown> | undefined> | undefined;
+      const table = tables?.[name];
+      const id = String(k);
+      return table && Object.hasOwn(table, id) ? table[id] : undefined;
+    };
+    return {
+      multi: rest.multi,
+      all: (r, p) => {
+        const t = target(r, p);
+        return t === undefined ? [] : rest.all(t);
+      },
+      first: (r, p) => {
+        const t = target(r, p);
+        return t === undefined ? undefined : rest.first(t);
+      },
+    };
+  }
   if (!isParentPath(text)) {
     const path = compileJsonPath(text);
     return { multi: path.multi, all: (r) => path.all(r), first: (r) => path.first(r) };
