@@ -11,15 +11,23 @@ export const bodyFormats = ['json', 'xml', 'csv'] as const;
 export type BodyFormat = (typeof bodyFormats)[number];
 
 /**
- * A child stream's parent: the child is fetched after the parent stream, once per parent record
- * staged in the same run, with the parent's fields available as `{parent.<field>}` in the path,
- * params, headers and body.
+ * A child stream's parent: the child is fetched once per parent record staged in the same run
+ * (starting as the parent's records arrive), with the parent's fields available as
+ * `{parent.<field>}` in the path, params, headers and body. An incremental child keeps its
+ * watermark per parent: each parent's requests carry `{incremental.start}` from that parent's
+ * own highest child cursor, advanced after the run's merge commits.
  */
 export const parentSchema = z.strictObject({
   /** Name of another stream of the same source. */
   stream: identifierSchema.describe('Name of another stream of the same source.'),
   /** Parent fields copied into each child record: child field name -> JSONPath in the parent record. */
   fields: z.record(z.string().min(1), z.string().min(1)).default({}).describe('Parent fields copied into each child record: name -> JSONPath in the parent.'),
+  /**
+   * Fetch children only for parents that are new or whose record changed since their children
+   * were last fetched in a run that merged (the parent record's hash is kept per parent). Use it
+   * when a parent's record changes whenever its children do (an `updated_at` or a child count).
+   */
+  onlyChanged: z.boolean().default(false).describe("Fetch children only for parents that are new or whose record changed since their children were last fetched."),
 });
 
 /**

@@ -1,5 +1,5 @@
 import type { SourceConfig } from '../config/source-config.js';
-import { type ParentRecords, createFanOutReader } from './fan-out-reader.js';
+import { type ParentRecord, type ParentRecords, createFanOutReader } from './fan-out-reader.js';
 import { createGraphqlStreamReader } from './graphql/graphql-stream-reader.js';
 import { loadQuery } from './graphql/load-query.js';
 import type { RequestStats } from './http/source-http-client.js';
@@ -27,7 +27,15 @@ export async function createStreamReader(
   source: SourceConfig,
   streamName: string,
   deps: ConnectorDeps,
-  opts: { context?: TemplateContext; parents?: ParentRecords; baseDir?: string; client?: SourceClient; sideloadKeyPaths?: Readonly<Record<string, readonly string[]>> } = {},
+  opts: {
+    context?: TemplateContext;
+    parents?: ParentRecords;
+    baseDir?: string;
+    client?: SourceClient;
+    sideloadKeyPaths?: Readonly<Record<string, readonly string[]>>;
+    /** A child stream's per-parent incremental start (see `createFanOutReader`). */
+    startFor?: (parent: ParentRecord) => string | number | undefined;
+  } = {},
 ): Promise<PreparedReader> {
   const { http, auth, limiter } = opts.client ?? createSourceClient(sourceName, source, deps);
   const context = opts.context ?? {};
@@ -37,7 +45,7 @@ export async function createStreamReader(
     const reader = createRestStreamReader(source, stream, { http, auth, context, ...(opts.sideloadKeyPaths ? { sideloadKeyPaths: opts.sideloadKeyPaths } : {}) });
     if (!stream.parent) return { reader, stats: http.stats };
     if (!opts.parents) throw new Error(`stream "${streamName}" has parent "${stream.parent.stream}" but no parent records were given`);
-    return { reader: createFanOutReader(reader, opts.parents, stream.parent.fields), stats: http.stats };
+    return { reader: createFanOutReader(reader, opts.parents, stream.parent.fields, opts.startFor ? { startFor: opts.startFor } : {}), stats: http.stats };
   }
   const stream = source.streams[streamName];
   if (!stream) throw new Error(`unknown stream "${streamName}"; valid: ${Object.keys(source.streams).join(', ')}`);

@@ -8,6 +8,12 @@ export interface ParentRecord {
   /** Position of the record among the parent stream's staged records (increasing). */
   readonly position: string;
   readonly record: unknown;
+  /** The parent record's primary key (staged records have one). */
+  readonly key?: string;
+  /** The staged parent record's hash. */
+  readonly hash?: string;
+  /** The highest child cursor seen for this parent in the last merged run (per-parent incremental); null before. */
+  readonly watermark?: string | null;
 }
 
 /** Reads a parent stream's records of the run in a stable order. */
@@ -33,11 +39,22 @@ export interface ParentRecords {
  * The next parents' first pages do not depend on this parent's response, so `ahead` names them
  * (assuming one child page per parent): a fetch requests children of several parents at once.
  *
+ * With `startFor`, each parent's requests carry that parent's own incremental start, and each
+ * page names its parent, so the fetch can keep a cursor per parent.
+ *
  * A child stream may run while its parent stream is still being fetched: when the staged
  * parents run out before the parent stream is complete, the state becomes `{ after: position }`
  * and the page comes back `pending` (nothing staged, ask again).
  */
-export function createFanOutReader(inner: StreamReader, parents: ParentRecords, fields: Readonly<Record<string, string>>): StreamReader {
+export function createFanOutReader(
+  inner: StreamReader,
+  parents: ParentRecords,
+  fields: Readonly<Record<string, string>>,
+  opts: {
+    /** Each parent's own `{incremental.start}` (per-parent incremental), from its stored watermark. */
+    startFor?: (parent: ParentRecord) => string | number | undefined;
+  } = {},
+): StreamReader {
   const copies = Object.entries(fields).map(([name, path]) => [name, compileJsonPath(path)] as const);
   const names = copies.map(([name]) => name);
   return {
@@ -54,7 +71,8 @@ export function createFanOutReader(inner: StreamReader, parents: ParentRecords, 
       if (parent === 'pending') return { records: [], next: state, url: '(waiting for parent records)', pending: true };
       if (!parent) return { records: [], next: null, url: '(no parent records)' };
       const innerState = typeof state?.page === 'string' ? (JSON.parse(state.page) as PaginationState) : null;
-      const page = await inner.readPage(innerState, { parent: parent.record });
+      const start = opts.startFor?.(parent);
+      const page = await inner.readPage(innerState, { parent: parent.record, ...(opts.startFor ? { incremental: start === undefined ? {} : { start } } : {}) });
       const records = copies.length === 0 ? page.records : page.records.map((r) => withParentFields(r, parent.record, copies));
       let next: PaginationState | null;
       if (page.next) next = { parent: parent.position, page: JSON.stringify(page.next) };
@@ -65,7 +83,8 @@ export function createFanOutReader(inner: StreamReader, parents: ParentRecords, 
       }
       // A total is per parent, so it cannot be checked against the stream's count.
       const texts = page.texts ? { texts: copies.length === 0 ? page.texts : page.texts.map((t, i) => withParentFieldsText(t, records[i], names)) } : {};
-      return { records, ...texts, next, url: page.url, ...(page.paginationType ? { paginationType: `${page.paginationType} per parent` } : {}), ...(page.warnings ? { warnings: page.warnings } : {}), ...(page.incomplete ? { incomplete: `parent ${parent.position}: ${page.incomplete}` } : {}) };
+      const from = parent.key !== undefined && parent.hash !== undefined ? { parent: { key: parent.key, hash: parent.hash } } : {};
+      return { records, ...texts, ...from, next, url: page.url, ...(page.paginationType ? { paginationType: `${page.paginationType} per parent` } : {}), ...(page.warnings ? { warnings: page.warnings } : {}), ...(page.incomplete ? { incomplete: `parent ${parent.position}: ${page.incomplete}` } : {}) };
     },
   };
 }

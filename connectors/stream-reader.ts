@@ -18,13 +18,17 @@ export interface StreamPage {
   readonly incomplete?: string;
   /** Problems worth reporting that did not fail the page (partial GraphQL data). */
   readonly warnings?: readonly string[];
+  /** For a child stream's page: the parent it was fetched for (its key and staged record's hash). */
+  readonly parent?: { readonly key: string; readonly hash: string };
   /** Nothing could be read yet (a child's parent stream is still being fetched): no page, `next` is the same state; ask again later. */
   readonly pending?: true;
 }
 
-/** Per-request extras: the parent record of a child stream. */
+/** Per-request extras: the parent record of a child stream, and its own incremental start. */
 export interface PageContext {
   readonly parent?: unknown;
+  /** Replaces the stream's `{incremental.start}` for this request (a child's per-parent start). */
+  readonly incremental?: { readonly start?: string | number };
 }
 
 /** Reads a stream page by page from a saved pagination state. */

@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config-error.js';
 import { configDir } from '../config/config-origin.js';
 import { sideloadKeyPaths } from '../config/sideload-path.js';
 import { type ConnectorDeps, createStreamReader } from '../connectors/create-stream-reader.js';
+import type { ParentRecord } from '../connectors/fan-out-reader.js';
 import { loadQuery } from '../connectors/graphql/load-query.js';
 import { pageConcurrency } from '../connectors/rate-limit/page-concurrency.js';
 import { createSourceClient } from '../connectors/source-client.js';
@@ -68,17 +69,26 @@ export async function fetchChunk(
   const checkpoint = await readCheckpoint(db, key);
   hooks.onStart?.(checkpoint);
   const incremental = stream.incremental;
-  if (incremental) {
+  const parent = source.type === 'rest' && 'parent' in stream ? stream.parent : undefined;
+  // A child stream keeps its state per parent: each parent's requests start at that parent's own watermark.
+  const perParent = parent !== undefined && (incremental !== undefined || parent.onlyChanged);
+  const startFor =
+    parent && incremental
+      ? (p: ParentRecord) => {
+          const start = incrementalStart(p.watermark ?? undefined, incremental);
+          return start === undefined ? undefined : formatStart(start, incremental);
+        }
+      : undefined;
+  if (incremental && !parent) {
     // Pinned at the run's first chunk: later chunks and retries use the same start.
     const start = await pinRunStart(db, key, incrementalStart(await readWatermark(db, input.source, input.stream), incremental) ?? null);
     context.incremental = start === null ? {} : { start: formatStart(start, incremental) };
   }
-  const parent = source.type === 'rest' && 'parent' in stream ? stream.parent : undefined;
   // Ends a child's waits for parent records when the activity is cancelled, and when the chunk is
   // over: a page requested ahead that is still waiting then stops instead of polling on.
   const chunkOver = new AbortController();
   const signal = hooks.signal ? AbortSignal.any([hooks.signal, chunkOver.signal]) : chunkOver.signal;
-  const parents = parent ? stagedParentRecords(db, { ...key, stream: parent.stream }, { signal }) : undefined;
+  const parents = parent ? stagedParentRecords(db, { ...key, stream: parent.stream }, { signal, ...(perParent ? { child: { stream: input.stream, onlyChanged: parent.onlyChanged } } : {}) }) : undefined;
 
   const client = createSourceClient(input.source, source, deps);
   let warnings: string[] = [];
@@ -98,6 +108,7 @@ export async function fetchChunk(
     client,
     baseDir: configDir(deps.config),
     sideloadKeyPaths: sideloadKeyPaths(deps.config, streamKey(input)),
+    ...(startFor ? { startFor } : {}),
     ...(parents ? { parents } : {}),
   });
   try {
@@ -111,6 +122,7 @@ export async function fetchChunk(
       warnings,
       ...(hooks.onPage ? { onPage: hooks.onPage } : {}),
       ...(incremental ? { incremental } : {}),
+      ...(perParent ? { perParent } : {}),
     });
   } finally {
     chunkOver.abort();

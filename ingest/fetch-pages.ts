@@ -11,6 +11,7 @@ import type { Database } from '../store/database-schema.js';
 import type { CopyPool } from '../store/stage-page-copy.js';
 import { type FetchCheckpoint, type StagedPage, type StagedRecordInput, type StreamRunKey, readCheckpoint, recordFetchOutcome, stagePages } from '../store/staging-store.js';
 import { readRunCursorMax, recordRunCursorMax } from '../store/watermark-store.js';
+import { type FetchedParent, recordFetchedParents } from '../store/parent-state-store.js';
 import { DuplicateKeysError, StreamIncompleteError } from './fetch-errors.js';
 import { cursorValueOf, maxCursor } from './incremental.js';
 
@@ -77,6 +78,8 @@ export const STAGE_GROUP_WAIT_MS = 1000;
 /** A fetched page waiting to be staged, with what is reported once it is. */
 interface PendingPage extends StagedPage {
   readonly cursorMax: string | undefined;
+  /** A child page's parent, with the page's own highest cursor (per-parent state). */
+  readonly parent?: FetchedParent | undefined;
   readonly cappedBy: 'maxPages' | 'maxRecords' | undefined;
 }
 
@@ -112,6 +115,8 @@ export async function fetchPages(
     maxMs?: number;
     onPage?: (progress: FetchProgress) => void;
     incremental?: IncrementalConfig;
+    /** Record, per parent of a child stream, that its children were fetched and their highest cursor (see `recordFetchedParents`). */
+    perParent?: boolean;
     stats?: ReaderStats;
     warnings?: readonly string[];
     /**
@@ -141,6 +146,7 @@ export async function fetchPages(
   const keep = stream.duplicates === 'first_wins' ? 'first' : 'last';
   const stageGroup = async (group: readonly PendingPage[]): Promise<void> => {
     await stagePages({ db, copyPool: opts.copyPool }, key, group, keep);
+    if (opts.perParent) await recordFetchedParents(db, key, opts.incremental?.cursorType, foldParents(group, opts.incremental?.cursorType));
     const last = group[group.length - 1]!;
     if (opts.incremental && last.cursorMax !== undefined && last.cursorMax !== cursorMax) {
       cursorMax = last.cursorMax;
@@ -252,7 +258,8 @@ export async function fetchPages(
       const lastOfChunk = checkpoint.done || i + 1 >= opts.maxPages || fetchedAt.getTime() >= stopAt;
       // The next page (and those the pagination can name) are requested while earlier pages are staged.
       if (!lastOfChunk) await requestAhead(checkpoint.state as PaginationState | null);
-      group.push({ seq: pages, records, fetchedAt, checkpoint, lazyCommit: true, cursorMax: pendingMax, cappedBy });
+      const parent = page.parent ? { parentKey: page.parent.key, parentHash: page.parent.hash, max: pageMax } : undefined;
+      group.push({ seq: pages, records, fetchedAt, checkpoint, lazyCommit: true, cursorMax: pendingMax, cappedBy, parent });
       groupRecords += records.length;
       if (lastOfChunk || groupRecords >= grouping.records || fetchedAt.getTime() - group[0]!.fetchedAt.getTime() >= grouping.waitMs) {
         await flush(lastOfChunk);
@@ -303,6 +310,17 @@ async function settleFetch(
     ...(reason === undefined ? {} : stream.onTruncation === 'degrade' ? { incomplete: reason } : { truncation: reason }),
     ...(duplicates > 0 ? { duplicates } : {}),
   };
+}
+
+/** The parents of a group's pages, one entry each with the highest cursor of its pages. */
+function foldParents(group: readonly PendingPage[], type: IncrementalConfig['cursorType'] | undefined): FetchedParent[] {
+  const byKey = new Map<string, FetchedParent>();
+  for (const { parent } of group) {
+    if (!parent) continue;
+    const seen = byKey.get(parent.parentKey);
+    byKey.set(parent.parentKey, { ...parent, max: type && seen ? maxCursor(seen.max, parent.max, type) : (parent.max ?? seen?.max) });
+  }
+  return [...byKey.values()];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { parseJsonExact } from '../core/exact-json.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
-import type { ParentRecords } from '../connectors/fan-out-reader.js';
+import type { ParentRecord, ParentRecords } from '../connectors/fan-out-reader.js';
 import type { Database } from '../store/database-schema.js';
 import { stagedStreamId } from '../store/staged-stream.js';
 import type { StreamRunKey } from '../store/staging-store.js';
@@ -19,33 +19,59 @@ const PARENT_POLL_MS = 200;
  * before its checkpoint says it is done, a read waits (up to `waitMs`) for the next one and
  * otherwise answers `'pending'`; `signal` (the activity's cancellation) ends the wait.
  */
-export function stagedParentRecords(db: Kysely<Database>, parent: StreamRunKey, opts: { waitMs?: number; signal?: AbortSignal } = {}): ParentRecords {
+export function stagedParentRecords(
+  db: Kysely<Database>,
+  parent: StreamRunKey,
+  opts: {
+    waitMs?: number;
+    signal?: AbortSignal;
+    /** The child stream, whose per-parent state (`parent_state`) each parent comes with; `onlyChanged` leaves out parents whose record is as it was when their children were last fetched. */
+    child?: { readonly stream: string; readonly onlyChanged: boolean };
+  } = {},
+): ParentRecords {
   const parentDone = async () => (await db.selectFrom('tributary.fetch_checkpoint').select('done').where('run_id', '=', parent.runId).where('source', '=', parent.source).where('stream', '=', parent.stream).executeTakeFirst())?.done === true;
-  const base = () =>
-    db
-      .selectFrom('tributary.staged_record')
-      .select(['id', 'payload'])
-      .where('stream_id', '=', stagedStreamId(parent));
+  const child = opts.child;
+  const staged = () => {
+    let q = db
+      .selectFrom('tributary.staged_record as r')
+      .leftJoin('tributary.parent_state as ps', (join) =>
+        join
+          .on('ps.source', '=', parent.source)
+          .on('ps.stream', '=', child?.stream ?? '')
+          .onRef('ps.parent_key', '=', 'r.source_key'),
+      )
+      .where('r.stream_id', '=', stagedStreamId(parent));
+    if (child?.onlyChanged) q = q.where((eb) => eb.or([eb('ps.parent_hash', 'is', null), eb('ps.parent_hash', '!=', eb.ref('r.hash'))]));
+    return q;
+  };
+  const base = () => staged().select(['r.id', 'r.payload', 'r.source_key', 'r.hash', 'ps.watermark']);
+  const toRecord = (row: { id: string; payload: string; source_key: string; hash: string; watermark: string | null }): ParentRecord => ({
+    position: String(row.id),
+    record: parseJsonExact(row.payload),
+    key: row.source_key,
+    hash: row.hash,
+    watermark: row.watermark,
+  });
   return {
     async at(position) {
-      const row = await base().where('id', '=', position).executeTakeFirst();
-      return row ? { position: String(row.id), record: parseJsonExact(row.payload) } : undefined;
+      // A position handed out before stays readable, whatever `onlyChanged` says now.
+      const row = await db
+        .selectFrom('tributary.staged_record as r')
+        .leftJoin('tributary.parent_state as ps', (join) => join.on('ps.source', '=', parent.source).on('ps.stream', '=', child?.stream ?? '').onRef('ps.parent_key', '=', 'r.source_key'))
+        .select(['r.id', 'r.payload', 'r.source_key', 'r.hash', 'ps.watermark'])
+        .where('r.stream_id', '=', stagedStreamId(parent))
+        .where('r.id', '=', position)
+        .executeTakeFirst();
+      return row ? toRecord(row) : undefined;
     },
     async positionsAfter(position, count) {
-      const rows = await db
-        .selectFrom('tributary.staged_record')
-        .select('id')
-        .where('stream_id', '=', stagedStreamId(parent))
-        .where('id', '>', position)
-        .orderBy('id')
-        .limit(count)
-        .execute();
+      const rows = await staged().select('r.id').where('r.id', '>', position).orderBy('r.id').limit(count).execute();
       return rows.map((r) => String(r.id));
     },
     async after(position, { wait = true } = {}) {
       const next = async () => {
-        const row = await base().where('id', '>', position).orderBy('id').limit(1).executeTakeFirst();
-        return row ? { position: String(row.id), record: parseJsonExact(row.payload) } : undefined;
+        const row = await base().where('r.id', '>', position).orderBy('r.id').limit(1).executeTakeFirst();
+        return row ? toRecord(row) : undefined;
       };
       const deadline = Date.now() + (wait ? (opts.waitMs ?? PARENT_WAIT_MS) : 0);
       for (;;) {

@@ -11,6 +11,7 @@ import * as m0010 from './0010_staged_stream_id.js';
 import * as m0011 from './0011_fetch_completeness.js';
 import * as m0012 from './0012_source_budget.js';
 import * as m0013 from './0013_identity_link_key_first.js';
+import * as m0014 from './0014_parent_state.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations = {
@@ -27,4 +28,5 @@ export const migrations = {
   '0011_fetch_completeness': m0011,
   '0012_source_budget': m0012,
   '0013_identity_link_key_first': m0013,
+  '0014_parent_state': m0014,
 };

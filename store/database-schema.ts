@@ -168,6 +168,32 @@ export interface FetchCursorTable {
   updated_at: Timestamp;
 }
 
+/** A parent whose children a run fetched, with its record's hash and the highest child cursor seen (`tributary.fetch_parent`). */
+export interface FetchParentTable {
+  run_id: string;
+  source: string;
+  /** The child stream. */
+  stream: string;
+  /** The parent record's primary key. */
+  parent_key: string;
+  /** The staged parent record's hash. */
+  parent_hash: string;
+  max_value: string | null;
+}
+
+/** A child stream's state per parent as of the last merged run (`tributary.parent_state`). */
+export interface ParentStateTable {
+  source: string;
+  stream: string;
+  parent_key: string;
+  /** The parent record's hash when its children were last fetched. */
+  parent_hash: string;
+  /** The highest child cursor seen for the parent; null without incremental or children. */
+  watermark: string | null;
+  run_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 /** A source's request budget shared by the workers (`tributary.source_budget`, see `createPgRateBudget`). */
 export interface SourceBudgetTable {
   source: string;
@@ -191,5 +217,7 @@ export interface Database {
   'tributary.graphql_schema': GraphqlSchemaTable;
   'tributary.watermark': WatermarkTable;
   'tributary.fetch_cursor': FetchCursorTable;
+  'tributary.fetch_parent': FetchParentTable;
+  'tributary.parent_state': ParentStateTable;
   'tributary.source_budget': SourceBudgetTable;
 }

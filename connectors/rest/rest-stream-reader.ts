@@ -48,7 +48,7 @@ export function createRestStreamReader(
     paginationType: paginator.type,
     ...(ahead ? { ahead: async (state: PaginationState | null, count: number) => (state === null ? [] : ahead(state, count)) } : {}),
     async readPage(state, extra) {
-      const ctx: TemplateContext = { ...deps.context, ...(extra?.parent !== undefined ? { parent: extra.parent } : {}) };
+      const ctx: TemplateContext = { ...deps.context, ...(extra?.parent !== undefined ? { parent: extra.parent } : {}), ...(extra?.incremental ? { incremental: extra.incremental } : {}) };
       const start = ctx.incremental?.start;
       // The path is appended to the base URL, keeping any path prefix the base has (`https://x/api` + `/v1/a`).
       const streamUrl = `${base}/${renderPath(stream.path, ctx).replace(/^\/+/, '')}`;
