@@ -24,6 +24,8 @@ export interface BenchOptions {
   readonly latency: 'with' | 'only' | 'skip';
   /** The access API under load (1M rows, see bench/access): `with` the throughput runs (default), `only`, or `skip`. */
   readonly access: 'with' | 'only' | 'skip';
+  /** The mapping cost of 1M records (see bench/mapping): `with` the throughput runs (default), `only`, or `skip`. */
+  readonly mapping: 'with' | 'only' | 'skip';
 }
 
 /** The defaults: 100k and 1M records, 3 repetitions of each, all scenarios and systems, 250 records a page. */
@@ -40,6 +42,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   writeReport: true,
   latency: 'with',
   access: 'with',
+  mapping: 'with',
 };
 
 const USAGE = `npm run bench -- [options]
@@ -57,7 +60,9 @@ const USAGE = `npm run bench -- [options]
   --latency-only             only the latency workload (150 ms upstream; Tributary and dlt)
   --skip-latency             leave the latency workload out
   --access-only              only the access API under load (1M rows; Tributary and a minimal node:http + pg server)
-  --skip-access              leave the access API load out`;
+  --skip-access              leave the access API load out
+  --mapping-only             only the mapping cost of 1M records (in process, a few seconds)
+  --skip-mapping             leave the mapping cost out`;
 
 function count(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
@@ -99,6 +104,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--skip-latency') o.latency = 'skip';
     else if (arg === '--access-only') o.access = 'only';
     else if (arg === '--skip-access') o.access = 'skip';
+    else if (arg === '--mapping-only') o.mapping = 'only';
+    else if (arg === '--skip-mapping') o.mapping = 'skip';
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
@@ -107,7 +114,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (!o.scenarios.includes('first')) throw new Error('--scenarios must include first (the reruns build on it)');
   o.systems = systems;
   // One "only" leaves every other workload out.
-  if (o.latency === 'only') o.access = 'skip';
-  if (o.access === 'only') o.latency = 'skip';
+  if (o.latency === 'only') [o.access, o.mapping] = ['skip', 'skip'];
+  if (o.access === 'only') [o.latency, o.mapping] = ['skip', 'skip'];
+  if (o.mapping === 'only') [o.latency, o.access] = ['skip', 'skip'];
   return o;
 }

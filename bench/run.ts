@@ -18,7 +18,8 @@ import { preloadsStatements, withPg } from './measure/pg-stats.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { renderResults } from './report/markdown.js';
 import { systemInfo } from './report/system-info.js';
-import { writeAccessSection, writeLatencySection, writeResultsSection } from './report/write-report.js';
+import { writeAccessSection, writeLatencySection, writeMappingSection, writeResultsSection } from './report/write-report.js';
+import { MAPPING_RECORDS, renderMapping, runMappingWorkload } from './mapping/run-mapping.js';
 import { ACCESS_ROWS, renderAccess, runAccessWorkload } from './access/run-access.js';
 import { renderLatency, runLatencyWorkload } from './latency/run-latency.js';
 import { type BenchContext, type BenchSystem, SCENARIOS, SYSTEMS, type Scenario, type ScenarioResult } from './systems/bench-system.js';
@@ -111,7 +112,7 @@ async function run(opts: BenchOptions): Promise<void> {
       }
     };
 
-    const throughput = opts.latency !== 'only' && opts.access !== 'only';
+    const throughput = opts.latency !== 'only' && opts.access !== 'only' && opts.mapping !== 'only';
     for (const records of throughput ? opts.records : []) {
       await control(upstreamUrl, { total: records, generation: 0 });
       const reps = records >= 1_000_000 ? opts.repsLarge : opts.reps;
@@ -136,6 +137,13 @@ async function run(opts: BenchOptions): Promise<void> {
       }
     }
     if (throughput) save();
+    if (opts.mapping !== 'skip') {
+      log(`mapping cost: ${MAPPING_RECORDS} records`);
+      const firstLoads = results.filter((r) => r.system === 'tributary' && r.scenario === 'first' && r.records === MAPPING_RECORDS).map((r) => r.wallMs).sort((a, b) => a - b);
+      const mapping = runMappingWorkload();
+      const median = firstLoads.length > 0 ? firstLoads[Math.floor(firstLoads.length / 2)] : undefined;
+      if (opts.writeReport) writeMappingSection(REPORT, `Measured ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by \`${command}\` on ${info.cpus} × ${info.cpuModel}.\n\n${renderMapping(mapping, median)}`);
+    }
     if (opts.latency !== 'skip') {
       log('latency workload: a 150 ms upstream, four paging shapes');
       const latency = await runLatencyWorkload({ client, address: temporal.address, namespace: temporal.namespace, bundlePath, databaseUrl: (name) => withDatabase(postgres.url, name), dataDir: DATA_DIR, dlt: opts.systems.includes('dlt'), log });

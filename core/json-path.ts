@@ -88,7 +88,7 @@ function compile(text: string): JsonPath {
   if (singular) {
     // A path of names and indexes selects at most one value: walk to it without building arrays.
     if (singular.length === 0) return Object.freeze({ text, multi: false, first: (value: unknown) => value, all: (value: unknown) => [value] });
-    const first = (value: unknown) => walk(singular, value);
+    const first = compileWalk(singular);
     return Object.freeze({ text, multi: false, first, all: (value: unknown) => (first(value) === undefined ? [] : [first(value)]) });
   }
   const query = compileQuery(ast.segments);
@@ -113,6 +113,24 @@ function singularKeys(segments: readonly Segment[]): Array<string | number> | un
 }
 
 const INHERITED = new Set([...Object.getOwnPropertyNames(Object.prototype), '__proto__']);
+
+/** `walk` specialised to its keys: one and two names (most mapped paths) read without a loop. */
+function compileWalk(keys: ReadonlyArray<string | number>): (root: unknown) => unknown {
+  const plain = keys.every((k) => typeof k === 'string' && !INHERITED.has(k));
+  if (plain && keys.length === 1) {
+    const [a] = keys as [string];
+    return (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[a] : undefined);
+  }
+  if (plain && keys.length === 2) {
+    const [a, b] = keys as [string, string];
+    return (v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+      const w = (v as Record<string, unknown>)[a];
+      return w !== null && typeof w === 'object' && !Array.isArray(w) ? (w as Record<string, unknown>)[b] : undefined;
+    };
+  }
+  return (v) => walk(keys, v);
+}
 
 function walk(keys: ReadonlyArray<string | number>, root: unknown): unknown {
   let value = root;

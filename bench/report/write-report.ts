@@ -35,3 +35,8 @@ export function writeLatencySection(path: string, section: string): void {
 export function writeAccessSection(path: string, section: string): void {
   writeNamedSection(path, 'access', 'The access API under load', section);
 }
+
+/** Replaces the mapping cost's generated section of BENCHMARKS.md. */
+export function writeMappingSection(path: string, section: string): void {
+  writeNamedSection(path, 'mapping', 'Mapping cost: RFC 9535 paths', section);
+}
