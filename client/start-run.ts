@@ -119,7 +119,7 @@ export function formatStreamOutcome(st: StreamSummary): string {
 
 /** One entity's line of a finished run's merge. */
 export function formatEntityOutcome(e: EntityMergeSummary): string {
-  return `  ${e.entity}: ${e.recordsRead} read, ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined, ${e.deleted} deleted; ${e.recordsUnchanged ?? 0} records unchanged since the last merge`;
+  return `  ${e.entity}: ${e.recordsRead} read, ${e.written} written, ${e.unchanged} unchanged, ${e.quarantined} quarantined, ${e.deleted} deleted${e.skipped ? `, ${e.skipped} skipped` : ''}; ${e.recordsUnchanged ?? 0} records unchanged since the last merge`;
 }
 
 /**

@@ -14,7 +14,7 @@ test('a side-load path splits into name, key path and the path into the side-loa
 test("a stream's side-load key paths come from every mapping of it, under each for child mappings", () => {
   const config = {
     entities: {
-      ticket: { matchOn: [], sources: { 'z.tickets': { fields: { email: '$sideload.users[$.requester_id].email', who: { template: '{$sideload.users[$.assignee_id].name}' } } } } },
+      ticket: { matchOn: [], sources: { 'z.tickets': { fields: { email: '$sideload.users[$.requester_id].email', who: { template: '{$sideload.users[$.assignee_id].name}', transforms: [] } } } } },
       comment: { matchOn: [], sources: { 'z.tickets': { each: '$.comments[*]', fields: { author: '$sideload.users[$.author_id].email' } } } },
     },
   };
