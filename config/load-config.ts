@@ -15,7 +15,7 @@ export function parseConfig(raw: unknown, origin = 'config', env: NodeJS.Process
   const interpolated = interpolateEnv(raw, env, problems);
   if (problems.length > 0) throw new ConfigError(origin, problems);
   const result = tributaryConfigSchema.safeParse(interpolated);
-  if (!result.success) throw new ConfigError(origin, problemsFromZod(result.error));
+  if (!result.success) throw new ConfigError(origin, problemsFromZod(result.error, interpolated, tributaryConfigSchema));
   return deepFreeze(result.data);
 }
 
