@@ -14,11 +14,11 @@ export const accessScopeSchema = z
 /** One API token: a name for logs, the token as a secret reference, and what it may read. */
 export const accessTokenSchema = z.strictObject({
   /** Shown in logs and metrics instead of the token. */
-  name: identifierSchema,
+  name: identifierSchema.describe('Shown in logs and metrics instead of the token.'),
   /** The token as a secret reference (`env:API_TOKEN` or `file:/run/secrets/api-token`). */
-  token: secretRefSchema,
+  token: secretRefSchema.describe('The token as a secret reference (`env:API_TOKEN` or `file:/run/secrets/api-token`).'),
   /** What the token may read; see `accessScopeSchema`. */
-  scopes: z.array(accessScopeSchema).min(1),
+  scopes: z.array(accessScopeSchema).min(1).describe('What the token may read; see `accessScopeSchema`.'),
 });
 
 /** Validated token config. */
@@ -43,17 +43,17 @@ export const ACCESS_LIMIT_DEFAULTS = { maxPageSize: 500, defaultPageSize: 50, ma
 export const accessSchema = z
   .strictObject({
     /** `tokens` (default): every request needs a bearer token; `none`: open, for local use only (loopback address). */
-    auth: z.enum(['tokens', 'none']).default('tokens'),
+    auth: z.enum(['tokens', 'none']).default('tokens').describe('`tokens` (default): every request needs a bearer token; `none`: open, for local use only (loopback address).'),
     /** Bearer tokens and their scopes. */
-    tokens: z.array(accessTokenSchema).default([]),
+    tokens: z.array(accessTokenSchema).default([]).describe('Bearer tokens and their scopes.'),
     /** Largest `limit` (REST) or `first` (GraphQL) a client may ask for; default 500. */
-    maxPageSize: z.number().int().min(1).max(10_000).default(ACCESS_LIMIT_DEFAULTS.maxPageSize),
+    maxPageSize: z.number().int().min(1).max(10_000).default(ACCESS_LIMIT_DEFAULTS.maxPageSize).describe('Largest `limit` (REST) or `first` (GraphQL) a client may ask for; default 500.'),
     /** Page size when the client names none; default 50. */
-    defaultPageSize: z.number().int().min(1).default(ACCESS_LIMIT_DEFAULTS.defaultPageSize),
+    defaultPageSize: z.number().int().min(1).default(ACCESS_LIMIT_DEFAULTS.defaultPageSize).describe('Page size when the client names none; default 50.'),
     /** Deepest GraphQL selection allowed; default 6. */
-    maxQueryDepth: z.number().int().min(2).max(50).default(ACCESS_LIMIT_DEFAULTS.maxQueryDepth),
+    maxQueryDepth: z.number().int().min(2).max(50).default(ACCESS_LIMIT_DEFAULTS.maxQueryDepth).describe('Deepest GraphQL selection allowed; default 6.'),
     /** Most GraphQL field selections (after fragments) allowed in one query; default 200. */
-    maxQueryFields: z.number().int().min(10).max(10_000).default(ACCESS_LIMIT_DEFAULTS.maxQueryFields),
+    maxQueryFields: z.number().int().min(10).max(10_000).default(ACCESS_LIMIT_DEFAULTS.maxQueryFields).describe('Most GraphQL field selections (after fragments) allowed in one query; default 200.'),
   })
   .superRefine((a, ctx) => {
     if (a.auth === 'tokens' && a.tokens.length === 0) ctx.addIssue({ code: 'custom', path: ['tokens'], message: 'give at least one token, or set auth: none to serve without authentication (loopback only)' });

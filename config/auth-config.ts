@@ -12,23 +12,23 @@ export const apiKeyAuthSchema = z.strictObject({
   /** Header or query parameter name, e.g. `X-API-Key` or `api_key`. */
   name: z.string().min(1).describe('Header or query parameter name.'),
   /** The key, as a secret reference. */
-  value: secretRefSchema,
+  value: secretRefSchema.describe('The key, as a secret reference.'),
 });
 
 /** A static bearer token in `Authorization: Bearer ...`. */
 export const bearerAuthSchema = z.strictObject({
   type: z.literal('bearer'),
   /** The token, as a secret reference. */
-  token: secretRefSchema,
+  token: secretRefSchema.describe('The token, as a secret reference.'),
 });
 
 /** HTTP basic authentication. */
 export const basicAuthSchema = z.strictObject({
   type: z.literal('basic'),
   /** The user name (plain or secret reference). */
-  username: maybeSecretSchema,
+  username: maybeSecretSchema.describe('The user name (plain or secret reference).'),
   /** The password, as a secret reference. */
-  password: secretRefSchema,
+  password: secretRefSchema.describe('The password, as a secret reference.'),
 });
 
 /** OAuth2 client-credentials grant (RFC 6749 section 4.4); the token is cached and refreshed before expiry. */
@@ -37,22 +37,22 @@ export const oauth2ClientCredentialsAuthSchema = z.strictObject({
   /** Absolute URL of the token endpoint. */
   tokenUrl: z.url().describe('Absolute URL of the token endpoint.'),
   /** Client id (plain or secret reference). */
-  clientId: maybeSecretSchema,
+  clientId: maybeSecretSchema.describe('Client id (plain or secret reference).'),
   /** Client secret, as a secret reference. */
-  clientSecret: secretRefSchema,
+  clientSecret: secretRefSchema.describe('Client secret, as a secret reference.'),
   /** Space-separated scopes to request. */
   scope: z.string().optional().describe('Space-separated scopes to request.'),
   /** How the client authenticates at the token endpoint: HTTP basic (the RFC default) or form body fields. */
-  clientAuth: z.enum(['basic', 'body']).default('basic'),
+  clientAuth: z.enum(['basic', 'body']).default('basic').describe('How the client authenticates at the token endpoint: HTTP basic (the RFC default) or form body fields.'),
   /** Refresh this many seconds before the token expires. */
-  refreshBeforeSeconds: z.number().int().min(0).default(60),
+  refreshBeforeSeconds: z.number().int().min(0).default(60).describe('Refresh this many seconds before the token expires.'),
 });
 
 /** Custom static headers (values may be secret references). */
 export const headersAuthSchema = z.strictObject({
   type: z.literal('headers'),
   /** Header name -> value (plain or secret reference). */
-  headers: z.record(z.string().min(1), maybeSecretSchema),
+  headers: z.record(z.string().min(1), maybeSecretSchema).describe('Header name -> value (plain or secret reference).'),
 });
 
 /**
@@ -66,9 +66,9 @@ export const oauth2RefreshTokenAuthSchema = z.strictObject({
   /** Absolute URL of the token endpoint. */
   tokenUrl: z.url().describe('Absolute URL of the token endpoint.'),
   /** Client id (plain or secret reference). */
-  clientId: maybeSecretSchema,
+  clientId: maybeSecretSchema.describe('Client id (plain or secret reference).'),
   /** Client secret, as a secret reference (public clients have none). */
-  clientSecret: secretRefSchema.optional(),
+  clientSecret: secretRefSchema.optional().describe('Client secret, as a secret reference (public clients have none).'),
   /** The initial refresh token, as a secret reference; rotated tokens are kept in Postgres. */
   refreshToken: secretRefSchema.describe('The initial refresh token (env:NAME or file:PATH); rotated ones are kept in Postgres.'),
   /** Space-separated scopes to request. */
@@ -101,7 +101,7 @@ export const sessionLoginSchema = z.strictObject({
 export const sessionAuthSchema = z.strictObject({
   type: z.literal('session'),
   /** The login request. */
-  login: sessionLoginSchema,
+  login: sessionLoginSchema.describe('The login request.'),
   /** JSONPath of the token in the login response. */
   tokenPath: z.string().default('$.token').describe('JSONPath of the token in the login response.'),
   /** JSONPath of the token lifetime in seconds in the login response, if it says. */

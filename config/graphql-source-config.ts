@@ -46,7 +46,7 @@ export const graphqlStreamSchema = z
       .optional()
       .describe('Most query cost (sum of reported costs per page) the stream may spend in one run; going over fails the stream (non-retryable), never truncates it silently.'),
     /** Incremental sync by a cursor field. */
-    incremental: incrementalSchema.optional(),
+    incremental: incrementalSchema.optional().describe('Incremental sync by a cursor field.'),
     ...limitsFields,
   })
   .refine((s) => (s.query === undefined) !== (s.queryFile === undefined), { message: 'give exactly one of query or queryFile' });
@@ -58,7 +58,7 @@ export const graphqlSourceSchema = z.strictObject({
   url: z.url().describe('The GraphQL endpoint URL.'),
   ...sourceAuthFields,
   /** The streams this source yields, by name. */
-  streams: streamsSchema(graphqlStreamSchema),
+  streams: streamsSchema(graphqlStreamSchema).describe('The streams this source yields, by name.'),
   /** Introspect the schema at the start of each run: validate queries before fetching and report schema drift. */
   introspection: z.boolean().default(true).describe('Introspect at run start: validate queries before fetching and report schema drift.'),
   ...sourceRequestFields,

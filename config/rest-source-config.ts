@@ -96,11 +96,11 @@ export const restStreamSchema = z.strictObject({
   /** Field (JSONPath) that identifies a record within this stream. */
   primaryKey: z.string().min(1).describe('JSONPath of the field identifying a record within the stream.'),
   /** How to page through the endpoint. */
-  pagination: restPaginationSchema.default({ type: 'single' }),
+  pagination: restPaginationSchema.default({ type: 'single' }).describe('How to page through the endpoint.'),
   /** Incremental sync by a cursor field. */
-  incremental: incrementalSchema.optional(),
+  incremental: incrementalSchema.optional().describe('Incremental sync by a cursor field.'),
   /** Fan out over another stream's records. */
-  parent: parentSchema.optional(),
+  parent: parentSchema.optional().describe('Fan out over another stream\'s records.'),
   ...limitsFields,
 });
 
@@ -111,7 +111,7 @@ export const restSourceSchema = z.strictObject({
   baseUrl: z.url().describe('Base URL every stream path is relative to.'),
   ...sourceAuthFields,
   /** The streams this source yields, by name. */
-  streams: streamsSchema(restStreamSchema),
+  streams: streamsSchema(restStreamSchema).describe('The streams this source yields, by name.'),
   ...sourceRequestFields,
 });
 

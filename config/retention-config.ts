@@ -11,9 +11,9 @@ import { z } from 'zod';
  */
 export const retentionSchema = z.strictObject({
   /** Keep the newest N finished runs of each pipeline; default 10. */
-  stagedRuns: z.number().int().min(1).default(10),
+  stagedRuns: z.number().int().min(1).default(10).describe('Keep the newest N finished runs of each pipeline; default 10.'),
   /** Also keep every run younger than this many days. */
-  days: z.number().int().min(1).optional(),
+  days: z.number().int().min(1).optional().describe('Also keep every run younger than this many days.'),
 });
 
 /** Validated retention config. */

@@ -66,7 +66,7 @@ export type RetryConfig = z.infer<typeof retrySchema>;
 /** What every source sends with each request: its credentials and static headers. */
 export const sourceAuthFields = {
   /** How to authenticate. */
-  auth: authSchema.default({ type: 'none' }),
+  auth: authSchema.default({ type: 'none' }).describe('How to authenticate.'),
   /** Static headers sent with every request (not secrets: use auth `headers` for those). */
   headers: z.record(z.string(), z.string()).default({}).describe('Static headers sent with every request (not secrets).'),
 };
@@ -74,7 +74,7 @@ export const sourceAuthFields = {
 /** Request-behaviour fields of every source. */
 export const sourceRequestFields = {
   /** Per-request timeout in milliseconds. */
-  timeoutMs: limitsFields.timeoutMs,
+  timeoutMs: limitsFields.timeoutMs.describe('Per-request timeout in milliseconds.'),
   /** Requests per second and concurrency for this source. */
   rateLimit: rateLimitSchema.default({ maxInlineWaitMs: 30_000 }).describe('Requests per second and concurrency for this source.'),
   /** In-activity retries of transient failures. */

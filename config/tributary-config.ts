@@ -26,19 +26,19 @@ import { sourceSchema } from './source-config.js';
 export const tributaryConfigSchema = z
   .strictObject({
     /** Config format version. */
-    version: z.literal(1),
+    version: z.literal(1).describe('Config format version.'),
     /** Upstream APIs by name. */
-    sources: z.record(identifierSchema, sourceSchema),
+    sources: z.record(identifierSchema, sourceSchema).describe('Upstream APIs by name.'),
     /** Unified entities by name. */
-    entities: z.record(identifierSchema, entitySchema),
+    entities: z.record(identifierSchema, entitySchema).describe('Unified entities by name.'),
     /** Pipelines by name. */
-    pipelines: z.record(identifierSchema, pipelineSchema),
-    /** How long raw staged records are kept (see `retentionSchema`). */
-    retention: retentionSchema.default({ stagedRuns: 10 }),
-    /** The access API's tokens, scopes and limits (see `accessSchema`); without it the API is open on 127.0.0.1 only. */
-    access: accessSchema.optional(),
-    /** Where failed runs and stale sources are reported (see `alertsSchema`). */
-    alerts: alertsSchema.optional(),
+    pipelines: z.record(identifierSchema, pipelineSchema).describe('Pipelines by name.'),
+    /** How long raw staged records are kept. */
+    retention: retentionSchema.default({ stagedRuns: 10 }).describe('How long raw staged records are kept.'),
+    /** The access API's tokens, scopes and limits; without it the API is open on 127.0.0.1 only. */
+    access: accessSchema.optional().describe('The access API\'s tokens, scopes and limits; without it the API is open on 127.0.0.1 only.'),
+    /** Where failed runs and stale sources are reported. */
+    alerts: alertsSchema.optional().describe('Where failed runs and stale sources are reported.'),
   })
   .superRefine((config, ctx) => {
     checkJsonPaths(config, ctx);

@@ -92,7 +92,8 @@ export async function startCommand(opts: StartOptions): Promise<void> {
         `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its UI)'}`,
         `  Access API     ${api.url}/v1/entities/${entity ?? '<entity>'}    (runs: ${api.url}/v1/runs, sources: ${api.url}/v1/sources, GraphQL: ${api.url}/graphql, metrics: ${api.url}/metrics)`,
         `                 ${config.access && config.access.auth !== 'none' ? 'bearer tokens required (access.tokens)' : 'no authentication: bound to 127.0.0.1 only; configure access.tokens to serve others'}`,
-        `  Database       ${redactPassword(postgres.url)}    (entity tables in schema "unified")`,
+        // The embedded cluster's password is a fixed local default (it listens on loopback only); a DATABASE_URL's stays masked.
+        `  Database       ${postgres.startedHere ? postgres.url : redactPassword(postgres.url)}    (entity tables in schema "unified")`,
         '',
         'Press Ctrl-C to stop; data under .data/ survives a restart.',
       ].join('\n'),
