@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import { InfraError } from '../infra/errors.js';
 import { DEFAULT_DATABASE, DEFAULT_POSTGRES_PORT, EMBEDDED_POSTGRES_PASSWORD, EMBEDDED_POSTGRES_USER, postgresUrl } from '../infra/index.js';
 import { createDatabase } from '../store/create-database.js';
 import type { Database } from '../store/database-schema.js';
@@ -36,7 +37,7 @@ export async function connectTemporal(env: NodeJS.ProcessEnv = process.env): Pro
   try {
     connection = await Connection.connect({ address: target.address, connectTimeout: '5 seconds' });
   } catch (err) {
-    throw new Error(`cannot reach Temporal at ${target.address} (${(err as Error).message}); start it with \`tributary start\` or set TEMPORAL_ADDRESS`, { cause: err });
+    throw new InfraError('TEMPORAL_UNREACHABLE', `cannot reach Temporal at ${target.address} (${(err as Error).message.split('\n')[0]}); start it with \`tributary start\` or set TEMPORAL_ADDRESS`, { cause: err });
   }
   return { client: new Client({ connection, namespace: target.namespace }), namespace: target.namespace, taskQueue: target.taskQueue, close: () => connection.close() };
 }

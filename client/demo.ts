@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DemoApis, demoCredentialEnv, startDemoApis } from '../examples/demo-apis/index.js';
 import { projectRoot } from '../infra/project-root.js';
@@ -16,4 +17,19 @@ export async function startDemo(env: NodeJS.ProcessEnv, ports: { crm: number; bi
   env.DEMO_BILLING_URL = demo.billing.url;
   env.DEMO_SUPPORT_URL = demo.support.url;
   return demo;
+}
+
+/**
+ * Whether `start` should run the demo APIs for a config: the bundled demo, or a config (a copy of
+ * it) that reads the demo APIs' URLs (`${DEMO_CRM_URL...}`) while they are not set.
+ */
+export function configUsesDemoApis(configPath: string, env: NodeJS.ProcessEnv): boolean {
+  let text: string;
+  try {
+    text = readFileSync(configPath, 'utf8');
+  } catch {
+    return false;
+  }
+  const names = [...text.matchAll(/\$\{(DEMO_(?:CRM|BILLING|SUPPORT)_URL)\b/g)].map((m) => m[1]!);
+  return names.length > 0 && names.every((n) => env[n] === undefined);
 }

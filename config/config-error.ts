@@ -64,7 +64,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodTyp
     case 'invalid_key':
       return `the name ${show(issue.path[issue.path.length - 1])} is not allowed: ${issue.issues.map((i) => i.message).join('; ')}`;
     case 'invalid_type':
-      return value === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}, got ${show(value)}`;
+      return value === undefined ? `missing (expected ${expectedName(issue.expected)})` : `expected ${expectedName(issue.expected)}, got ${show(value)}`;
     case 'invalid_union':
       return describeUnion(issue, value);
     default:
@@ -162,4 +162,8 @@ function resolve(raw: Def, path: readonly PropertyKey[], input: unknown, i: numb
   if (def.type === 'array' && def.element) return resolve(def.element._zod.def, path, input, i + 1);
   if (def.type === 'record' && def.valueType) return resolve(def.valueType._zod.def, path, input, i + 1);
   return [];
+}
+
+function expectedName(expected: string): string {
+  return expected === 'record' ? 'a map of names to values' : expected;
 }

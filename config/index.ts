@@ -1,5 +1,5 @@
 export { loadConfigFile, parseConfig } from './load-config.js';
-export { ConfigError, type ConfigProblem } from './config-error.js';
+export { ConfigError, type ConfigProblem, didYouMean } from './config-error.js';
 export { tributaryConfigSchema, type TributaryConfig } from './tributary-config.js';
 export type { SourceConfig, RestSourceConfig, GraphqlSourceConfig } from './source-config.js';
 export type { EntityConfig } from './entity-config.js';

@@ -36,7 +36,7 @@ export function standaloneDeps(opts: { env?: NodeJS.ProcessEnv; refreshTokens?: 
   return {
     masker,
     http: createHttpClient({ masker }),
-    secrets: createSecretResolver(masker, opts.env ?? process.env),
+    secrets: createSecretResolver(masker, opts.env ?? process.env, 'your shell or a .env file next to the config (or in this directory)'),
     tokens: createTokenCache(),
     refreshTokens: opts.refreshTokens ?? createMemoryRefreshTokenStore(),
     rateLimits: createRateLimiterRegistry(),

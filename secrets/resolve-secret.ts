@@ -10,8 +10,12 @@ export interface SecretResolver {
   register(value: string): void;
 }
 
-/** A resolver reading `env` (default `process.env`) and files. */
-export function createSecretResolver(masker: SecretMasker, env: NodeJS.ProcessEnv = process.env): SecretResolver {
+/**
+ * A resolver reading `env` (default `process.env`) and files. `where` finishes the message of an
+ * unset variable: where the user should set it (the worker's environment, or for a CLI command
+ * the shell or a `.env` file next to the config).
+ */
+export function createSecretResolver(masker: SecretMasker, env: NodeJS.ProcessEnv = process.env, where = "the worker's environment"): SecretResolver {
   return {
     register: (value) => masker.add(value),
     async resolve(ref) {
@@ -20,7 +24,7 @@ export function createSecretResolver(masker: SecretMasker, env: NodeJS.ProcessEn
         const name = ref.slice(4);
         const v = env[name];
         if (v === undefined || v === '') {
-          throw new SecretError(`secret ${ref} is not set: export ${name} in the worker's environment`);
+          throw new SecretError(`secret ${ref} is not set: set ${name} in ${where}`);
         }
         value = v;
       } else if (ref.startsWith('file:')) {

@@ -1,8 +1,6 @@
-import { loadConfigFile } from '../../config/index.js';
 import { connectTemporal, printTable } from '../connection.js';
-import { DEMO_CONFIG_PATH } from '../demo.js';
 import { applySchedules } from '../schedules.js';
-import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { UsageError, commonOptions, loadCommandConfig, parseCommandArgs } from './common-options.js';
 
 /**
  * `tributary apply [--config PATH] [--prune --yes] [--no-search-attributes] [--json]`: makes the
@@ -21,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.yes && !values.prune) throw new UsageError('--yes confirms --prune; give both to delete schedules of removed pipelines');
-  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
+  const config = await loadCommandConfig(values);
   const temporal = await connectTemporal();
   try {
     const applied = await applySchedules(temporal.client, config, {

@@ -1,9 +1,7 @@
-import { loadConfigFile } from '../../config/index.js';
 import { parseDuration } from '../../core/duration.js';
 import { backfill } from '../backfill.js';
 import { connectTemporal, printTable } from '../connection.js';
-import { DEMO_CONFIG_PATH } from '../demo.js';
-import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { UsageError, commonOptions, loadCommandConfig, parseCommandArgs } from './common-options.js';
 
 /**
  * `tributary backfill --pipeline P --from T1 --to T2 [--step 1h] [--concurrency N] [--force] [--json]`:
@@ -25,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log('Usage: tributary backfill --pipeline P --from T1 --to T2 [--step 1h] [--concurrency N] [--force] [--json]\nRuns the pipeline for the past windows between T1 and T2 (ISO 8601), sliced by its schedule or --step.\nWindows that already succeeded are skipped (--force redoes them); exits 1 when a window failed.');
     return 0;
   }
-  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
+  const config = await loadCommandConfig(values);
   if (!values.pipeline) throw new UsageError(`--pipeline is required; valid: ${Object.keys(config.pipelines).join(', ')}`);
   if (!config.pipelines[values.pipeline]) throw new UsageError(`unknown pipeline "${values.pipeline}"; valid: ${Object.keys(config.pipelines).join(', ')}`);
   const from = parseTime(values.from, '--from');

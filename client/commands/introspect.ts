@@ -1,8 +1,6 @@
 import { isObjectType } from 'graphql';
-import { loadConfigFile } from '../../config/index.js';
 import { introspectSource, standaloneDeps } from '../../connectors/dry-run.js';
-import { DEMO_CONFIG_PATH } from '../demo.js';
-import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { UsageError, commonOptions, loadCommandConfig, parseCommandArgs } from './common-options.js';
 
 /**
  * `tributary introspect --source S`: introspects a GraphQL source and prints a schema summary
@@ -22,7 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
+  const config = await loadCommandConfig(values);
   const graphqlSources = Object.entries(config.sources).filter(([, s]) => s.type === 'graphql').map(([n]) => n);
   if (!values.source || !graphqlSources.includes(values.source)) throw new UsageError(`--source must name a GraphQL source; valid: ${graphqlSources.join(', ') || '(none)'}`);
   const deps = standaloneDeps();

@@ -1,8 +1,6 @@
-import { loadConfigFile } from '../../config/index.js';
 import { connectTemporal } from '../connection.js';
-import { DEMO_CONFIG_PATH } from '../demo.js';
 import { followRun, formatProgress, reportRunResult, startPipelineRun } from '../start-run.js';
-import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { UsageError, commonOptions, loadCommandConfig, parseCommandArgs } from './common-options.js';
 
 /**
  * `tributary run --pipeline P [--source S]... [--wait] [--json]`: starts a run now (its window
@@ -19,7 +17,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log('Usage: tributary run --pipeline P [--source S]... [--wait] [--json]\nStarts a run now (its window ends now). --wait prints live progress and the summary, and exits 1 if the run failed.');
     return 0;
   }
-  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
+  const config = await loadCommandConfig(values);
   const pipelines = Object.keys(config.pipelines);
   const pipeline = values.pipeline ?? (pipelines.length === 1 ? pipelines[0] : undefined);
   if (!pipeline) throw new UsageError(`--pipeline is required; valid: ${pipelines.join(', ')}`);

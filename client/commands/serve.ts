@@ -1,12 +1,10 @@
 import { createAccessApp, resolveTokens, serveAccessApi } from '../../access/index.js';
-import { loadConfigFile } from '../../config/index.js';
 import { createLogger, processMetrics } from '../../observability/index.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { createDatabase } from '../../store/create-database.js';
 import { databaseUrl } from '../connection.js';
-import { DEMO_CONFIG_PATH } from '../demo.js';
 import { ExitCode, printJson, reportError } from '../output/index.js';
-import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { UsageError, commonOptions, loadCommandConfig, parseCommandArgs } from './common-options.js';
 
 /**
  * `tributary serve [--config PATH] [--host H] [--port N] [--json]`: the access API alone (REST,
@@ -25,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
   const env = process.env;
   const port = Number(values.port ?? env.TRIBUTARY_API_PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
-  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH, env);
+  const config = await loadCommandConfig(values, env);
   let tokens;
   try {
     tokens = await resolveTokens(config.access, env);

@@ -1,7 +1,5 @@
-import { loadConfigFile } from '../../config/index.js';
 import { dryRunStream, standaloneDeps } from '../../connectors/dry-run.js';
-import { DEMO_CONFIG_PATH } from '../demo.js';
-import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { UsageError, commonOptions, loadCommandConfig, parseCommandArgs } from './common-options.js';
 
 const options = { ...commonOptions, source: { type: 'string' }, stream: { type: 'string' }, pages: { type: 'string', default: '1' } } as const;
 
@@ -26,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals[0] !== 'test') throw new UsageError('usage: tributary sources test --source S [--stream T] [--pages N]');
-  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
+  const config = await loadCommandConfig(values);
   const sourceName = values.source;
   const source = sourceName ? config.sources[sourceName] : undefined;
   if (!sourceName || !source) throw new UsageError(`--source must name a source; valid: ${Object.keys(config.sources).join(', ')}`);

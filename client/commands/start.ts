@@ -4,13 +4,15 @@ import { createAccessApp, serveAccessApi } from '../../access/index.js';
 import { loadConfigFile } from '../../config/index.js';
 import { createLogger, installTelemetry, processMetrics, sdkMetricsText } from '../../observability/index.js';
 import { TRIBUTARY_SEARCH_ATTRIBUTES, projectRoot, startPostgres, startTemporal } from '../../infra/index.js';
+import { InfraError } from '../../infra/errors.js';
 import { connectDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/definitions.js';
 import { startWorker } from '../../worker/create-worker.js';
 import { shutdownOnSignals } from '../../worker/shutdown-on-signals.js';
 import { chooseWorkflowBundle } from '../../worker/workflow-bundle.js';
-import { DEMO_CONFIG_PATH, startDemo } from '../demo.js';
+import { DEMO_CONFIG_PATH, configUsesDemoApis, startDemo } from '../demo.js';
+import { loadEnvFiles } from '../../config/env-file.js';
 import { installQuietRuntime } from '../runtime-logging.js';
 import { applySchedules, scheduleIdOf } from '../schedules.js';
 import { commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
@@ -47,12 +49,16 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   try {
     const say = (msg: string) => console.log(`[tributary] ${msg}`);
     const env = process.env;
-    if (!opts.configPath) {
+    const configPath = opts.configPath ?? DEMO_CONFIG_PATH;
+    const envFiles = loadEnvFiles(configPath, env);
+    if (envFiles.length > 0) say(`read ${envFiles.join(', ')}`);
+    // The bundled demo, or a copy of its config: the demo APIs it reads run here too.
+    if (!opts.configPath || configUsesDemoApis(configPath, env)) {
       const demo = await startDemo(env, { crm: port('DEMO_CRM_PORT', 4101), billing: port('DEMO_BILLING_PORT', 4102), support: port('DEMO_SUPPORT_PORT', 4103) });
       cleanups.push(() => demo.stop());
       say(`demo APIs: CRM ${demo.crm.url}, billing ${demo.billing.url}, support ${demo.support.url}`);
     }
-    const config = await loadConfigFile(opts.configPath ?? DEMO_CONFIG_PATH, env);
+    const config = await loadConfigFile(configPath, env);
 
     const postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: port('TRIBUTARY_POSTGRES_PORT', 54329), log: say });
     cleanups.push(() => postgres.stop());
@@ -70,7 +76,10 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     cleanups.push(() => worker.shutdown());
 
     const apiHost = accessHost(config, env.TRIBUTARY_API_HOST);
-    const api = await serveAccessApi(createAccessApp({ db, config, log, metrics, extraMetrics: sdkMetricsText, temporalUiUrl: temporal.uiUrl ?? env.TEMPORAL_UI_URL, namespace: temporal.namespace }), { host: apiHost, port: opts.apiPort });
+    const api = await serveAccessApi(createAccessApp({ db, config, log, metrics, extraMetrics: sdkMetricsText, temporalUiUrl: temporal.uiUrl ?? env.TEMPORAL_UI_URL, namespace: temporal.namespace }), { host: apiHost, port: opts.apiPort }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE') throw err;
+      throw new InfraError('PORT_IN_USE', `port ${opts.apiPort} on ${apiHost} is in use, probably by another \`tributary start\`: stop that one (Ctrl-C in its terminal), or choose another port with --port or TRIBUTARY_API_PORT`);
+    });
     cleanups.push(() => api.close());
 
     const connection = await Connection.connect({ address: temporal.address });
@@ -123,6 +132,18 @@ function redactPassword(url: string): string {
 /** `tributary start [--config PATH] [--port N] [--no-run]`. */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { ...commonOptions, port: { type: 'string' }, 'no-run': { type: 'boolean', default: false } });
+  if (values.help) {
+    console.log(
+      [
+        'Usage: tributary start [--config PATH] [--port N] [--no-run]',
+        'Runs everything: PostgreSQL and Temporal (embedded unless DATABASE_URL / TEMPORAL_ADDRESS are set), the',
+        'worker, the Temporal Schedules of the config, the access API and explorer (--port, default',
+        '$TRIBUTARY_API_PORT or 3000), and a first run of every pipeline (unless --no-run). Without --config the',
+        'bundled demo runs with its demo APIs; a config that reads ${DEMO_*_URL} starts them too. Ctrl-C stops it.',
+      ].join('\n'),
+    );
+    return 0;
+  }
   const configPath = configPathFrom(values);
   const apiPort = Number(values.port ?? process.env.TRIBUTARY_API_PORT ?? 3000);
   await startCommand({ ...(configPath ? { configPath } : {}), apiPort, runNow: !values['no-run'] });

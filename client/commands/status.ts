@@ -1,18 +1,17 @@
 import type { Client } from '@temporalio/client';
-import { loadConfigFile } from '../../config/index.js';
 import { PIPELINE_KEY, STATUS_KEY } from '../../core/search-attributes.js';
 import { loadFreshness } from '../../observability/index.js';
 import { lastSuccessPerStream, listRuns } from '../../store/run-store.js';
 import { connectTemporal, openDatabase, printTable } from '../connection.js';
-import { DEMO_CONFIG_PATH } from '../demo.js';
 import { describeSchedules } from '../schedules.js';
-import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { ExitCode } from '../output/exit-codes.js';
+import { UsageError, commonOptions, loadCommandConfig, parseCommandArgs } from './common-options.js';
 
 /**
  * `tributary status [--pipeline P] [--limit N] [--json]`: the schedules (paused, next run), the
  * last runs with status and counts (from Postgres), the last successful fetch per source, and
  * whether each source is stale (and why), and the runs Temporal's visibility lists by their search attributes. Whatever is unreachable is
- * reported as such; the rest still prints.
+ * reported as such; the rest still prints, and the exit code is 3.
  */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { ...commonOptions, pipeline: { type: 'string' }, limit: { type: 'string' } });
@@ -20,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log('Usage: tributary status [--config PATH] [--pipeline P] [--limit N] [--json]\nSchedules (paused, next run), the last runs with status and counts, the last successful fetch per source,\nand the runs Temporal lists by their search attributes.');
     return 0;
   }
-  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH);
+  const config = await loadCommandConfig(values);
   const all = Object.keys(config.pipelines);
   if (values.pipeline && !config.pipelines[values.pipeline]) throw new UsageError(`unknown pipeline "${values.pipeline}"; valid: ${all.join(', ')}`);
   const pipelines = values.pipeline ? [values.pipeline] : all;
@@ -63,7 +62,8 @@ export async function run(argv: string[]): Promise<number> {
     section('Runs in Temporal', out.temporalRuns, ['workflowId', 'type', 'temporalStatus', 'tributaryStatus', 'startTime', 'closeTime']);
     for (const e of errors) console.error(`unavailable: ${e}`);
   }
-  return errors.length > 0 && !out.runs && !out.schedules ? 1 : 0;
+  // Whatever could be read was printed; an unreachable dependency still says so in the exit code.
+  return errors.length > 0 ? ExitCode.unavailable : ExitCode.ok;
 }
 
 function section(title: string, rows: unknown, columns: readonly string[]): void {

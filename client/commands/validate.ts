@@ -1,5 +1,7 @@
 import { streamKey } from '../../core/stream-key.js';
-import { loadConfigFile } from '../../config/index.js';
+import { ConfigError, loadConfigFile } from '../../config/index.js';
+import { ExitCode } from '../output/exit-codes.js';
+import { loadEnvFiles } from '../../config/env-file.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
 import { commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
 import { validateGraphqlOnline } from './validate-online.js';
@@ -24,7 +26,18 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const path = configPathFrom(values) ?? DEMO_CONFIG_PATH;
-  const config = await loadConfigFile(path);
+  loadEnvFiles(path);
+  let config;
+  try {
+    config = await loadConfigFile(path);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    if (values.json) {
+      console.log(JSON.stringify({ valid: false, path, problems: err.problems }));
+      return ExitCode.usage;
+    }
+    throw err;
+  }
   const counts = {
     sources: Object.keys(config.sources).length,
     streams: Object.values(config.sources).reduce((n, s) => n + Object.keys(s.streams).length, 0),

@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { loadConfigFile } from '../../config/index.js';
 import { createLogger, installTelemetry } from '../../observability/index.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { startWorker } from '../../worker/create-worker.js';
@@ -7,8 +6,7 @@ import { shutdownOnSignals } from '../../worker/shutdown-on-signals.js';
 import { chooseWorkflowBundle } from '../../worker/workflow-bundle.js';
 import { connectDatabase } from '../../store/create-database.js';
 import { databaseUrl, temporalTarget } from '../connection.js';
-import { DEMO_CONFIG_PATH } from '../demo.js';
-import { UsageError, commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { UsageError, commonOptions, loadCommandConfig, parseCommandArgs } from './common-options.js';
 
 /**
  * `tributary worker [--config PATH] [--task-queue Q] [--max-activities N] [--max-workflow-tasks N] [--bundle PATH]`:
@@ -39,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     level: level as 'INFO',
     metricsAddress: env.TRIBUTARY_TEMPORAL_METRICS_ADDRESS,
   });
-  const config = await loadConfigFile(configPathFrom(values) ?? DEMO_CONFIG_PATH, env);
+  const config = await loadCommandConfig(values, env);
   const target = temporalTarget(env);
   const taskQueue = values['task-queue'] ?? target.taskQueue;
   const maxConcurrentActivities = positive(values['max-activities'] ?? env.TRIBUTARY_MAX_ACTIVITIES, '--max-activities');
