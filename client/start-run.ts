@@ -93,7 +93,8 @@ export function formatProgress(p: PipelineProgress): string {
 export function failureMessage(err: unknown): string {
   let e = err as { message?: string; cause?: unknown } | undefined;
   while (e?.cause) e = e.cause as typeof e;
-  return e?.message ?? String(err);
+  // The workflow's own failure already says "run <id> failed: ..."; the caller says it once.
+  return (e?.message ?? String(err)).replace(/^(re)?run \S+ failed: /, '');
 }
 
 /** A finished run's status from its summary: `degraded` when a stream failed or is incomplete. */

@@ -1,5 +1,6 @@
 import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
 import type { Logger } from './logger.js';
+import { compactSdkMeta } from './sdk-log-meta.js';
 
 let installed: { sdkMetricsUrl?: string } | undefined;
 
@@ -15,7 +16,7 @@ export function installTelemetry(opts: { log: Logger; level?: LogLevel; metricsA
   const level = opts.level ?? 'WARN';
   const forward = (entry: { level: LogLevel; message: string; meta?: Record<string, unknown> }) => {
     const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[entry.level];
-    opts.log[method]({ ...entry.meta, component: 'temporal' }, entry.message);
+    opts.log[method]({ ...compactSdkMeta(entry.meta), component: 'temporal' }, entry.message);
   };
   try {
     Runtime.install({

@@ -48,8 +48,12 @@ export async function run(argv: string[]): Promise<number> {
   const valid = !online || online.every((o) => o.problems.length === 0);
   if (values.json) console.log(JSON.stringify({ valid, path, ...counts, ...(online ? { graphql: online } : {}) }));
   else {
-    console.log(`${path}: ${valid ? 'valid' : 'INVALID'} — ${counts.sources} sources, ${counts.streams} streams, ${counts.entities} entities, ${counts.pipelines} pipelines`);
+    console.log(`${path}: ${valid ? 'valid' : 'INVALID'} — ${plural(counts.sources, 'source')}, ${plural(counts.streams, 'stream')}, ${plural(counts.entities, 'entity', 'entities')}, ${plural(counts.pipelines, 'pipeline')}`);
     for (const o of online ?? []) console.log(`  ${streamKey(o)}: ${o.problems.length === 0 ? 'query valid against the live schema' : o.problems.join('\n    ')}`);
   }
   return valid ? 0 : 1;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
