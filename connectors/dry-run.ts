@@ -25,6 +25,8 @@ export interface DryRunResult {
   readonly hasMore: boolean;
   readonly reportedTotal?: number;
   readonly samples: readonly unknown[];
+  /** The first page's records, and each one's raw JSON as the API sent it when it could be sliced from the body. */
+  readonly firstPage: { readonly records: readonly unknown[]; readonly texts?: readonly string[] };
   readonly warnings: readonly string[];
   /** How a fetch of this stream pages: `concurrent` (with how many requests in flight) or `serial`, and why. */
   readonly paging: { readonly mode: 'concurrent' | 'serial'; readonly inFlight: number; readonly why: string };
@@ -71,9 +73,11 @@ export async function dryRunStream(config: TributaryConfig, sourceName: string, 
   let reportedTotal: number | undefined;
   const samples: unknown[] = [];
   const warnings: string[] = [];
+  let firstPage: DryRunResult['firstPage'] = { records: [] };
   for (; n < pages; ) {
     const page = await reader.readPage(state);
     n++;
+    if (n === 1) firstPage = { records: page.records, ...(page.texts ? { texts: page.texts } : {}) };
     records += page.records.length;
     if (samples.length < 3) samples.push(...page.records.slice(0, 3 - samples.length));
     type = page.paginationType ?? type;
@@ -83,7 +87,7 @@ export async function dryRunStream(config: TributaryConfig, sourceName: string, 
     if (!state) break;
   }
   const paging = await pagingOf(reader, state, pageConcurrency(source));
-  return { stream: streamName, pages: n, records, paginationType: type, hasMore: state !== null, ...(reportedTotal === undefined ? {} : { reportedTotal }), samples, warnings, paging };
+  return { stream: streamName, pages: n, records, paginationType: type, hasMore: state !== null, ...(reportedTotal === undefined ? {} : { reportedTotal }), samples, firstPage, warnings, paging };
 }
 
 /** Whether a fetch requests this stream's pages concurrently, judged from where the dry run stopped. */

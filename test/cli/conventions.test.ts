@@ -93,6 +93,17 @@ test('the demo credentials come from its .env: sources test works with nothing e
   const urls = { DEMO_CRM_URL: demo.crm.url, DEMO_BILLING_URL: demo.billing.url, DEMO_SUPPORT_URL: demo.support.url };
   const bundled = await tributary(['sources', 'test', '--source', 'crm', '--json'], urls);
   assert.equal(bundled.code, 0, bundled.stderr);
+  // The mapped dry run: every record of the first page, raw, and what each entity makes of it.
+  const out = JSON.parse(bundled.stdout) as { streams: Array<{ firstPageRecords: number; mapped: Array<{ raw: string; entities: Array<{ entity: string; status: string; values?: Record<string, unknown>; matchKeys?: string[][]; joins?: string }> }> }> };
+  const contacts = out.streams[0]!;
+  assert.equal(contacts.mapped.length, contacts.firstPageRecords);
+  const first = contacts.mapped[0]!;
+  assert.equal((JSON.parse(first.raw) as { id: string }).id, 'crm_00001');
+  const customer = first.entities.find((e) => e.entity === 'customer')!;
+  assert.equal(customer.status, 'mapped');
+  assert.equal(customer.values?.email, 'ada.nguyen@example.net');
+  assert.deepEqual(customer.matchKeys, [['email', 'ada.nguyen@example.net']]);
+  assert.ok(customer.joins, 'says which entity it would join, or that it cannot tell');
   const copy = join(dir, 'copy');
   rmSync(copy, { recursive: true, force: true });
   await import('node:fs').then((fs) => fs.mkdirSync(copy));
