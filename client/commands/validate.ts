@@ -5,6 +5,7 @@ import { loadEnvFiles } from '../../config/env-file.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
 import { commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
 import { validateGraphqlOnline } from './validate-online.js';
+import { checkSecretRefs } from '../../secrets/check-secret-refs.js';
 
 /**
  * `tributary validate [--config PATH] [--json] [--online]`: loads and checks a config file offline;
@@ -12,15 +13,17 @@ import { validateGraphqlOnline } from './validate-online.js';
  * Problems are printed with their paths (by the CLI's ConfigError handler, exit 2); exit 0 when valid.
  */
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, { ...commonOptions, online: { type: 'boolean', default: false } });
+  const { values } = parseCommandArgs(argv, { ...commonOptions, online: { type: 'boolean', default: false }, 'check-secrets': { type: 'boolean', default: false } });
   if (values.help) {
     console.log(
       [
-        'Usage: tributary validate [--config PATH] [--online] [--json]',
+        'Usage: tributary validate [--config PATH] [--online] [--check-secrets] [--json]',
         'Checks a config file offline: schema, references between sources, entities and pipelines; every',
         'problem is listed with its path (exit 2). --online also introspects each GraphQL source (using its',
         'auth; secrets from the environment) and validates every stream query against the live schema (exit 1',
-        'on an invalid query or an unreachable source). Exit 0 when valid.',
+        'on an invalid query or an unreachable source). --check-secrets resolves every secret reference',
+        '(env:NAME set and not empty, file:PATH readable; values are never printed; exit 1 when one does not).',
+        'Exit 0 when valid.',
       ].join('\n'),
     );
     return 0;
@@ -45,11 +48,14 @@ export async function run(argv: string[]): Promise<number> {
     pipelines: Object.keys(config.pipelines).length,
   };
   const online = values.online ? await validateGraphqlOnline(config) : undefined;
-  const valid = !online || online.every((o) => o.problems.length === 0);
-  if (values.json) console.log(JSON.stringify({ valid, path, ...counts, ...(online ? { graphql: online } : {}) }));
+  const secrets = values['check-secrets'] ? await checkSecretRefs(config) : undefined;
+  const valid = (!online || online.every((o) => o.problems.length === 0)) && (!secrets || secrets.every((s) => s.problem === null));
+  if (values.json) console.log(JSON.stringify({ valid, path, ...counts, ...(online ? { graphql: online } : {}), ...(secrets ? { secrets } : {}) }));
   else {
     console.log(`${path}: ${valid ? 'valid' : 'INVALID'} — ${plural(counts.sources, 'source')}, ${plural(counts.streams, 'stream')}, ${plural(counts.entities, 'entity', 'entities')}, ${plural(counts.pipelines, 'pipeline')}`);
     for (const o of online ?? []) console.log(`  ${streamKey(o)}: ${o.problems.length === 0 ? 'query valid against the live schema' : o.problems.join('\n    ')}`);
+    for (const s of secrets ?? []) console.log(`  ${s.path}: ${s.ref} ${s.problem === null ? 'resolves' : `does not resolve: ${s.problem}`}`);
+    if (secrets?.length === 0) console.log('  no secret references');
   }
   return valid ? 0 : 1;
 }

@@ -112,7 +112,14 @@ test('the demo credentials come from its .env: sources test works with nothing e
   assert.equal(missing.code, 1);
   assert.match(missing.stdout + missing.stderr, /DEMO_CRM_API_KEY .*\.env file next to the config/);
   noStack(missing.stderr);
+  const unresolved = await tributary(['validate', '--config', join(copy, 'pipeline.yaml'), '--check-secrets', '--json'], {}, copy);
+  assert.equal(unresolved.code, 1);
+  const secrets = (JSON.parse(unresolved.stdout) as { secrets: Array<{ path: string; ref: string; problem: string | null }> }).secrets;
+  assert.deepEqual(secrets.find((s) => s.path === 'sources.crm.auth.value'), { path: 'sources.crm.auth.value', ref: 'env:DEMO_CRM_API_KEY', problem: 'DEMO_CRM_API_KEY is not set' });
   copyFileSync(join(demoConfig, '..', '.env'), join(copy, '.env'));
+  const resolved = await tributary(['validate', '--config', join(copy, 'pipeline.yaml'), '--check-secrets'], {}, copy);
+  assert.equal(resolved.code, 0, resolved.stdout);
+  assert.doesNotMatch(resolved.stdout, /demo-crm-key/, 'values are never printed');
   const withEnv = await tributary(['sources', 'test', '--config', join(copy, 'pipeline.yaml'), '--source', 'crm'], urls, copy);
   assert.equal(withEnv.code, 0, withEnv.stderr);
 });
