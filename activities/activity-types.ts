@@ -16,6 +16,8 @@ export interface PlanRunInput {
   readonly trigger?: 'scheduled' | 'manual' | 'backfill';
   /** Only these sources (default: all of the pipeline's). */
   readonly sources?: readonly string[];
+  /** The fingerprint of the config the run was started with; planning refuses a run of another config. */
+  readonly configFingerprint?: string;
 }
 
 /** A stream in a run plan; a child stream names the parent stream it must wait for. */

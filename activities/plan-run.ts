@@ -1,4 +1,5 @@
 import { ConfigError } from '../config/config-error.js';
+import { ConfigMismatchError, configFingerprint } from '../config/config-fingerprint.js';
 import { windowEndingAt } from '../core/schedule-window.js';
 import { recordRunStart } from '../store/run-store.js';
 import type { PlanRunInput, RunPlan } from './activity-types.js';
@@ -7,6 +8,8 @@ import type { ActivityDeps } from './activity-deps.js';
 /** Records the run's start and returns its plan (the streams to fetch), from config. */
 export function planRunActivity({ db, config }: ActivityDeps) {
   return async (input: PlanRunInput): Promise<RunPlan> => {
+    // Checked first: with another config, even the pipeline's name may mean something else.
+    if (input.configFingerprint !== undefined && input.configFingerprint !== configFingerprint(config)) throw new ConfigMismatchError(input.configFingerprint, configFingerprint(config));
     const pipeline = config.pipelines[input.pipeline];
     if (!pipeline) {
       throw new ConfigError('config', [{ path: 'pipelines', message: `unknown pipeline "${input.pipeline}"; valid: ${Object.keys(config.pipelines).join(', ')}` }]);

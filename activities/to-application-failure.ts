@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { ConfigError } from '../config/config-error.js';
+import { ConfigMismatchError } from '../config/config-fingerprint.js';
 import { ConnectorError } from '../connectors/connector-error.js';
 import { JsonPathSyntaxError } from '../core/json-path.js';
 import type { SecretMasker } from '../secrets/secret-masker.js';
@@ -25,7 +26,7 @@ export function toApplicationFailure(err: unknown, masker: SecretMasker): Applic
       ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
     });
   }
-  if (err instanceof ConfigError || err instanceof SecretError || err instanceof JsonPathSyntaxError || err instanceof SchemaEvolutionError || err instanceof CustomStrategyError || err instanceof QuarantineThresholdError) {
+  if (err instanceof ConfigError || err instanceof ConfigMismatchError || err instanceof SecretError || err instanceof JsonPathSyntaxError || err instanceof SchemaEvolutionError || err instanceof CustomStrategyError || err instanceof QuarantineThresholdError) {
     return ApplicationFailure.create({ type: err.code, message, nonRetryable: true });
   }
   const code = (err as { code?: unknown }).code;

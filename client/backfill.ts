@@ -1,3 +1,4 @@
+import { configFingerprint } from '../config/config-fingerprint.js';
 import type { Client } from '@temporalio/client';
 import type { RunSummary } from '../activities/index.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
@@ -49,7 +50,7 @@ export async function backfill(client: Client, config: TributaryConfig, opts: Ba
     const { outcome, handle } = await startPipelineRun(client, {
       taskQueue: opts.taskQueue,
       workflowId: runId,
-      input: { pipeline: opts.pipeline, windowStart: window.start, windowEnd: window.end, trigger: 'backfill' },
+      input: { pipeline: opts.pipeline, windowStart: window.start, windowEnd: window.end, trigger: 'backfill', configFingerprint: configFingerprint(config) },
       ...(opts.force ? { force: true } : {}),
     });
     if (outcome === 'already_succeeded') return { window, runId, outcome, status: 'skipped' };

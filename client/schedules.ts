@@ -1,3 +1,4 @@
+import { configFingerprint } from '../config/config-fingerprint.js';
 import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { OverlapPolicy, PipelineConfig } from '../config/pipeline-config.js';
@@ -58,7 +59,7 @@ export async function applySchedules(client: Client, config: TributaryConfig, op
   const applied: AppliedSchedule[] = [];
   for (const [pipeline, p] of Object.entries(config.pipelines)) {
     const scheduleId = scheduleIdOf(pipeline);
-    const desired = desiredSchedule(pipeline, p, opts);
+    const desired = desiredSchedule(pipeline, p, opts, configFingerprint(config));
     const existing = await describeOrUndefined(client, scheduleId);
     if (existing && existing.action.type === 'startWorkflow' && existing.action.memo?.[CONFIG_HASH_MEMO] === desired.hash && existing.state.paused === p.schedule.paused) {
       applied.push({ pipeline, scheduleId, action: 'unchanged' });
@@ -146,7 +147,7 @@ async function describeOrUndefined(client: Client, scheduleId: string) {
   }
 }
 
-function desiredSchedule(pipeline: string, p: PipelineConfig, opts: ApplyOptions) {
+function desiredSchedule(pipeline: string, p: PipelineConfig, opts: ApplyOptions, fingerprint: string) {
   const spec = specOf(p);
   const policies = { overlap: overlapPolicies[p.schedule.overlap], catchupWindow: p.schedule.catchupWindow };
   const base = {
@@ -154,7 +155,8 @@ function desiredSchedule(pipeline: string, p: PipelineConfig, opts: ApplyOptions
     workflowType: 'syncPipeline',
     workflowId: pipeline,
     taskQueue: opts.taskQueue,
-    args: [{ pipeline, trigger: 'scheduled' } satisfies SyncPipelineInput],
+    // Scheduled runs carry the config applied with them: a worker on another config refuses them until `apply` runs again.
+    args: [{ pipeline, trigger: 'scheduled', configFingerprint: fingerprint } satisfies SyncPipelineInput],
     ...(opts.searchAttributes ? { typedSearchAttributes: searchAttributesOf(pipeline, p) } : {}),
   };
   const hash = contentHash({ spec, policies, action: { ...base, typedSearchAttributes: opts.searchAttributes ? searchAttributesOf(pipeline, p).map((a) => [a.key.name, a.value]) : null } });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, type ConfigProblem, problemsFromZod } from './config-error.js';
+import { rememberFingerprint } from './config-fingerprint.js';
 import { rememberConfigDir } from './config-origin.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { type TributaryConfig, tributaryConfigSchema } from './tributary-config.js';
@@ -16,6 +17,7 @@ export function parseConfig(raw: unknown, origin = 'config', env: NodeJS.Process
   if (problems.length > 0) throw new ConfigError(origin, problems);
   const result = tributaryConfigSchema.safeParse(interpolated);
   if (!result.success) throw new ConfigError(origin, problemsFromZod(result.error, interpolated, tributaryConfigSchema));
+  rememberFingerprint(result.data, raw);
   return deepFreeze(result.data);
 }
 

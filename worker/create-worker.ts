@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { configFingerprint } from '../config/config-fingerprint.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { DestinationStream } from 'pino';
@@ -37,7 +39,7 @@ export interface WorkerOptions {
   readonly maxConcurrentWorkflowTasks?: number;
   /** How long in-flight activities may run on after shutdown starts before they are cancelled (default 20 s). */
   readonly shutdownGraceTime?: string;
-  /** Worker identity in the Temporal UI (default: pid@host). */
+  /** Worker identity in the Temporal UI (default: pid@host), followed by ` config:<fingerprint>`. */
   readonly identity?: string;
   /** A pre-built workflow bundle (`npm run build`, see `chooseWorkflowBundle`); without it, workflows are bundled at start. */
   readonly workflowBundlePath?: string;
@@ -93,7 +95,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     // Long activities heartbeat every 2 s against 10 s timeouts: send them on promptly.
     maxHeartbeatThrottleInterval: '3 seconds',
     shutdownGraceTime: (opts.shutdownGraceTime ?? '20 seconds') as '20 seconds',
-    ...(opts.identity ? { identity: opts.identity } : {}),
+    // The config fingerprint in the identity lets `tributary status` show which config each worker runs.
+    identity: `${opts.identity ?? `${process.pid}@${hostname()}`} config:${configFingerprint(opts.config)}`,
   });
   const done = worker.run().finally(async () => {
     stopWatch();

@@ -30,6 +30,8 @@ export interface SyncPipelineInput {
   readonly sources?: readonly string[];
   /** How the run was started (default: `scheduled`). */
   readonly trigger?: 'scheduled' | 'manual' | 'backfill';
+  /** The fingerprint of the config the run was started with (`configFingerprint`); a worker running another config refuses the run. */
+  readonly configFingerprint?: string;
   /** How each stream splits its fetch into activities and executions (tuning; the defaults suit most runs). */
   readonly chunking?: {
     /** Pages per fetch activity (default `PAGES_PER_CHUNK`, 100). */
@@ -70,6 +72,7 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
     ...(input.windowStart ? { windowStart: input.windowStart } : {}),
     ...(input.sources ? { sources: input.sources } : {}),
     ...(input.trigger ? { trigger: input.trigger } : {}),
+    ...(input.configFingerprint ? { configFingerprint: input.configFingerprint } : {}),
   });
   for (const s of plan.streams) progress.set(streamKey(s), { ...s, pages: 0, records: 0, status: 'pending' });
   log.info('run planned', { ...meta, windowStart: plan.windowStart, windowEnd, streams: plan.streams.length, failurePolicy: plan.failurePolicy });

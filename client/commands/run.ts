@@ -1,3 +1,4 @@
+import { configFingerprint } from '../../config/config-fingerprint.js';
 import { connectTemporal } from '../connection.js';
 import { followRun, formatProgress, reportRunResult, startPipelineRun } from '../start-run.js';
 import { UsageError, commonOptions, loadCommandConfig, parseCommandArgs } from './common-options.js';
@@ -31,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     const { handle } = await startPipelineRun(temporal.client, {
       taskQueue: temporal.taskQueue,
       workflowId: `${pipeline}/manual-${now.toISOString()}`,
-      input: { pipeline, windowEnd: now.toISOString(), trigger: 'manual', ...(values.source ? { sources: values.source } : {}) },
+      input: { pipeline, windowEnd: now.toISOString(), trigger: 'manual', configFingerprint: configFingerprint(config), ...(values.source ? { sources: values.source } : {}) },
     });
     if (!values.json) console.log(`started run ${handle.workflowId}`);
     if (!values.wait) {

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { configFingerprint } from '../../config/config-fingerprint.js';
 import { PIPELINE_KEY, STATUS_KEY } from '../../core/search-attributes.js';
 import { loadFreshness } from '../../observability/index.js';
 import { lastSuccessPerStream, listRuns } from '../../store/run-store.js';
@@ -31,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const temporal = await connectTemporal().catch((err: Error) => void errors.push(err.message));
   if (temporal) {
     try {
+      out.workers = await describeWorkers(temporal.client, temporal.namespace, temporal.taskQueue, configFingerprint(config)).catch((err: Error) => void errors.push(`task queue: ${err.message}`));
       out.schedules = await describeSchedules(temporal.client, pipelines);
       out.temporalRuns = await listVisibleRuns(temporal.client, pipelines, limit).catch((err: Error) => void errors.push(`visibility: ${err.message}`));
     } finally {
@@ -54,8 +56,10 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   if (values.json) {
-    console.log(JSON.stringify({ ...out, errors }));
+    console.log(JSON.stringify({ config: configFingerprint(config), ...out, errors }));
   } else {
+    console.log(`Config ${configFingerprint(config)}`);
+    section('Workers polling the task queue', out.workers, ['identity', 'config', 'sameConfig', 'lastAccessTime']);
     section('Schedules', out.schedules, ['pipeline', 'scheduleId', 'exists', 'paused', 'nextRun', 'lastScheduledRun', 'skippedOverlaps']);
     section('Last runs (Postgres)', out.runs, ['runId', 'status', 'trigger', 'windowStart', 'windowEnd', 'records', 'written', 'finishedAt', 'error']);
     section('Sources (last success, stale rule)', out.freshness, ['pipeline', 'source', 'stream', 'lastSuccessAt', 'stale', 'reason']);
@@ -71,6 +75,19 @@ function section(title: string, rows: unknown, columns: readonly string[]): void
   console.log(`\n${title}`);
   if (rows.length === 0) console.log('  (none)');
   else printTable(rows as object[], columns);
+}
+
+/** `temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY` (the proto package is not a direct dependency). */
+const TASK_QUEUE_TYPE_ACTIVITY = 2;
+
+/** The workers polling the task queue for activities, with the config fingerprint in their identity. */
+async function describeWorkers(client: Client, namespace: string, taskQueue: string, ours: string) {
+  const { pollers } = await client.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: TASK_QUEUE_TYPE_ACTIVITY });
+  return (pollers ?? []).map((p) => {
+    const config = / config:([0-9a-f]+)$/.exec(p.identity ?? '')?.[1];
+    const seconds = Number(p.lastAccessTime?.seconds ?? 0);
+    return { identity: p.identity, config: config ?? '(unknown)', sameConfig: config === undefined ? 'unknown' : config === ours ? 'yes' : 'NO: runs started from here are refused', lastAccessTime: seconds ? new Date(seconds * 1000) : undefined };
+  });
 }
 
 /** Runs as Temporal's visibility lists them, by the pipeline search attribute. */

@@ -238,6 +238,19 @@ test('status: schedules, last runs with counts, last success per source, runs in
   for (const title of ['Schedules', 'Last runs (Postgres)', 'Sources (last success, stale rule)', 'Runs in Temporal']) assert.ok(table.stdout.includes(`\n${title}\n`), `section ${title}`);
 });
 
+test('config identity: a run started with another config is refused by name; status shows the worker\'s config', { timeout: TEST_TIMEOUT }, async () => {
+  const ours = (await cliJson(['status'])).config as string;
+  const other = (await cliJson(['status', '--config', demoOnlyConfig])).config as string;
+  assert.notEqual(ours, other);
+  const refused = await cli(['run', '--pipeline', 'demo', '--wait', '--config', demoOnlyConfig]);
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, new RegExp(`started with config ${other}, but this worker runs config ${ours}`));
+  const status = await cliJson(['status', '--config', demoOnlyConfig]);
+  assert.ok(status.workers.some((w: { config: string; sameConfig: string }) => w.config === ours && w.sameConfig.startsWith('NO')), JSON.stringify(status.workers));
+  const same = await cliJson(['status']);
+  assert.ok(same.workers.some((w: { config: string; sameConfig: string }) => w.config === ours && w.sameConfig === 'yes'), JSON.stringify(same.workers));
+});
+
 test('worker: SIGTERM stops it gracefully with exit code 0', { timeout: TEST_TIMEOUT }, async () => {
   worker.child.kill('SIGTERM');
   assert.equal(await worker.exited, 0, worker.output());
