@@ -48,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
 function classify(err: unknown): { code: number; kind: string; message: string; problems?: unknown } {
   if (err instanceof ConfigError) return { code: ExitCode.usage, kind: err.code, message: err.message, problems: err.problems };
   if (err instanceof UsageError) return { code: ExitCode.usage, kind: err.code, message: err.message };
+  // An onboarding request the document cannot satisfy (an unknown operation, a missing path parameter) is bad usage.
+  if ((err as { code?: unknown } | null)?.code === 'ONBOARD_INVALID') return { code: ExitCode.usage, kind: 'ONBOARD_INVALID', message: (err as Error).message };
   // Servers that cannot be reached or started get their message, not a stack trace.
   if (isInfraError(err)) return { code: err.code === 'PORT_IN_USE' || err.code.endsWith('START_FAILED') ? ExitCode.failed : ExitCode.unavailable, kind: err.code, message: err.message };
   // Typed errors (a connector's, a secret's) are expected failures: their message says what to do.

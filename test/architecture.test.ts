@@ -24,6 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   connectors: ['core', 'config', 'secrets'],
   ingest: ['core', 'config', 'secrets', 'connectors', 'store'],
   merge: ['core', 'config', 'store'],
+  onboard: ['core', 'config'],
   observability: ['core', 'config', 'secrets', 'store'],
   access: ['core', 'config', 'secrets', 'store', 'observability'],
   activities: ['core', 'config', 'secrets', 'connectors', 'ingest', 'merge', 'store', 'observability'],

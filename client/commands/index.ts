@@ -14,6 +14,7 @@ export interface CommandEntry {
 export const commands: readonly CommandEntry[] = [
   { name: 'start', summary: 'Run everything: Postgres, Temporal, worker, schedules, access API (the demo without --config)', load: () => import('./start.js') },
   { name: 'validate', summary: 'Check a config file offline and list every problem with its path', load: () => import('./validate.js') },
+  { name: 'onboard', summary: 'Write a config for a new API from its OpenAPI document (--openapi, --operation) or GraphQL schema (--graphql, --field), validate it and fetch one page', load: () => import('./onboard.js') },
   { name: 'sources', summary: 'sources test --source S [--stream T] [--pages N]: fetch the first page(s), print samples and the pagination used', load: () => import('./sources-test.js') },
   { name: 'introspect', summary: 'Introspect a GraphQL source (--source S): schema summary and query validation', load: () => import('./introspect.js') },
   { name: 'serve', summary: 'Serve the access API alone (REST, GraphQL, OpenAPI, runs, freshness, metrics) over DATABASE_URL', load: () => import('./serve.js') },
