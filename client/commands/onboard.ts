@@ -103,10 +103,18 @@ export async function run(argv: string[]): Promise<number> {
         if (fetched.samples[0] !== undefined) console.log(`  first record: ${deps.masker.mask(JSON.stringify(fetched.samples[0])).slice(0, 400)}`);
       }
     } catch (err) {
-      code = 1;
       const message = deps.masker.mask((err as Error).message);
-      result.fetch = { error: message };
-      if (!values.json) console.log(`fetching one page failed: ${message}\n  fix it in ${out}, then try again with \`tributary sources test --config ${out} --source ${plan.sourceName}\``);
+      // A secret not set yet is the next step, not a failure: the file is written and valid.
+      const unset = (err as { code?: unknown }).code === 'SECRET_UNRESOLVED';
+      if (!unset) code = 1;
+      result.fetch = unset ? { skipped: message } : { error: message };
+      if (!values.json) {
+        console.log(
+          unset
+            ? `not fetched yet: ${message}; then \`tributary sources test --config ${out} --source ${plan.sourceName}\` fetches a page`
+            : `fetching one page failed: ${message}\n  fix it in ${out}, then try again with \`tributary sources test --config ${out} --source ${plan.sourceName}\``,
+        );
+      }
     }
   }
   if (values.json) console.log(JSON.stringify(result));
