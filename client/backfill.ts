@@ -18,7 +18,8 @@ export interface BackfillOptions {
   readonly force?: boolean;
   readonly taskQueue: string;
   /** Called as each window finishes. */
-  readonly onWindow?: (result: BackfillWindowResult) => void;
+  /** Called as each window finishes (in the order they finish; `index` is its place among the windows, oldest first). */
+  readonly onWindow?: (result: BackfillWindowResult, place: { readonly index: number; readonly count: number }) => void;
 }
 
 /** What happened to one window. */
@@ -66,7 +67,7 @@ export async function backfill(client: Client, config: TributaryConfig, opts: Ba
     while (next < windows.length) {
       const i = next++;
       results[i] = await runOne(windows[i]!);
-      opts.onWindow?.(results[i]!);
+      opts.onWindow?.(results[i]!, { index: i, count: windows.length });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, windows.length)) }, lane));

@@ -45,8 +45,9 @@ export async function run(argv: string[]): Promise<number> {
         concurrency,
         force: values.force,
         taskQueue: temporal.taskQueue,
-        onWindow: (r) => {
-          if (!values.json) console.log(`${r.window.end}  ${r.status}${r.outcome === 'attached' ? ' (was already running)' : ''}${r.error ? `: ${r.error}` : ''}`);
+        onWindow: (r, place) => {
+          // Windows finish in any order; each line says which one it is, and the table below lists them oldest first.
+          if (!values.json) console.log(`window ${place.index + 1}/${place.count} ${r.window.start} → ${r.window.end}  ${r.status}${r.outcome === 'attached' ? ' (was already running)' : ''}${r.error ? `: ${r.error}` : ''}`);
         },
       });
     } catch (err) {

@@ -104,6 +104,12 @@ test('the demo credentials come from its .env: sources test works with nothing e
   assert.equal(customer.values?.email, 'ada.nguyen@example.net');
   assert.deepEqual(customer.matchKeys, [['email', 'ada.nguyen@example.net']]);
   assert.ok(customer.joins, 'says which entity it would join, or that it cannot tell');
+  const introspect = await tributary(['introspect', '--source', 'support'], urls);
+  assert.equal(introspect.code, 0, introspect.stdout + introspect.stderr);
+  noStack(introspect.stdout + introspect.stderr);
+  const wrongSource = await tributary(['introspect', '--source', 'crm'], urls);
+  assert.equal(wrongSource.code, 2, wrongSource.stdout + wrongSource.stderr);
+  noStack(wrongSource.stderr);
   const copy = join(dir, 'copy');
   rmSync(copy, { recursive: true, force: true });
   await import('node:fs').then((fs) => fs.mkdirSync(copy));
