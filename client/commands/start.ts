@@ -4,7 +4,7 @@ import { createAccessApp, serveAccessApi } from '../../access/index.js';
 import { loadConfigFile } from '../../config/index.js';
 import { createLogger, installTelemetry, processMetrics, sdkMetricsText } from '../../observability/index.js';
 import { TRIBUTARY_SEARCH_ATTRIBUTES, projectRoot, startPostgres, startTemporal } from '../../infra/index.js';
-import { InfraError } from '../../infra/errors.js';
+import { InfraError, isInfraError } from '../../infra/errors.js';
 import { connectDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/definitions.js';
@@ -54,19 +54,28 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     if (envFiles.length > 0) say(`read ${envFiles.join(', ')}`);
     // The bundled demo, or a copy of its config: the demo APIs it reads run here too.
     if (!opts.configPath || configUsesDemoApis(configPath, env)) {
-      const demo = await startDemo(env, { crm: port('DEMO_CRM_PORT', 4101), billing: port('DEMO_BILLING_PORT', 4102), support: port('DEMO_SUPPORT_PORT', 4103) });
+      const ports = { crm: port('DEMO_CRM_PORT', 4101), billing: port('DEMO_BILLING_PORT', 4102), support: port('DEMO_SUPPORT_PORT', 4103) };
+      const demo = await startDemo(env, ports).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EADDRINUSE') throw err;
+        const busy = /:(\d+)$/.exec(err.message)?.[1] ?? `${ports.crm}-${ports.support}`;
+        throw new InfraError('PORT_IN_USE', `port ${busy} of the demo APIs is in use, probably by another \`tributary start\`: stop that one (Ctrl-C in its terminal), or move the demo APIs with DEMO_CRM_PORT, DEMO_BILLING_PORT and DEMO_SUPPORT_PORT`);
+      });
       cleanups.push(() => demo.stop());
       say(`demo APIs: CRM ${demo.crm.url}, billing ${demo.billing.url}, support ${demo.support.url}`);
     }
     const config = await loadConfigFile(configPath, env);
 
-    const postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: port('TRIBUTARY_POSTGRES_PORT', 54329), log: say });
+    const postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), port: port('TRIBUTARY_POSTGRES_PORT', 54329), log: say }).catch(
+      busy('PostgreSQL', 'TRIBUTARY_POSTGRES_PORT', 'DATABASE_URL to use a running server'),
+    );
     cleanups.push(() => postgres.stop());
     const { db, pool } = connectDatabase(postgres.url);
     cleanups.push(() => db.destroy());
     await migrateToLatest(db);
 
-    const temporal = await startTemporal({ dataDir, port: port('TEMPORAL_PORT', 7233), uiPort: port('TEMPORAL_UI_PORT', 8233), searchAttributes: { ...TRIBUTARY_SEARCH_ATTRIBUTES }, log: say });
+    const temporal = await startTemporal({ dataDir, port: port('TEMPORAL_PORT', 7233), uiPort: port('TEMPORAL_UI_PORT', 8233), searchAttributes: { ...TRIBUTARY_SEARCH_ATTRIBUTES }, log: say }).catch(
+      busy('Temporal', 'TEMPORAL_PORT and TEMPORAL_UI_PORT', 'TEMPORAL_ADDRESS to use a running cluster'),
+    );
     cleanups.push(() => temporal.stop());
 
     const taskQueue = env.TRIBUTARY_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
@@ -104,7 +113,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
         // The embedded cluster's password is a fixed local default (it listens on loopback only); a DATABASE_URL's stays masked.
         `  Database       ${postgres.startedHere ? postgres.url : redactPassword(postgres.url)}    (entity tables in schema "unified")`,
         '',
-        'Press Ctrl-C to stop; data under .data/ survives a restart.',
+        `Press Ctrl-C to stop; data under ${dataDir} survives a restart.`,
       ].join('\n'),
     );
     await worker.done;
@@ -123,6 +132,15 @@ function accessHost(config: { access?: { auth: string } | undefined }, requested
 function port(name: string, fallback: number): number {
   const v = process.env[name];
   return v ? Number(v) : fallback;
+}
+
+/** A server's busy port, said for a person running `start`: which server, what to stop, what to set. */
+function busy(server: string, variables: string, alternative: string) {
+  return (err: unknown): never => {
+    if (!isInfraError(err, 'PORT_IN_USE')) throw err;
+    const port = /port (\d+)/.exec(err.message)?.[1] ?? '?';
+    throw new InfraError('PORT_IN_USE', `port ${port} (${server}) is in use, probably by another \`tributary start\`: stop that one (Ctrl-C in its terminal), or set ${variables}, or ${alternative}`, { cause: err });
+  };
 }
 
 function redactPassword(url: string): string {
