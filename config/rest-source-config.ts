@@ -93,6 +93,12 @@ export const restStreamSchema = z.strictObject({
     )
     .optional()
     .describe('Records side-loaded in the same response, joined by key: { users: { path: $.users, key: $.id } }; read as $sideload.users[$.requester_id].email.'),
+  /**
+   * The fields the records have (top-level names), when known (`tributary onboard` writes them
+   * from the API's schema): mapping paths and template placeholders that start with another name
+   * are then config errors with a did-you-mean, instead of values that are silently empty.
+   */
+  recordFields: z.array(z.string().min(1)).optional().describe('The top-level fields of the records, when known: mappings reading other names are refused (did-you-mean).'),
   /** Field (JSONPath) that identifies a record within this stream. */
   primaryKey: z.string().min(1).describe('JSONPath of the field identifying a record within the stream.'),
   /** How to page through the endpoint. */

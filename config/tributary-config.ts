@@ -5,6 +5,7 @@ import { alertsSchema } from './alerts-config.js';
 import { type EntityConfig, entitySchema } from './entity-config.js';
 import { identifierSchema } from './identifier.js';
 import { checkJsonPaths } from './json-path-check.js';
+import { checkRecordFields } from './record-fields-check.js';
 import { pipelineSchema } from './pipeline-config.js';
 import { retentionSchema } from './retention-config.js';
 import { sourceSchema } from './source-config.js';
@@ -42,6 +43,7 @@ export const tributaryConfigSchema = z
   })
   .superRefine((config, ctx) => {
     checkJsonPaths(config, ctx);
+    checkRecordFields(config, ctx);
     const sourceNames = Object.keys(config.sources);
     for (const [sourceName, source] of Object.entries(config.sources)) {
       if (source.type !== 'rest') continue;

@@ -110,6 +110,7 @@ export function onboardOpenApi(doc: OpenApiDocument, opts: OpenApiOnboardOptions
     ...(Object.keys(paging.params).length > 0 || incremental.params ? { params: { ...paging.params, ...(incremental.params ?? {}) } } : {}),
     ...(format !== 'json' ? { format } : {}),
     ...(records.path && records.path !== '$' ? { recordsPath: records.path } : {}),
+    ...(record && Object.keys(propertiesOf(record)).length > 0 ? { recordFields: Object.keys(propertiesOf(record)) } : {}),
     primaryKey: primaryKey ? propertyPath(primaryKey) : '$.id',
     ...(paging.pagination ? { pagination: paging.pagination } : {}),
     ...(incremental.config ? { incremental: incremental.config } : {}),

@@ -22,7 +22,10 @@ export function renderOnboardedConfig(plan: OnboardPlan, existing: string | unde
     // Small maps and lists on one line (`{ type: string }`), as the hand-written configs have them.
     visit(node, {
       Collection(_, collection) {
-        if (isCollection(collection) && JSON.stringify(collection.toJSON()).length <= 72 && !JSON.stringify(collection.toJSON()).includes('\\n')) collection.flow = true;
+        const json = JSON.stringify(collection.toJSON());
+        // A list of names (recordFields) is one flow list however long; the printer wraps it.
+        const names = Array.isArray(collection.toJSON()) && (collection.toJSON() as unknown[]).every((x) => typeof x === 'string' && !x.includes(' '));
+        if (isCollection(collection) && ((json.length <= 72 && !json.includes('\\n')) || names)) collection.flow = true;
       },
     });
     doc.setIn([section, name], node);

@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import { parseJsonPath } from '../core/json-path.js';
+import { didYouMean } from './config-error.js';
+import { type EntityConfig, type FieldMapping, isParentPath, mappingPaths } from './entity-config.js';
+import { isSideloadPath } from './sideload-path.js';
+import type { SourceConfig } from './source-config.js';
+
+type Path = Array<string | number>;
+
+/** The record field a path starts with (`$.first_name.x` → `first_name`), or undefined for `$`, wildcards and the like. */
+function firstField(text: string): string | undefined {
+  try {
+    const first = parseJsonPath(text).segments[0];
+    if (!first || first.type !== 'ChildSegment') return undefined;
+    const node = first.node;
+    if (node.type === 'MemberNameShorthand') return node.value;
+    if (node.type === 'BracketedSelection' && node.selectors.length === 1 && node.selectors[0]!.type === 'NameSelector') return node.selectors[0]!.value;
+    return undefined;
+  } catch {
+    // A malformed path is reported by the JSONPath check.
+    return undefined;
+  }
+}
+
+/**
+ * For streams that declare their records' fields (`recordFields`), every mapping path of an entity
+ * (fields, template placeholders, concat and coalesce paths, `updatedAt`, match keys, `each`) must
+ * start with one of them, or a parent field the stream copies: a typo such as `{frist_name}` is
+ * then a config error with a did-you-mean instead of a silently empty value.
+ */
+export function checkRecordFields(config: { sources: Record<string, SourceConfig>; entities: Record<string, EntityConfig> }, ctx: z.RefinementCtx): void {
+  for (const [entityName, entity] of Object.entries(config.entities)) {
+    const mappings: Array<[string, Path, FieldMapping | string, boolean]> = [];
+    for (const [ref, m] of Object.entries(entity.sources)) {
+      const at: Path = ['entities', entityName, 'sources', ref];
+      if (m.each !== undefined) {
+        mappings.push([ref, [...at, 'each'], m.each, true]);
+        continue;
+      }
+      for (const [field, fm] of Object.entries(m.fields)) mappings.push([ref, [...at, 'fields', field], fm, true]);
+      if (m.updatedAt !== undefined) mappings.push([ref, [...at, 'updatedAt'], m.updatedAt, true]);
+    }
+    entity.matchOn.forEach((key, i) => {
+      if (typeof key !== 'string') for (const [ref, fm] of Object.entries(key.from)) mappings.push([ref, ['entities', entityName, 'matchOn', i, 'from', ref], fm, true]);
+    });
+    for (const [ref, path, mapping] of mappings) {
+      const [sourceName, streamName] = ref.split('.') as [string, string];
+      const stream = config.sources[sourceName]?.streams[streamName];
+      if (!stream || !('recordFields' in stream) || !stream.recordFields) continue;
+      const declared = stream.recordFields;
+      const copied = 'parent' in stream && stream.parent ? Object.keys(stream.parent.fields) : [];
+      const known = [...declared, ...copied];
+      for (const text of typeof mapping === 'string' ? [mapping] : mappingPaths(mapping)) {
+        if (isParentPath(text) || isSideloadPath(text)) continue;
+        const field = firstField(text);
+        if (field === undefined || known.includes(field)) continue;
+        ctx.addIssue({ code: 'custom', path, message: `"${field}" (in ${JSON.stringify(text)}) is not a field of sources.${sourceName}.streams.${streamName}.recordFields${didYouMean(field, known)}` });
+      }
+    }
+  }
+}
