@@ -110,5 +110,12 @@ export function primaryKeyOf(record: RecordSchema | undefined): string | undefin
 /** The property holding a record's last-update time, if the schema has one. */
 export function updatedAtOf(record: RecordSchema | undefined): string | undefined {
   const props = propertiesOf(record);
-  return Object.keys(props).find((p) => /^(updated_?at|modified_?at|last_?modified(_at)?|date_?modified|updated|modified)$/i.test(p) && /string|integer|number/.test(typeOf(props[p]) ?? ''));
+  const usable = Object.keys(props).filter((p) => /string|integer|number/.test(typeOf(props[p]) ?? ''));
+  // The most specific name wins: `updated_at` over a bare `updated`.
+  const preference = [/^updated_?at$/i, /^modified_?at$/i, /^last_?modified(_?at)?$/i, /^date_?modified$/i, /^updated$/i, /^modified$/i];
+  for (const pattern of preference) {
+    const found = usable.find((p) => pattern.test(p));
+    if (found) return found;
+  }
+  return undefined;
 }
