@@ -26,6 +26,9 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 function bend(yaml: string): string {
   return `${yaml
     .replace('    matchOn: [email]\n', "    matchOn: [email, { key: legacy_id, from: { crm.contacts: '$.legacy_id', billing.customers: '$.legacy_id' } }]\n")
+    // The records the test gives a legacy_id declare it too.
+    .replace('lifecycle_stage, tags, address, updated_at]', 'lifecycle_stage, tags, address, updated_at, legacy_id]')
+    .replace('mrr_cents, currency, status, updated_at]', 'mrr_cents, currency, status, updated_at, legacy_id]')
     .replace('schedule: { every: 5m }', 'schedule: { every: 1s }')}
 access:
   tokens:
