@@ -65,15 +65,34 @@ export async function startPipelineHarness(opts: PipelineHarnessOptions = {}): P
     await writeFile(tempConfig, opts.edit(await readFile(configPath, 'utf8')));
     configPath = tempConfig;
   }
-  const config = await loadConfigFile(configPath, env);
-  const database = await createTestDatabase();
-  const { db, pool } = connectDatabase(database.url);
-  await migrateToLatest(db);
-  const { address, namespace } = temporalEnv();
+  // Whatever started is stopped again when a later step fails (an invalid config, say), so a
+  // failing setup never leaves servers that keep the test process alive.
+  const started: Array<() => Promise<unknown>> = [() => demo.stop(), ...(tempConfig ? [() => rm(tempConfig!, { force: true })] : [])];
+  let config;
+  let database;
+  let db;
+  let pool;
+  let worker;
+  let connection;
   const taskQueue = uniqueTaskQueue('e2e');
-  const logTo = opts.logLines ? { destination: { write: (line: string) => void opts.logLines!.push(line) }, level: 'info' } : undefined;
-  const worker = await startWorker({ address, namespace, taskQueue, config, db, pool, env, ...(logTo ? { logTo } : {}) });
-  const connection = await Connection.connect({ address });
+  const { address, namespace } = temporalEnv();
+  try {
+    config = await loadConfigFile(configPath, env);
+    database = await createTestDatabase();
+    started.push(database.drop);
+    ({ db, pool } = connectDatabase(database.url));
+    const opened = db;
+    started.push(() => opened.destroy());
+    await migrateToLatest(db);
+    const logTo = opts.logLines ? { destination: { write: (line: string) => void opts.logLines!.push(line) }, level: 'info' } : undefined;
+    worker = await startWorker({ address, namespace, taskQueue, config, db, pool, env, ...(logTo ? { logTo } : {}) });
+    const running = worker;
+    started.push(() => running.shutdown());
+    connection = await Connection.connect({ address });
+  } catch (err) {
+    for (const stop of started.reverse()) await stop().catch(() => {});
+    throw err;
+  }
   const client = new Client({ connection, namespace });
   return {
     demo,
