@@ -89,7 +89,11 @@ function compile(text: string): JsonPath {
     // A path of names and indexes selects at most one value: walk to it without building arrays.
     if (singular.length === 0) return Object.freeze({ text, multi: false, first: (value: unknown) => value, all: (value: unknown) => [value] });
     const first = compileWalk(singular);
-    return Object.freeze({ text, multi: false, first, all: (value: unknown) => (first(value) === undefined ? [] : [first(value)]) });
+    const all = (value: unknown) => {
+      const v = first(value);
+      return v === undefined ? [] : [v];
+    };
+    return Object.freeze({ text, multi: false, first, all });
   }
   const query = compileQuery(ast.segments);
   return Object.freeze({ text, multi: true, all: (value: unknown) => query(value, value), first: (value: unknown) => query(value, value)[0] });
