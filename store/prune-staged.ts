@@ -12,7 +12,8 @@ export interface PruneResult {
 
 /**
  * Applies `retention` to the raw staged records (`tributary.staged_record`), fetch checkpoints
- * (`tributary.fetch_checkpoint`) and fetched parents (`tributary.fetch_parent`) of fetching runs (reruns stage nothing of their own). Per
+ * (`tributary.fetch_checkpoint`), fetched parents (`tributary.fetch_parent`) and incremental cursors
+ * (`tributary.fetch_cursor`) of fetching runs (reruns stage nothing of their own). Per
  * pipeline it keeps the newest `stagedRuns` runs, and with `days` every run started within
  * them; it always keeps a run that is still running or whose staged records a running rerun is
  * merging, and the latest succeeded run, so any merge can still be recomputed from raw records.
@@ -48,6 +49,7 @@ export async function pruneStaged(db: Kysely<Database>, config: Pick<TributaryCo
     const deleted = await trx.deleteFrom('tributary.staged_record').where('stream_id', 'in', streams).executeTakeFirst();
     await trx.deleteFrom('tributary.fetch_checkpoint').where('run_id', 'in', runs).execute();
     await trx.deleteFrom('tributary.fetch_parent').where('run_id', 'in', runs).execute();
+    await trx.deleteFrom('tributary.fetch_cursor').where('run_id', 'in', runs).execute();
     return Number(deleted.numDeletedRows);
   });
   return { runs, records };
