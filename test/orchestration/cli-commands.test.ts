@@ -44,7 +44,8 @@ before(async () => {
   const yaml = (await readFile(DEMO_CONFIG, 'utf8')).replace('schedule: { every: 5m }', 'schedule: { every: 5m, paused: true }');
   // A second pipeline whose only source sends a wrong API key: its runs fail with a 401.
   const badSource = ['sources:', '  crm_bad:', '    type: rest', '    baseUrl: ${DEMO_CRM_URL}', '    auth: { type: api_key, in: header, name: X-API-Key, value: env:CLI_TEST_WRONG_KEY }', '    streams:', '      contacts: { path: /v1/contacts, recordsPath: $.data, primaryKey: id }', ''].join('\n');
-  const broken = `${yaml.replace(/^sources:\n/m, badSource)}\n  broken:\n    schedule: { every: 1h, paused: true }\n    sources: [crm_bad]\n`;
+  // A third whose good source merges while the bad one fails: its runs are degraded (exit 4).
+  const broken = `${yaml.replace(/^sources:\n/m, badSource)}\n  broken:\n    schedule: { every: 1h, paused: true }\n    sources: [crm_bad]\n  partial:\n    schedule: { every: 1h, paused: true }\n    sources: [crm, crm_bad]\n    failurePolicy: partial\n`;
   const base = join(tmpdir(), `tributary-cli-${process.pid}`);
   fullConfig = `${base}-full.yaml`;
   demoOnlyConfig = `${base}-demo.yaml`;
@@ -114,7 +115,7 @@ const customers = async () => (await sql<Record<string, unknown>>`select * from 
 
 test('apply: created, then unchanged; a removed pipeline is listed, and deleted only with --prune --yes', { timeout: TEST_TIMEOUT }, async () => {
   const first = await cliJson(['apply']);
-  assert.deepEqual(first.schedules.map((s: { pipeline: string; action: string }) => [s.pipeline, s.action]), [['demo', 'created'], ['broken', 'created']]);
+  assert.deepEqual(first.schedules.map((s: { pipeline: string; action: string }) => [s.pipeline, s.action]), [['demo', 'created'], ['broken', 'created'], ['partial', 'created']]);
   assert.equal(first.namespace, env.TEMPORAL_NAMESPACE);
 
   const second = await cli(['apply']);
@@ -129,13 +130,13 @@ test('apply: created, then unchanged; a removed pipeline is listed, and deleted 
   assert.match(listed.stdout, /^tributary-broken\s+broken\s+orphaned$/m);
   assert.match(listed.stdout, /tributary apply --prune --yes/);
   const pruneOnly = await cliJson(['apply', '--config', demoOnlyConfig, '--prune']);
-  assert.deepEqual(pruneOnly.schedules.map((s: { action: string }) => s.action), ['unchanged', 'orphaned']);
+  assert.deepEqual(pruneOnly.schedules.map((s: { action: string }) => s.action), ['unchanged', 'orphaned', 'orphaned']);
   const yesOnly = await cli(['apply', '--config', demoOnlyConfig, '--yes']);
   assert.equal(yesOnly.code, 2);
   assert.match(yesOnly.stderr, /--yes confirms --prune/);
 
   const pruned = await cliJson(['apply', '--config', demoOnlyConfig, '--prune', '--yes']);
-  assert.deepEqual(pruned.schedules.map((s: { pipeline: string; action: string }) => [s.pipeline, s.action]), [['demo', 'unchanged'], ['broken', 'deleted']]);
+  assert.deepEqual(pruned.schedules.map((s: { pipeline: string; action: string }) => [s.pipeline, s.action]), [['demo', 'unchanged'], ['broken', 'deleted'], ['partial', 'deleted']]);
 });
 
 let runId: string;
@@ -169,6 +170,13 @@ test('run --wait exits 1 with a message naming the source when its credential is
   assert.match(json.error, /crm_bad/);
 });
 
+test('run --wait exits 4 when the run is degraded: one source failed, the others merged', { timeout: TEST_TIMEOUT }, async () => {
+  const r = await cli(['run', '--pipeline', 'partial', '--wait']);
+  assert.equal(r.code, 4, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /^run partial\/manual-\S+ degraded$/m);
+  assert.match(r.stdout, /crm_bad\.contacts .* failed/);
+});
+
 test('--help exits 0 without connecting; usage errors exit 2 and name the valid values', { timeout: TEST_TIMEOUT }, async () => {
   const [help, run, status] = await Promise.all([
     cli(['backfill', '--help'], { TEMPORAL_ADDRESS: '127.0.0.1:9' }),
@@ -178,9 +186,9 @@ test('--help exits 0 without connecting; usage errors exit 2 and name the valid 
   assert.equal(help.code, 0, help.stderr);
   assert.match(help.stdout, /^Usage: tributary backfill --pipeline P --from T1 --to T2/);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /unknown pipeline "nope"; valid: demo, broken/);
+  assert.match(run.stderr, /unknown pipeline "nope"; valid: demo, broken, partial/);
   assert.equal(status.code, 2);
-  assert.match(status.stderr, /unknown pipeline "nope"; valid: demo, broken/);
+  assert.match(status.stderr, /unknown pipeline "nope"; valid: demo, broken, partial/);
 });
 
 test('backfill twice: the second changes nothing', { timeout: TEST_TIMEOUT }, async () => {
