@@ -146,9 +146,12 @@ function literal(value: string, typeName: string): string {
   return JSON.stringify(value);
 }
 
+/** The API's domain name (`api.github.com` → `github`), or '' for an address or localhost. */
 function hostLabel(url: string): string {
   try {
-    return fieldNameOf(new URL(url).hostname.split('.').find((p) => !['api', 'www', '127', 'localhost'].includes(p) && !/^\d+$/.test(p)) ?? '');
+    const host = new URL(url).hostname;
+    const labels = /^[\d.]+$|^localhost$|^\[/.test(host) ? [] : host.split('.');
+    return labels.length >= 2 ? fieldNameOf(labels[labels.length - 2]!) : '';
   } catch {
     return '';
   }

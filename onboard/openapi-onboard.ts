@@ -81,7 +81,7 @@ const RECORD_ARRAYS = ['data', 'items', 'results', 'records', 'rows', 'entries',
 export function onboardOpenApi(doc: OpenApiDocument, opts: OpenApiOnboardOptions): OnboardPlan {
   const { path, method, op } = findOperation(doc, opts.operation);
   const notes: string[] = [];
-  const sourceName = opts.sourceName ?? fieldNameOf(hostOf(doc, opts) ?? 'api').split('_').find((p) => !['api', 'www'].includes(p)) ?? 'api';
+  const sourceName = opts.sourceName ?? defaultSourceName(doc, opts);
   const streamName = opts.streamName ?? fieldNameOf(path.split('/').filter((s) => s && !s.startsWith('{')).pop() ?? 'records');
   const ref = `${sourceName}.${streamName}`;
   const params = op.parameters ?? [];
@@ -153,6 +153,15 @@ function findOperation(doc: OpenApiDocument, wanted: string): { path: string; me
   const hint = m || wanted.startsWith('/') ? didYouMean(m ? m[2] : wanted, all.map((o) => o.path)) : didYouMean(wanted, ids);
   const sample = all.filter((o) => o.method === 'get').slice(0, 8).map((o) => `${o.op.operationId ?? `GET ${o.path}`}`);
   throw new OnboardError(`no operation "${wanted}" in the document${hint}; give an operation id or "GET /path" (e.g. ${sample.join(', ')}${all.length > 8 ? ', …' : ''})`);
+}
+
+/** A source name from the API's domain (`api.github.com` → `github`), else its title, else `api`. */
+function defaultSourceName(doc: OpenApiDocument, opts: OpenApiOnboardOptions): string {
+  const host = hostOf(doc, opts);
+  const labels = host && !/^[\d.]+$|^localhost$|^\[/.test(host) ? host.split('.') : [];
+  if (labels.length >= 2) return fieldNameOf(labels[labels.length - 2]!);
+  const title = (doc as { info?: { title?: string } }).info?.title;
+  return title ? fieldNameOf(title) : 'api';
 }
 
 function hostOf(doc: OpenApiDocument, opts: OpenApiOnboardOptions): string | undefined {
