@@ -25,3 +25,11 @@ test('CSV rows become objects keyed by the header, or by given columns; quoted c
   assert.deepEqual(parseBody('1;x\n', 'csv', { csvDelimiter: ';', csvColumns: ['id', 'v'] }), [{ id: '1', v: 'x' }]);
   assert.throws(() => parseBody('id,name\n1,"unclosed\n', 'csv'));
 });
+
+test('XML: an empty container is an empty page; a records path naming an element the container lacks is an error', async () => {
+  const { selectRecords } = await import('../json/select-records.js');
+  const empty = parseBody('<r><items count="0"/></r>', 'xml');
+  assert.deepEqual(selectRecords(empty, '$.r.items.item', 'u', { format: 'xml' }).records, []);
+  const full = parseBody('<r><items><item>1</item></items></r>', 'xml');
+  assert.throws(() => selectRecords(full, '$.r.items.itme', 'u', { format: 'xml' }), /no records at \$\.r\.items\.itme/);
+});

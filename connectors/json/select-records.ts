@@ -21,8 +21,9 @@ export function selectRecords(body: unknown, path: string | undefined, url: stri
     const compiled = compileJsonPath(path);
     const found = compiled.multi ? compiled.all(body) : compiled.first(body);
     if (Array.isArray(found)) return { records: found, path };
-    // XML says "no items" by an empty container (`<items/>`): the records' element is absent, its parent is there.
-    if (opts.format === 'xml' && (found === undefined || found === '') && containerPresent(body, path)) return { records: [], path };
+    // XML says "no items" by an empty container (`<items/>`): the records' element is absent and
+    // its parent holds nothing else. A parent with other elements is a wrong path, not an empty page.
+    if (opts.format === 'xml' && (found === '' || (found === undefined && containerEmpty(body, path)))) return { records: [], path };
     if (found === undefined || found === null) {
       throw new ResponseFormatError(url, `no records at ${path}; top-level keys: ${keysOf(body)}`);
     }
@@ -37,12 +38,12 @@ export function selectRecords(body: unknown, path: string | undefined, url: stri
   throw new ResponseFormatError(url, `cannot tell where the records are; set recordsPath (top-level keys: ${keysOf(body)})`);
 }
 
-/** True when the value holding the last step of `path` exists (`$.a.b` → `$.a`). */
-function containerPresent(body: unknown, path: string): boolean {
+/** True when the value holding the last step of `path` (`$.a.b` → `$.a`) is an empty XML element: no text, no child elements, attributes at most. */
+function containerEmpty(body: unknown, path: string): boolean {
   const parent = path.trim().replace(/(\.[^.[\]]+|\[[^\]]*\])$/, '');
-  if (parent === path.trim() || parent === '') return true;
+  if (parent === path.trim() || parent === '') return false;
   const v = compileJsonPath(parent).first(body);
-  return v !== undefined && v !== null;
+  return v === '' || (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((k) => k.startsWith('@')));
 }
 
 function keysOf(body: unknown): string {
