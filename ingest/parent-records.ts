@@ -31,8 +31,9 @@ export function stagedParentRecords(
 ): ParentRecords {
   const parentDone = async () => (await db.selectFrom('tributary.fetch_checkpoint').select('done').where('run_id', '=', parent.runId).where('source', '=', parent.source).where('stream', '=', parent.stream).executeTakeFirst())?.done === true;
   const child = opts.child;
-  const staged = () => {
-    let q = db
+  // Each parent with its child's state; `unchanged: 'skip'` leaves out parents whose record is as it was (onlyChanged).
+  const staged = (unchanged: 'skip' | 'keep' = child?.onlyChanged ? 'skip' : 'keep') => {
+    const q = db
       .selectFrom('tributary.staged_record as r')
       .leftJoin('tributary.parent_state as ps', (join) =>
         join
@@ -41,10 +42,9 @@ export function stagedParentRecords(
           .onRef('ps.parent_key', '=', 'r.source_key'),
       )
       .where('r.stream_id', '=', stagedStreamId(parent));
-    if (child?.onlyChanged) q = q.where((eb) => eb.or([eb('ps.parent_hash', 'is', null), eb('ps.parent_hash', '!=', eb.ref('r.hash'))]));
-    return q;
+    return unchanged === 'skip' ? q.where((eb) => eb.or([eb('ps.parent_hash', 'is', null), eb('ps.parent_hash', '!=', eb.ref('r.hash'))])) : q;
   };
-  const base = () => staged().select(['r.id', 'r.payload', 'r.source_key', 'r.hash', 'ps.watermark']);
+  const base = (unchanged?: 'skip' | 'keep') => staged(unchanged).select(['r.id', 'r.payload', 'r.source_key', 'r.hash', 'ps.watermark']);
   const toRecord = (row: { id: string; payload: string; source_key: string; hash: string; watermark: string | null }): ParentRecord => ({
     position: String(row.id),
     record: parseJsonExact(row.payload),
@@ -55,13 +55,7 @@ export function stagedParentRecords(
   return {
     async at(position) {
       // A position handed out before stays readable, whatever `onlyChanged` says now.
-      const row = await db
-        .selectFrom('tributary.staged_record as r')
-        .leftJoin('tributary.parent_state as ps', (join) => join.on('ps.source', '=', parent.source).on('ps.stream', '=', child?.stream ?? '').onRef('ps.parent_key', '=', 'r.source_key'))
-        .select(['r.id', 'r.payload', 'r.source_key', 'r.hash', 'ps.watermark'])
-        .where('r.stream_id', '=', stagedStreamId(parent))
-        .where('r.id', '=', position)
-        .executeTakeFirst();
+      const row = await base('keep').where('r.id', '=', position).executeTakeFirst();
       return row ? toRecord(row) : undefined;
     },
     async positionsAfter(position, count) {
