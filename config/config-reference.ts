@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { accessSchema } from './access-config.js';
 import { alertsSchema } from './alerts-config.js';
-import * as auth from './auth-config.js';
+import { authSchema } from './auth-config.js';
 import { entityFieldSchema, entitySchema, entitySourceMappingSchema, matchKeySchema, timestampFormatSchema, transformSchema } from './entity-config.js';
 import { graphqlSourceSchema, graphqlStreamSchema } from './graphql-source-config.js';
 import { incrementalSchema } from './incremental-config.js';
-import * as paging from './pagination-config.js';
+import { restPaginationSchema } from './pagination-config.js';
 import { pipelineSchema, scheduleSchema } from './pipeline-config.js';
 import { valuePredicateSchema } from './predicate-config.js';
 import { parentSchema, restSourceSchema, restStreamSchema } from './rest-source-config.js';
@@ -131,31 +131,19 @@ function optionSections(level: string, kind: ReferenceExample['kind'], options: 
     .join('\n');
 }
 
+/** The options of a union discriminated by `type`, with their type names, in the order the union lists them. */
+function typedOptions(options: readonly z.ZodType[]): Array<[string, z.ZodType]> {
+  return options.map((o) => [String(toJson(o).properties?.type?.const), o]);
+}
+
 /**
  * `docs/config-reference.md`: every config field with its type, default and description,
  * grouped by component, generated from the zod schemas that validate configs (the same source
  * as the JSON Schema), with a worked example for every auth and pagination type.
  */
 export function renderConfigReference(): string {
-  const authTypes: Array<[string, z.ZodType]> = [
-    ['none', auth.noAuthSchema],
-    ['api_key', auth.apiKeyAuthSchema],
-    ['bearer', auth.bearerAuthSchema],
-    ['basic', auth.basicAuthSchema],
-    ['oauth2_client_credentials', auth.oauth2ClientCredentialsAuthSchema],
-    ['headers', auth.headersAuthSchema],
-    ['oauth2_refresh_token', auth.oauth2RefreshTokenAuthSchema],
-    ['session', auth.sessionAuthSchema],
-  ];
-  const pagingTypes: Array<[string, z.ZodType]> = [
-    ['single', paging.singlePageSchema],
-    ['page_number', paging.pageNumberPaginationSchema],
-    ['offset', paging.offsetPaginationSchema],
-    ['cursor', paging.cursorPaginationSchema],
-    ['next_url', paging.nextUrlPaginationSchema],
-    ['link_header', paging.linkHeaderPaginationSchema],
-    ['auto', paging.autoPaginationSchema],
-  ];
+  const authTypes = typedOptions(authSchema.options);
+  const pagingTypes = typedOptions(restPaginationSchema.options);
   const transforms = toJson(transformSchema).anyOf ?? [];
   const named = transforms.find((t) => t.enum)?.enum ?? [];
   const objectTransforms = transforms.filter((t) => t.properties).map((t) => {
