@@ -1,6 +1,8 @@
-import parseRfc9535, { type JsonPathQuery } from 'jsonpath-rfc9535/parser';
 import { isDeepStrictEqual } from 'node:util';
-import { RE2JS } from 're2js';
+import { iRegexp } from './i-regexp.js';
+import { type Comparable, type Comparison, type Filter, type FunctionArgument, type FunctionExpr, type Segment, type Selection, type Selector, type SingularSegment, parseJsonPath } from './json-path-syntax.js';
+
+export { JsonPathSyntaxError, parseJsonPath } from './json-path-syntax.js';
 
 /**
  * JSONPath per RFC 9535, used everywhere config takes a path (records, fields, cursors, totals,
@@ -25,16 +27,6 @@ export interface JsonPath {
   first(value: unknown): unknown;
 }
 
-/** Thrown for text that is not a JSONPath. */
-export class JsonPathSyntaxError extends Error {
-  /** Stable error code. */
-  readonly code = 'JSONPATH_SYNTAX';
-  constructor(path: string, reason: string) {
-    super(`invalid JSONPath "${path}": ${reason}`);
-    this.name = 'JsonPathSyntaxError';
-  }
-}
-
 const cache = new Map<string, JsonPath>();
 
 /** Compiles (and caches) a path. */
@@ -46,31 +38,6 @@ export function compileJsonPath(text: string): JsonPath {
   }
   return compiled;
 }
-
-/** Parses a path into the RFC 9535 syntax tree (after the compatibility rewrites), or throws `JsonPathSyntaxError`. */
-export function parseJsonPath(text: string): JsonPathQuery {
-  const trimmed = text.trim();
-  const rfc = trimmed.startsWith('$') ? trimmed : `$.${trimmed}`;
-  try {
-    return parseRfc9535(rfc);
-  } catch (err) {
-    const legacy = legacyToRfc(rfc);
-    if (legacy !== undefined) return parseRfc9535(legacy);
-    throw new JsonPathSyntaxError(text, (err as Error).message.replace(/\s+/g, ' '));
-  }
-}
-
-type Ast = JsonPathQuery;
-type Segment = Ast['segments'][number];
-type Selection = Segment['node'];
-type Bracketed = Extract<Selection, { type: 'BracketedSelection' }>;
-type Selector = Bracketed['selectors'][number];
-type Filter = Extract<Selector, { type: 'FilterSelector' }>['value'];
-type Comparison = Extract<Filter, { type: 'ComparisonExpr' }>;
-type Comparable = Comparison['left'];
-type FunctionExpr = Extract<Comparable, { type: 'FunctionExpr' }>;
-type FunctionArgument = FunctionExpr['arguments'][number];
-type SingularSegment = Extract<Comparable, { type: 'RelSingularQuery' }>['segments'][number];
 
 /** Pushes what one segment selects from `value` onto `out`. */
 type SegmentFn = (value: unknown, root: unknown, out: unknown[]) => void;
@@ -417,61 +384,6 @@ function compileFunction(node: FunctionExpr): ValueFn {
   return () => false;
 }
 
-const regexps = new Map<string, RE2JS | null>();
-
-/** An I-Regexp (RFC 9485) on the linear-time engine, cached; null when the pattern is invalid. */
-function iRegexp(pattern: string): RE2JS | null {
-  let re = regexps.get(pattern);
-  if (re === undefined) {
-    try {
-      // I-Regexp's `.` matches any character but CR and LF.
-      re = RE2JS.compile(dotOutsideClasses(pattern));
-    } catch {
-      re = null;
-    }
-    if (regexps.size > 10_000) regexps.clear();
-    regexps.set(pattern, re);
-  }
-  return re;
-}
-
-function dotOutsideClasses(pattern: string): string {
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '\\') {
-      out += ch + (pattern[i + 1] ?? '');
-      i++;
-    } else if (inClass) {
-      if (ch === ']') inClass = false;
-      out += ch;
-    } else if (ch === '[') {
-      inClass = true;
-      out += ch;
-    } else out += ch === '.' ? '[^\\n\\r]' : ch;
-  }
-  return out;
-}
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/**
- * The earlier subset's spelling of a path RFC 9535 refuses, rewritten: member names with a dash
- * after a dot (`$.first-name` → `$['first-name']`). Undefined when it is not that either.
- */
-function legacyToRfc(text: string): string | undefined {
-  let rest = text.slice(1);
-  let out = '$';
-  const pattern = /^(?:\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\[\*\]|\.\*|\['([^']*)'\]|\["([^"]*)"\])/;
-  while (rest.length > 0) {
-    const m = pattern.exec(rest);
-    if (!m) return undefined;
-    if (m[1] !== undefined) out += `[${JSON.stringify(m[1]).replace(/^"|"$/g, "'")}]`;
-    else out += m[0];
-    rest = rest.slice(m[0].length);
-  }
-  return out;
 }
