@@ -1,4 +1,4 @@
-import type { EntityConfig, EntityFieldConfig } from '../config/entity-config.js';
+import type { EntityConfig, EntityFieldConfig } from '../config/entities/entity-config.js';
 import { columnType } from '../store/entity-table-layout.js';
 
 /** A column a client may filter, sort and select: an entity field or a public meta column. */

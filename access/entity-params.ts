@@ -1,4 +1,4 @@
-import type { EntityConfig } from '../config/entity-config.js';
+import type { EntityConfig } from '../config/entities/entity-config.js';
 import { defaultSelection, queryableColumns } from './entity-fields.js';
 import { parseFilters } from './entity-filter.js';
 import type { EntityListQuery, SortKey } from './entity-query.js';

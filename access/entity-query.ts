@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { EntityConfig } from '../config/entity-config.js';
+import type { EntityConfig } from '../config/entities/entity-config.js';
 import { ENTITY_SCHEMA, entityTableName } from '../store/entity-table-layout.js';
 import type { Database } from '../store/database-schema.js';
 import type { QueryableColumn } from './entity-fields.js';

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { EntityConfig } from '../config/entity-config.js';
+import type { EntityConfig } from '../config/entities/entity-config.js';
 import type { Database } from '../store/database-schema.js';
 
 /** Where one field's value came from. */

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { parseStreamKey } from '../core/stream-key.js';
 import { accessSchema } from './access-config.js';
 import { alertsSchema } from './alerts-config.js';
-import { type EntityConfig, entitySchema } from './entity-config.js';
+import { type EntityConfig, entitySchema } from './entities/entity-config.js';
 import { identifierSchema } from './identifier.js';
-import { checkJsonPaths } from './json-path-check.js';
-import { checkRecordFields } from './record-fields-check.js';
+import { checkJsonPaths } from './checks/json-path-check.js';
+import { checkRecordFields } from './checks/record-fields-check.js';
 import { pipelineSchema } from './pipeline-config.js';
 import { retentionSchema } from './retention-config.js';
-import { sourceSchema } from './source-config.js';
+import { sourceSchema } from './sources/source-config.js';
 
 /**
  * The whole config file: upstream sources, unified entities, and pipelines that tie them to a

@@ -1,4 +1,4 @@
-import type { SourceConfig } from '../config/source-config.js';
+import type { SourceConfig } from '../config/sources/source-config.js';
 import { type ParentRecord, type ParentRecords, createFanOutReader } from './fan-out-reader.js';
 import { createGraphqlStreamReader } from './graphql/graphql-stream-reader.js';
 import { loadQuery } from './graphql/load-query.js';

@@ -1,4 +1,4 @@
-import { sideloadKeyPaths } from '../config/sideload-path.js';
+import { sideloadKeyPaths } from '../config/entities/sideload-path.js';
 import { configDir } from '../config/config-origin.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { createMemoryRefreshTokenStore } from './auth/refresh-token-store.js';

@@ -1,4 +1,4 @@
-import type { SourceConfig } from '../config/source-config.js';
+import type { SourceConfig } from '../config/sources/source-config.js';
 import type { SecretResolver } from '../secrets/resolve-secret.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { createAuthenticator } from './auth/create-authenticator.js';

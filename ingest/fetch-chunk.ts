@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { configDir } from '../config/config-origin.js';
-import { sideloadKeyPaths } from '../config/sideload-path.js';
+import { sideloadKeyPaths } from '../config/entities/sideload-path.js';
 import { type ConnectorDeps, createStreamReader } from '../connectors/create-stream-reader.js';
 import type { ParentRecord } from '../connectors/fan-out-reader.js';
 import { loadQuery } from '../connectors/graphql/load-query.js';

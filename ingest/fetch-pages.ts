@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { IncrementalConfig } from '../config/incremental-config.js';
-import type { SourceConfig } from '../config/source-config.js';
+import type { IncrementalConfig } from '../config/sources/incremental-config.js';
+import type { SourceConfig } from '../config/sources/source-config.js';
 import { shortSha256 } from '../core/short-hash.js';
 import { NUL_REASON, containsNul } from '../core/nul-character.js';
 import { sourceKeyOf } from '../core/source-key.js';

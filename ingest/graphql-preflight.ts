@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import type { Kysely } from 'kysely';
-import type { GraphqlSourceConfig } from '../config/source-config.js';
+import type { GraphqlSourceConfig } from '../config/sources/source-config.js';
 import type { Authenticator } from '../connectors/auth/authenticator.js';
 import { ConnectorError } from '../connectors/connector-error.js';
 import { introspectSchema, validateQuery } from '../connectors/graphql/introspect-schema.js';

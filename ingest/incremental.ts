@@ -1,4 +1,4 @@
-import type { IncrementalConfig } from '../config/incremental-config.js';
+import type { IncrementalConfig } from '../config/sources/incremental-config.js';
 import { compileJsonPath } from '../core/json-path.js';
 import { parseDuration } from '../core/duration.js';
 

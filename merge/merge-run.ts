@@ -1,7 +1,7 @@
 import { streamKey } from '../core/stream-key.js';
 import { type Kysely, sql } from 'kysely';
 import { configDir } from '../config/config-origin.js';
-import type { EntityConfig } from '../config/entity-config.js';
+import type { EntityConfig } from '../config/entities/entity-config.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import type { Database } from '../store/database-schema.js';
 import { ensureStagedStatistics } from '../store/staged-statistics.js';

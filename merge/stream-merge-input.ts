@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { EntityConfig, EntitySourceMapping } from '../config/entity-config.js';
+import type { EntityConfig, EntitySourceMapping } from '../config/entities/entity-config.js';
 import type { Database } from '../store/database-schema.js';
 import type { EntityMergeSummary } from './merge-summary.js';
 

@@ -2,7 +2,7 @@
  * What the unified entity tables look like, for the merge that writes them and the access API
  * that reads them: their schema, names, bookkeeping columns and column types.
  */
-import type { EntityConfig, EntityFieldConfig } from '../config/entity-config.js';
+import type { EntityConfig, EntityFieldConfig } from '../config/entities/entity-config.js';
 
 /** The schema holding the unified entity tables. */
 export const ENTITY_SCHEMA = 'unified';

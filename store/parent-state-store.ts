@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { IncrementalConfig } from '../config/incremental-config.js';
+import type { IncrementalConfig } from '../config/sources/incremental-config.js';
 import type { Database } from './database-schema.js';
 import type { StreamRunKey } from './staging-store.js';
 

@@ -1,4 +1,4 @@
-import type { EntityConfig } from '../../config/entity-config.js';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
 import type { QueryableColumn } from '../entity-fields.js';
 import { FILTER_OPS } from '../entity-filter.js';
 import type { EntityListQuery } from '../entity-query.js';

@@ -1,4 +1,4 @@
-import type { EntityConfig } from '../../config/entity-config.js';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
 import type { SourceRecordView } from '../lineage-query.js';
 import type { MergedKey, QuarantinedRecord } from './explorer-queries.js';
 import type { FieldExplanation } from './field-explanation.js';

@@ -1,4 +1,4 @@
-import type { EntityConfig, StrategyName } from '../../config/entity-config.js';
+import type { EntityConfig, StrategyName } from '../../config/entities/entity-config.js';
 import type { SourceRecordView } from '../lineage-query.js';
 
 /** One source record's value for a field. */

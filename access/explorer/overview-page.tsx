@@ -1,4 +1,4 @@
-import type { EntityConfig } from '../../config/entity-config.js';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
 
 /** One entity on the overview. */
 export interface EntitySummaryView {

@@ -14,7 +14,7 @@ import {
   GraphQLSchema,
   GraphQLString,
 } from 'graphql';
-import type { EntityConfig } from '../../config/entity-config.js';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
 import type { TributaryConfig } from '../../config/tributary-config.js';
 import type { Database } from '../../store/database-schema.js';
 import { type QueryableColumn, queryableColumns } from '../entity-fields.js';

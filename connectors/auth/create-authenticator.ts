@@ -1,4 +1,4 @@
-import type { AuthConfig } from '../../config/auth-config.js';
+import type { AuthConfig } from '../../config/sources/auth-config.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { SecretResolver } from '../../secrets/resolve-secret.js';
 import type { Authenticator } from './authenticator.js';

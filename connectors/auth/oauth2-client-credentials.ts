@@ -1,4 +1,4 @@
-import type { OAuth2ClientCredentialsAuth } from '../../config/auth-config.js';
+import type { OAuth2ClientCredentialsAuth } from '../../config/sources/auth-config.js';
 import { ConnectorError, HttpStatusError } from '../connector-error.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { SecretResolver } from '../../secrets/resolve-secret.js';

@@ -1,4 +1,4 @@
-import type { SessionAuth } from '../../config/auth-config.js';
+import type { SessionAuth } from '../../config/sources/auth-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { contentHash } from '../../core/stable-json.js';
 import { ConnectorError, HttpStatusError } from '../connector-error.js';

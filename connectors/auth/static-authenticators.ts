@@ -1,4 +1,4 @@
-import type { AuthConfig } from '../../config/auth-config.js';
+import type { AuthConfig } from '../../config/sources/auth-config.js';
 import type { SecretResolver } from '../../secrets/resolve-secret.js';
 import { basicAuthorization } from './basic-authorization.js';
 import type { Authenticator, AuthorizationParts } from './authenticator.js';

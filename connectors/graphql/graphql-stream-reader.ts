@@ -1,4 +1,4 @@
-import type { GraphqlSourceConfig, GraphqlStreamConfig } from '../../config/source-config.js';
+import type { GraphqlSourceConfig, GraphqlStreamConfig } from '../../config/sources/source-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { sendAuthorized } from '../auth/send-authorized.js';

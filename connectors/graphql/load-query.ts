@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { GraphqlStreamConfig } from '../../config/source-config.js';
+import type { GraphqlStreamConfig } from '../../config/sources/source-config.js';
 import { ConnectorError } from '../connector-error.js';
 
 /**

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { BodyFormat } from '../../config/rest-source-config.js';
+import type { BodyFormat } from '../../config/sources/rest-source-config.js';
 import { parseJsonExact } from '../../core/exact-json.js';
 
 /** A body format. */

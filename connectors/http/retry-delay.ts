@@ -1,4 +1,4 @@
-import type { RetryConfig } from '../../config/stream-limits.js';
+import type { RetryConfig } from '../../config/sources/stream-limits.js';
 import { ConnectorError } from '../connector-error.js';
 
 /**

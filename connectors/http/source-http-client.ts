@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RateLimitConfig, RetryConfig } from '../../config/stream-limits.js';
+import type { RateLimitConfig, RetryConfig } from '../../config/sources/stream-limits.js';
 import { ConnectorError, RateLimitedError, ResponseFormatError } from '../connector-error.js';
 import type { RateLimiter, WaitStats } from '../rate-limit/rate-limiter.js';
 import type { HttpClient } from './http-client.js';

@@ -1,4 +1,4 @@
-import { SIDELOAD_MEMBER } from '../../config/sideload-path.js';
+import { SIDELOAD_MEMBER } from '../../config/entities/sideload-path.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { appendMembers } from './append-members.js';
 import { sliceRecords } from './slice-records.js';

@@ -1,5 +1,5 @@
 import { compileJsonPath } from '../../core/json-path.js';
-import type { BodyFormat } from '../../config/rest-source-config.js';
+import type { BodyFormat } from '../../config/sources/rest-source-config.js';
 import { ResponseFormatError } from '../connector-error.js';
 
 const conventionalNames = ['data', 'items', 'results', 'records', 'rows', 'entries', 'values', 'nodes'];

@@ -1,4 +1,4 @@
-import type { RestPaginationConfig } from '../../config/pagination-config.js';
+import type { RestPaginationConfig } from '../../config/sources/pagination-config.js';
 import { detectPagination } from './detect-pagination.js';
 import type { PaginationState, Paginator } from './paginator.js';
 import { createRestPaginator } from './rest-paginators.js';

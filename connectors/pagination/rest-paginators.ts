@@ -1,4 +1,4 @@
-import type { RestPaginationConfig } from '../../config/pagination-config.js';
+import type { RestPaginationConfig } from '../../config/sources/pagination-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { parseLinkHeader } from './link-header.js';
 import type { PageRequestPatch, PageStep, PaginationState, Paginator } from './paginator.js';

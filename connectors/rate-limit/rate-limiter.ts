@@ -1,4 +1,4 @@
-import type { RateLimitConfig } from '../../config/stream-limits.js';
+import type { RateLimitConfig } from '../../config/sources/stream-limits.js';
 import { type SharedRateBudget, createSharedRateLimiter } from './shared-rate-limiter.js';
 
 /** Time spent waiting for the rate limiter, per activity (reported in fetch progress). */

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RateLimitConfig } from '../../config/stream-limits.js';
+import type { RateLimitConfig } from '../../config/sources/stream-limits.js';
 import { RateLimitedError } from '../connector-error.js';
 import type { RateLimiter } from './rate-limiter.js';
 

@@ -1,4 +1,4 @@
-import type { RestSourceConfig, RestStreamConfig } from '../../config/source-config.js';
+import type { RestSourceConfig, RestStreamConfig } from '../../config/sources/source-config.js';
 import type { AuthorizationParts, Authenticator } from '../auth/authenticator.js';
 import { sendAuthorized } from '../auth/send-authorized.js';
 import { CrossOriginError } from '../connector-error.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import type { EntityConfig } from '../../config/entity-config.js';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
 import { ENTITY_SCHEMA, META_COLUMNS, PARENT_COLUMN, columnType, entityTableName } from '../../store/entity-table-layout.js';
 
 /** Thrown when config changes a column in a way that is not additive and names no migration. */

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { EntityConfig } from '../../config/entity-config.js';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
 import type { Database } from '../../store/database-schema.js';
 import { ALL_KEYS_PLANNER, type AffectedKeys, readAffectedBatch } from './affected-batch.js';
 import type { CustomStrategyFn } from '../resolution/custom-strategy.js';

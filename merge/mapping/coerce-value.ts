@@ -1,4 +1,4 @@
-import type { EntityFieldConfig } from '../../config/entity-config.js';
+import type { EntityFieldConfig } from '../../config/entities/entity-config.js';
 import { NUL_REASON, containsNul } from '../../core/nul-character.js';
 
 /** A value that fits its field's type, or why it does not. */

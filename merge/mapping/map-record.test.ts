@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { entitySchema, entitySourceMappingSchema } from '../../config/entity-config.js';
+import { entitySchema, entitySourceMappingSchema } from '../../config/entities/entity-config.js';
 import { compileFieldReader, compileRecordMapper } from './map-record.js';
 
 test('$parent paths read the parent record; other paths read the element', () => {

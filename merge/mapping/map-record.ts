@@ -1,5 +1,5 @@
-import { type EntityConfig, type EntitySourceMapping, type FieldMapping, PARENT_PATH, isParentPath } from '../../config/entity-config.js';
-import { SIDELOAD_MEMBER, parseSideloadPath } from '../../config/sideload-path.js';
+import { type EntityConfig, type EntitySourceMapping, type FieldMapping, PARENT_PATH, isParentPath } from '../../config/entities/entity-config.js';
+import { SIDELOAD_MEMBER, parseSideloadPath } from '../../config/entities/sideload-path.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { coerceValue } from './coerce-value.js';
 import { applyTransforms } from './transforms.js';

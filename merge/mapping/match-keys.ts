@@ -1,4 +1,4 @@
-import type { EntityConfig } from '../../config/entity-config.js';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
 import { type MatchPairs, normalizeMatchValue } from '../tables/identity.js';
 import { compileFieldReader } from './map-record.js';
 

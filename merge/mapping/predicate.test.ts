@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { predicateSchema } from '../../config/predicate-config.js';
+import { predicateSchema } from '../../config/entities/predicate-config.js';
 import { compilePredicate } from './predicate.js';
 
 const test_ = (p: unknown) => compilePredicate(predicateSchema.parse(p));

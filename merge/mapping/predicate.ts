@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { RE2JS } from 're2js';
-import type { Predicate } from '../../config/predicate-config.js';
+import type { Predicate } from '../../config/entities/predicate-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 
 /** A compiled record predicate. */

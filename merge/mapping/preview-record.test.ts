@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { entitySchema } from '../../config/entity-config.js';
+import { entitySchema } from '../../config/entities/entity-config.js';
 import { compileRecordPreview } from './preview-record.js';
 
 test('a preview maps a record for every entity of its stream: values and match keys, quarantine reasons, tombstones, skips, children', () => {

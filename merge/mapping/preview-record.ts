@@ -1,4 +1,4 @@
-import type { EntityConfig } from '../../config/entity-config.js';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { compileRecordMapper } from './map-record.js';
 import { compileMatchReader } from './match-keys.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { entitySchema } from '../../config/entity-config.js';
+import { entitySchema } from '../../config/entities/entity-config.js';
 import { coerceValue } from './coerce-value.js';
 import { compileRecordMapper } from './map-record.js';
 import { applyTransforms } from './transforms.js';

@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import type { Transform } from '../../config/entity-config.js';
+import type { Transform } from '../../config/entities/entity-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
 import { type TimestampParser, compileTimestampParser } from './parse-timestamp.js';
 

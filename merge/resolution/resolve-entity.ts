@@ -1,5 +1,5 @@
 import { parseStreamKey } from '../../core/stream-key.js';
-import type { EntityConfig } from '../../config/entity-config.js';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
 import { hashStableJson, stableStringify } from '../../core/stable-json.js';
 import { type Contribution, type ProvenanceEntry, ProvenanceMemo, compareContributions, provenanceJson, provenanceOf } from './contribution.js';
 import type { CustomStrategyFn } from './custom-strategy.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { entitySchema } from '../../config/entity-config.js';
+import { entitySchema } from '../../config/entities/entity-config.js';
 import type { Contribution } from './contribution.js';
 import { resolveEntity } from './resolve-entity.js';
 import { resolveField } from './strategies.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Kysely } from 'kysely';
-import type { IncrementalConfig } from '../../config/incremental-config.js';
-import type { SourceConfig } from '../../config/source-config.js';
+import type { IncrementalConfig } from '../../config/sources/incremental-config.js';
+import type { SourceConfig } from '../../config/sources/source-config.js';
 import { ResponseFormatError } from '../../connectors/connector-error.js';
 import type { StreamPage, StreamReader } from '../../connectors/stream-reader.js';
 import { fetchPages } from '../../ingest/fetch-pages.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifierSchema } from './identifier.js';
+import { identifierSchema } from '../identifier.js';
 import { incrementalSchema } from './incremental-config.js';
 import { restPaginationSchema } from './pagination-config.js';
 import { limitsFields, sourceAuthFields, sourceRequestFields, streamsSchema } from './stream-limits.js';

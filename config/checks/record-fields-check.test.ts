@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { ConfigError } from './config-error.js';
-import { parseConfig } from './load-config.js';
+import { ConfigError } from '../config-error.js';
+import { parseConfig } from '../load-config.js';
 
-const demo = readFileSync(new URL('../examples/demo/pipeline.yaml', import.meta.url), 'utf8');
+const demo = readFileSync(new URL('../../examples/demo/pipeline.yaml', import.meta.url), 'utf8');
 
 test('a template placeholder or path naming no field the stream declares is a config error with a did-you-mean', () => {
   const typo = demo.replace("name: { template: '{first_name} {last_name}' }", "name: { template: '{frist_name} {last_name}' }");

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { JsonPathSyntaxError, compileJsonPath } from '../core/json-path.js';
-import { type FieldMapping, PARENT_PATH, mappingPaths } from './entity-config.js';
-import { parseSideloadPath } from './sideload-path.js';
-import { type Predicate, predicatePaths } from './predicate-config.js';
-import type { SourceConfig } from './source-config.js';
+import { JsonPathSyntaxError, compileJsonPath } from '../../core/json-path.js';
+import { type FieldMapping, PARENT_PATH, mappingPaths } from '../entities/entity-config.js';
+import { parseSideloadPath } from '../entities/sideload-path.js';
+import { type Predicate, predicatePaths } from '../entities/predicate-config.js';
+import type { SourceConfig } from '../sources/source-config.js';
 
 type Path = Array<string | number>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authSchema } from './auth-config.js';
-import { identifierSchema } from './identifier.js';
+import { identifierSchema } from '../identifier.js';
 
 /** Per-stream safety limits and request timeout, shared by REST and GraphQL streams. */
 export const limitsFields = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifierSchema } from './identifier.js';
+import { identifierSchema } from '../identifier.js';
 import { predicateSchema, regexProblem } from './predicate-config.js';
 
 /** Column types an entity field can have. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { maybeSecretSchema, secretRefSchema } from '../secrets/secret-ref.js';
+import { maybeSecretSchema, secretRefSchema } from '../../secrets/secret-ref.js';
 
 /** No authentication. */
 export const noAuthSchema = z.strictObject({ type: z.literal('none') });

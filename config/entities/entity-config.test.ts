@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError } from './config-error.js';
-import { parseConfig } from './load-config.js';
+import { ConfigError } from '../config-error.js';
+import { parseConfig } from '../load-config.js';
 
 const sources = { crm: { type: 'rest', baseUrl: 'http://x', streams: { contacts: { path: '/c', primaryKey: 'id' } } } };
 const problems = (entities: unknown): Record<string, string> => {

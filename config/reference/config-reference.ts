@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { accessSchema } from './access-config.js';
-import { alertsSchema } from './alerts-config.js';
-import { authSchema } from './auth-config.js';
-import { entityFieldSchema, entitySchema, entitySourceMappingSchema, matchKeySchema, timestampFormatSchema, transformSchema } from './entity-config.js';
-import { graphqlSourceSchema, graphqlStreamSchema } from './graphql-source-config.js';
-import { incrementalSchema } from './incremental-config.js';
-import { restPaginationSchema } from './pagination-config.js';
-import { pipelineSchema, scheduleSchema } from './pipeline-config.js';
-import { valuePredicateSchema } from './predicate-config.js';
-import { parentSchema, restSourceSchema, restStreamSchema } from './rest-source-config.js';
-import { retentionSchema } from './retention-config.js';
-import { rateLimitSchema, retrySchema } from './stream-limits.js';
-import { tributaryConfigSchema } from './tributary-config.js';
+import { accessSchema } from '../access-config.js';
+import { alertsSchema } from '../alerts-config.js';
+import { authSchema } from '../sources/auth-config.js';
+import { entityFieldSchema, entitySchema, entitySourceMappingSchema, matchKeySchema, timestampFormatSchema, transformSchema } from '../entities/entity-config.js';
+import { graphqlSourceSchema, graphqlStreamSchema } from '../sources/graphql-source-config.js';
+import { incrementalSchema } from '../sources/incremental-config.js';
+import { restPaginationSchema } from '../sources/pagination-config.js';
+import { pipelineSchema, scheduleSchema } from '../pipeline-config.js';
+import { valuePredicateSchema } from '../entities/predicate-config.js';
+import { parentSchema, restSourceSchema, restStreamSchema } from '../sources/rest-source-config.js';
+import { retentionSchema } from '../retention-config.js';
+import { rateLimitSchema, retrySchema } from '../sources/stream-limits.js';
+import { tributaryConfigSchema } from '../tributary-config.js';
 
 /** A JSON Schema node, as `z.toJSONSchema` writes it. */
 interface JsonSchema {

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { parseJsonPath } from '../core/json-path.js';
-import { didYouMean } from './config-error.js';
-import { type EntityConfig, type FieldMapping, isParentPath, mappingPaths } from './entity-config.js';
-import { isSideloadPath } from './sideload-path.js';
-import type { SourceConfig } from './source-config.js';
+import { parseJsonPath } from '../../core/json-path.js';
+import { didYouMean } from '../config-error.js';
+import { type EntityConfig, type FieldMapping, isParentPath, mappingPaths } from '../entities/entity-config.js';
+import { isSideloadPath } from '../entities/sideload-path.js';
+import type { SourceConfig } from '../sources/source-config.js';
 
 type Path = Array<string | number>;
 

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { REFERENCE_EXAMPLES, renderConfigReference } from './config-reference.js';
-import { parseConfig } from './load-config.js';
+import { parseConfig } from '../load-config.js';
 
 test('docs/config-reference.md is current (regenerate with npm run schema)', () => {
-  const onDisk = readFileSync(new URL('../docs/config-reference.md', import.meta.url), 'utf8');
+  const onDisk = readFileSync(new URL('../../docs/config-reference.md', import.meta.url), 'utf8');
   assert.ok(onDisk === renderConfigReference(), 'docs/config-reference.md differs from the zod schemas: run npm run schema');
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { tributaryConfigSchema } from './tributary-config.js';
+import { tributaryConfigSchema } from '../tributary-config.js';
 
 /**
  * The JSON Schema of the config file, generated from the same zod schemas that validate it, so
