@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { JsonPathSyntaxError, compileJsonPath } from '../../core/json-path.js';
-import { type FieldMapping, PARENT_PATH, mappingPaths } from '../entities/entity-config.js';
+import { type FieldMapping, type FieldMappingAt, PARENT_PATH, fieldMappingsOf, mappingPaths } from '../entities/entity-config.js';
 import { parseSideloadPath } from '../entities/sideload-path.js';
 import { type Predicate, predicatePaths } from '../entities/predicate-config.js';
 import type { SourceConfig } from '../sources/source-config.js';
@@ -78,35 +78,29 @@ export function checkJsonPaths(
   }
   for (const [entityName, entity] of Object.entries(config.entities)) {
     const at = (...p: Path) => ['entities', entityName, ...p];
+    for (const m of fieldMappingsOf(entityName, entity)) {
+      checkMapping(m.mapping, m.at);
+      checkSideloads(config, m, ctx);
+    }
     for (const [ref, mapping] of Object.entries(entity.sources)) {
-      checkSideloads(config, ref, mapping, at('sources', ref), ctx);
-      for (const [field, m] of Object.entries(mapping.fields)) checkMapping(m, at('sources', ref, 'fields', field));
-      checkMapping(mapping.updatedAt, at('sources', ref, 'updatedAt'));
       checkPredicate(mapping.deletedWhen, at('sources', ref, 'deletedWhen'));
       checkPredicate(mapping.skipWhen, at('sources', ref, 'skipWhen'));
       check(mapping.each, at('sources', ref, 'each'));
     }
-    entity.matchOn.forEach((key, i) => {
-      if (typeof key !== 'string') for (const [ref, m] of Object.entries(key.from)) checkMapping(m, at('matchOn', i, 'from', ref));
-    });
   }
 }
 
 /** Every `$sideload.<name>[...]` path of a mapping names a side-load its stream declares. */
-function checkSideloads(config: { sources: Record<string, SourceConfig> }, ref: string, mapping: EntityMappingPaths, at: Path, ctx: z.RefinementCtx): void {
+function checkSideloads(config: { sources: Record<string, SourceConfig> }, { ref, at, mapping }: FieldMappingAt, ctx: z.RefinementCtx): void {
   const [sourceName, streamName] = ref.split('.') as [string, string];
   const stream = config.sources[sourceName]?.streams[streamName];
   if (!stream) return;
   const declared = 'sideload' in stream && stream.sideload ? Object.keys(stream.sideload) : [];
-  const mapped: Array<[Path, FieldMapping]> = Object.entries(mapping.fields).map(([f, m]) => [[...at, 'fields', f], m]);
-  if (mapping.updatedAt !== undefined) mapped.push([[...at, 'updatedAt'], mapping.updatedAt]);
-  for (const [path, m] of mapped) {
-    for (const text of mappingPaths(m)) {
-      const parsed = parseSideloadPath(text);
-      if (parsed === undefined || typeof parsed === 'string' || declared.includes(parsed.name)) continue;
-      const valid = declared.length > 0 ? `valid: ${declared.join(', ')}` : `the stream declares none; add sideload: { ${parsed.name}: { path: $.${parsed.name}, key: $.id } } to sources.${sourceName}.streams.${streamName}`;
-      ctx.addIssue({ code: 'custom', path, message: `unknown side-load "${parsed.name}" in ${JSON.stringify(text.trim())}; ${valid}` });
-    }
+  for (const text of mappingPaths(mapping)) {
+    const parsed = parseSideloadPath(text);
+    if (parsed === undefined || typeof parsed === 'string' || declared.includes(parsed.name)) continue;
+    const valid = declared.length > 0 ? `valid: ${declared.join(', ')}` : `the stream declares none; add sideload: { ${parsed.name}: { path: $.${parsed.name}, key: $.id } } to sources.${sourceName}.streams.${streamName}`;
+    ctx.addIssue({ code: 'custom', path: at, message: `unknown side-load "${parsed.name}" in ${JSON.stringify(text.trim())}; ${valid}` });
   }
 }
 

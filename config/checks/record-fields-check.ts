@@ -1,11 +1,9 @@
 import type { z } from 'zod';
 import { parseJsonPath } from '../../core/json-path.js';
 import { didYouMean } from '../config-error.js';
-import { type EntityConfig, type FieldMapping, isParentPath, mappingPaths } from '../entities/entity-config.js';
+import { type EntityConfig, fieldMappingsOf, isParentPath, mappingPaths } from '../entities/entity-config.js';
 import { isSideloadPath } from '../entities/sideload-path.js';
 import type { SourceConfig } from '../sources/source-config.js';
-
-type Path = Array<string | number>;
 
 /** The record field a path starts with (`$.first_name.x` → `first_name`), or undefined for `$`, wildcards and the like. */
 function firstField(text: string): string | undefined {
@@ -30,27 +28,17 @@ function firstField(text: string): string | undefined {
  */
 export function checkRecordFields(config: { sources: Record<string, SourceConfig>; entities: Record<string, EntityConfig> }, ctx: z.RefinementCtx): void {
   for (const [entityName, entity] of Object.entries(config.entities)) {
-    const mappings: Array<[string, Path, FieldMapping | string, boolean]> = [];
-    for (const [ref, m] of Object.entries(entity.sources)) {
-      const at: Path = ['entities', entityName, 'sources', ref];
-      if (m.each !== undefined) {
-        mappings.push([ref, [...at, 'each'], m.each, true]);
-        continue;
-      }
-      for (const [field, fm] of Object.entries(m.fields)) mappings.push([ref, [...at, 'fields', field], fm, true]);
-      if (m.updatedAt !== undefined) mappings.push([ref, [...at, 'updatedAt'], m.updatedAt, true]);
-    }
-    entity.matchOn.forEach((key, i) => {
-      if (typeof key !== 'string') for (const [ref, fm] of Object.entries(key.from)) mappings.push([ref, ['entities', entityName, 'matchOn', i, 'from', ref], fm, true]);
-    });
-    for (const [ref, path, mapping] of mappings) {
+    const checked = new Set<string>();
+    for (const { ref, at, mapping, each } of fieldMappingsOf(entityName, entity)) {
       const [sourceName, streamName] = ref.split('.') as [string, string];
       const stream = config.sources[sourceName]?.streams[streamName];
       if (!stream || !('recordFields' in stream) || !stream.recordFields) continue;
-      const declared = stream.recordFields;
-      const copied = 'parent' in stream && stream.parent ? Object.keys(stream.parent.fields) : [];
-      const known = [...declared, ...copied];
-      for (const text of typeof mapping === 'string' ? [mapping] : mappingPaths(mapping)) {
+      const known = [...stream.recordFields, ...('parent' in stream && stream.parent ? Object.keys(stream.parent.fields) : [])];
+      // A child mapping's paths are relative to its elements: only `each` reads the record, once per stream.
+      const texts = each === undefined ? mappingPaths(mapping) : checked.has(ref) ? [] : [each];
+      const path = each === undefined ? at : ['entities', entityName, 'sources', ref, 'each'];
+      if (each !== undefined) checked.add(ref);
+      for (const text of texts) {
         if (isParentPath(text) || isSideloadPath(text)) continue;
         const field = firstField(text);
         if (field === undefined || known.includes(field)) continue;

@@ -185,6 +185,38 @@ export function mappingPaths(mapping: FieldMapping): string[] {
   return mapping.concat ?? mapping.coalesce ?? (mapping.path === undefined ? [] : [mapping.path]);
 }
 
+/** The parts of an entity that hold field mappings (structural, so checks can run before the config is typed). */
+export interface EntityMappings {
+  readonly sources: Readonly<Record<string, { readonly fields: Readonly<Record<string, FieldMapping>>; readonly updatedAt?: FieldMapping | undefined; readonly each?: string | undefined }>>;
+  readonly matchOn: ReadonlyArray<string | { readonly from: Readonly<Record<string, FieldMapping>> }>;
+}
+
+/** One field mapping of an entity, with where it is in the config and the stream it reads. */
+export interface FieldMappingAt {
+  /** The stream it reads (`source.stream`). */
+  readonly ref: string;
+  /** Its config path, e.g. `['entities', 'customer', 'sources', 'crm.contacts', 'fields', 'email']`. */
+  readonly at: Array<string | number>;
+  readonly mapping: FieldMapping;
+  /** For a child mapping: the JSONPath of the elements its paths are relative to. */
+  readonly each?: string;
+}
+
+/** Every field mapping of an entity: each stream's fields and `updatedAt`, and the streams' external-id match keys. */
+export function fieldMappingsOf(entityName: string, entity: EntityMappings): FieldMappingAt[] {
+  const out: FieldMappingAt[] = [];
+  for (const [ref, m] of Object.entries(entity.sources)) {
+    const at = ['entities', entityName, 'sources', ref];
+    const each = m.each === undefined ? {} : { each: m.each };
+    for (const [field, mapping] of Object.entries(m.fields)) out.push({ ref, at: [...at, 'fields', field], mapping, ...each });
+    if (m.updatedAt !== undefined) out.push({ ref, at: [...at, 'updatedAt'], mapping: m.updatedAt, ...each });
+  }
+  entity.matchOn.forEach((key, i) => {
+    if (typeof key !== 'string') for (const [ref, mapping] of Object.entries(key.from)) out.push({ ref, at: ['entities', entityName, 'matchOn', i, 'from', ref], mapping });
+  });
+  return out;
+}
+
 /** How one source stream maps into an entity. */
 export const entitySourceMappingSchema = z.strictObject({
   /** Entity field -> mapping. */

@@ -1,4 +1,4 @@
-import { type FieldMapping, mappingPaths } from './entity-config.js';
+import { type EntityMappings, fieldMappingsOf, mappingPaths } from './entity-config.js';
 
 /** The member a record's side-loaded records are staged under (`{..., "$sideload": {"users": {"7": {...}}}}`). */
 export const SIDELOAD_MEMBER = '$sideload';
@@ -49,42 +49,23 @@ export function parseSideloadPath(path: string): SideloadPath | string | undefin
   return { name: head[1]!, keyPath, rest: `$${text.slice(i)}` };
 }
 
-/** The parts of the config `sideloadKeyPaths` reads. */
-interface MappingsOf {
-  readonly entities: Readonly<
-    Record<
-      string,
-      {
-        readonly sources: Readonly<Record<string, { readonly fields: Readonly<Record<string, FieldMapping>>; readonly updatedAt?: FieldMapping | undefined; readonly each?: string | undefined }>>;
-        readonly matchOn: ReadonlyArray<string | { readonly from: Readonly<Record<string, FieldMapping>> }>;
-      }
-    >
-  >;
-}
-
 /**
  * For one stream (`source.stream`), the key paths every mapping of it joins each side-load by:
  * what the fetch looks up in each record to stage the side-loaded records it refers to.
  */
-export function sideloadKeyPaths(config: MappingsOf, ref: string): Record<string, string[]> {
+export function sideloadKeyPaths(config: { readonly entities: Readonly<Record<string, EntityMappings>> }, ref: string): Record<string, string[]> {
   const out: Record<string, Set<string>> = {};
-  const add = (m: FieldMapping | undefined, each?: string) => {
-    if (m === undefined) return;
-    for (const p of mappingPaths(m)) {
-      const parsed = parseSideloadPath(p);
-      if (parsed === undefined || typeof parsed === 'string') continue;
-      // A child mapping's key path is relative to each element: from the record, it is under `each`.
-      const keyPath = each === undefined ? parsed.keyPath : `${each.trim()}${parsed.keyPath.replace(/^\$/, '')}`;
-      (out[parsed.name] ??= new Set()).add(keyPath);
+  for (const [name, entity] of Object.entries(config.entities)) {
+    for (const m of fieldMappingsOf(name, entity)) {
+      if (m.ref !== ref) continue;
+      for (const p of mappingPaths(m.mapping)) {
+        const parsed = parseSideloadPath(p);
+        if (parsed === undefined || typeof parsed === 'string') continue;
+        // A child mapping's key path is relative to each element: from the record, it is under `each`.
+        const keyPath = m.each === undefined ? parsed.keyPath : `${m.each.trim()}${parsed.keyPath.replace(/^\$/, '')}`;
+        (out[parsed.name] ??= new Set()).add(keyPath);
+      }
     }
-  };
-  for (const entity of Object.values(config.entities)) {
-    const mapping = entity.sources[ref];
-    if (mapping) {
-      for (const m of Object.values(mapping.fields)) add(m, mapping.each);
-      add(mapping.updatedAt, mapping.each);
-    }
-    for (const key of entity.matchOn) if (typeof key !== 'string') add(key.from[ref]);
   }
   return Object.fromEntries(Object.entries(out).map(([name, paths]) => [name, [...paths]]));
 }
