@@ -1,7 +1,6 @@
 import { type GraphQLField, type GraphQLNamedType, type GraphQLObjectType, type GraphQLOutputType, type GraphQLSchema, getNamedType, isEnumType, isListType, isNonNullType, isObjectType, isScalarType } from 'graphql';
 import { didYouMean } from '../config/config-error.js';
-import { type OnboardNames, type OnboardPlan, entityNameOf, entitySkeleton } from './onboard-plan.js';
-import { OnboardError } from './openapi-onboard.js';
+import { type OnboardNames, type OnboardPlan, OnboardError, entityNameOf, entitySkeleton } from './onboard-plan.js';
 import { type InferredField, MAX_FIELDS, fieldNameOf, propertyPath } from './record-schema.js';
 
 /** How onboarding was asked to read a GraphQL schema. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { type GraphQLSchema, buildClientSchema, buildSchema, type IntrospectionQuery } from 'graphql';
 import type { OpenApiDocument } from './openapi-onboard.js';
-import { OnboardError } from './openapi-onboard.js';
+import { OnboardError } from './onboard-plan.js';
 
 /** Reads an OpenAPI 3.x or Swagger 2 document (a file or an http(s) URL, JSON or YAML) with every `$ref` resolved. */
 export async function loadOpenApi(location: string): Promise<OpenApiDocument> {

@@ -1,5 +1,15 @@
 import { type InferredField, fieldNameOf } from './record-schema.js';
 
+/** An onboarding request that cannot be satisfied, with what to do. */
+export class OnboardError extends Error {
+  /** Stable error code. */
+  readonly code = 'ONBOARD_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'OnboardError';
+  }
+}
+
 /** What onboarding inferred: config fragments for one source, its stream, an entity and a pipeline, and what to check. */
 export interface OnboardPlan {
   readonly sourceName: string;

@@ -1,5 +1,5 @@
 import { didYouMean } from '../config/config-error.js';
-import { type OnboardNames, type OnboardPlan, entityNameOf, entitySkeleton } from './onboard-plan.js';
+import { type OnboardNames, type OnboardPlan, OnboardError, entityNameOf, entitySkeleton } from './onboard-plan.js';
 import { type RecordSchema, fieldNameOf, inferFields, primaryKeyOf, propertiesOf, propertyPath, typeOf, updatedAtOf } from './record-schema.js';
 
 /** An OpenAPI 3.x or Swagger 2 document, dereferenced (no `$ref` left), as far as onboarding reads it. */
@@ -54,16 +54,6 @@ export interface OpenApiOnboardOptions extends Partial<OnboardNames> {
   readonly documentUrl?: string;
   /** Values of the operation's path parameters, e.g. `{ org: 'octokit' }`. */
   readonly pathParams?: Readonly<Record<string, string>>;
-}
-
-/** An onboarding request that cannot be satisfied, with what to do. */
-export class OnboardError extends Error {
-  /** Stable error code. */
-  readonly code = 'ONBOARD_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'OnboardError';
-  }
 }
 
 const METHODS = ['get', 'post'] as const;

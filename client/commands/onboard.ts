@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfigFile } from '../../config/index.js';
 import { loadEnvFiles } from '../../config/env-file.js';
+import { graphqlSourceSchema } from '../../config/sources/graphql-source-config.js';
 import { createSourceClient } from '../../connectors/source-client.js';
 import { dryRunStream, standaloneDeps } from '../../connectors/dry-run.js';
 import { introspectSchema } from '../../connectors/graphql/introspect-schema.js';
@@ -136,7 +137,8 @@ function pairs(list: readonly string[] | undefined, flag: string): Record<string
 /** The schema of a live GraphQL endpoint, by introspection (with the bearer token when given). */
 async function introspect(url: string, auth: Record<string, unknown> | undefined) {
   const deps = standaloneDeps();
-  const source = { type: 'graphql' as const, url, auth: (auth ?? { type: 'none' }) as never, headers: {}, streams: {}, introspection: true, timeoutMs: 30_000, rateLimit: { maxInlineWaitMs: 30_000 }, retry: { attempts: 2, baseDelayMs: 500, maxDelayMs: 10_000 } };
-  const { http, auth: authenticator } = createSourceClient('onboard', source as never, deps);
-  return (await introspectSchema({ http, auth: authenticator, url, headers: {}, timeoutMs: 30_000 })).schema;
+  // A source as config would hold it (its defaults filled in); the stream only satisfies the schema.
+  const source = graphqlSourceSchema.parse({ type: 'graphql', url, ...(auth ? { auth } : {}), streams: { introspection: { query: '{ __typename }', connectionPath: '$', primaryKey: '$.id' } } });
+  const { http, auth: authenticator } = createSourceClient('onboard', source, deps);
+  return (await introspectSchema({ http, auth: authenticator, url, headers: {}, timeoutMs: source.timeoutMs })).schema;
 }
