@@ -1,9 +1,8 @@
 import { streamKey } from '../../core/stream-key.js';
-import { ConfigError, loadConfigFile } from '../../config/index.js';
+import { ConfigError } from '../../config/index.js';
 import { ExitCode } from '../output/exit-codes.js';
-import { loadEnvFiles } from '../../config/env-file.js';
 import { DEMO_CONFIG_PATH } from '../demo.js';
-import { commonOptions, configPathFrom, parseCommandArgs } from './common-options.js';
+import { commonOptions, configPathFrom, loadCommandConfig, parseCommandArgs } from './common-options.js';
 import { validateGraphqlOnline } from './validate-online.js';
 import { checkSecretRefs } from '../../secrets/check-secret-refs.js';
 
@@ -29,10 +28,9 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const path = configPathFrom(values) ?? DEMO_CONFIG_PATH;
-  loadEnvFiles(path);
   let config;
   try {
-    config = await loadConfigFile(path);
+    config = await loadCommandConfig(values);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     if (values.json) {
