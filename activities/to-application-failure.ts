@@ -4,9 +4,9 @@ import { ConfigMismatchError } from '../config/config-fingerprint.js';
 import { ConnectorError } from '../connectors/connector-error.js';
 import { JsonPathSyntaxError } from '../core/json-path.js';
 import type { SecretMasker } from '../secrets/secret-masker.js';
-import { CustomStrategyError } from '../merge/resolution/custom-strategy.js';
-import { SchemaEvolutionError } from '../merge/entity-tables/entity-table.js';
-import { QuarantineThresholdError } from '../merge/tables/quarantine.js';
+import { CustomStrategyError } from '../merge/resolve/custom-strategy.js';
+import { SchemaEvolutionError } from '../merge/write/entity-table.js';
+import { QuarantineThresholdError } from '../merge/map/quarantine.js';
 import { SecretError } from '../secrets/secret-error.js';
 
 /**

@@ -5,15 +5,15 @@ import type { EntityConfig } from '../config/entities/entity-config.js';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import type { Database } from '../store/database-schema.js';
 import { ensureStagedStatistics } from '../store/staged-statistics.js';
-import { createAffectedTable } from './tables/contribution-store.js';
-import { type CustomStrategyFn, loadCustomStrategies } from './resolution/custom-strategy.js';
+import { createAffectedTable } from './contributions/contribution-store.js';
+import { type CustomStrategyFn, loadCustomStrategies } from './resolve/custom-strategy.js';
 import { ENTITY_SCHEMA, entityTableName } from '../store/entity-table-layout.js';
-import { ensureEntityTable } from './entity-tables/entity-table.js';
-import { writeAffectedEntities } from './entity-tables/entity-writer.js';
-import { mergeChildStream } from './merge-children.js';
-import { mergeStream } from './merge-stream.js';
+import { ensureEntityTable } from './write/entity-table.js';
+import { writeAffectedEntities } from './write/entity-writer.js';
+import { mergeChildStream } from './contributions/merge-children.js';
+import { mergeStream } from './contributions/merge-stream.js';
 import { type EntityMergeSummary, emptySummary } from './merge-summary.js';
-import { QuarantineThresholdError } from './tables/quarantine.js';
+import { QuarantineThresholdError } from './map/quarantine.js';
 
 export type { EntityMergeSummary } from './merge-summary.js';
 

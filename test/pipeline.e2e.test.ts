@@ -5,7 +5,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { sql } from 'kysely';
 import { createAccessApp } from '../access/index.js';
 import { DEFAULT_PAGE_CONCURRENCY } from '../connectors/rate-limit/page-concurrency.js';
-import { normalizeMatchValue } from '../merge/tables/identity.js';
+import { normalizeMatchValue } from '../merge/identity/identity.js';
 import { streamExecutionEventBound } from '../workflows/definitions.js';
 import { syncPipeline } from '../workflows/index.js';
 import { type PipelineHarness, startPipelineHarness } from './support/pipeline-harness.js';

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { ensureEntityTable } from '../../merge/entity-tables/entity-table.js';
+import { ensureEntityTable } from '../../merge/write/entity-table.js';
 import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { spawnTs } from '../measure/child-process.js';

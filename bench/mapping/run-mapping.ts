@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../config/load-config.js';
 import { mappingPaths } from '../../config/entities/entity-config.js';
 import { compileJsonPath } from '../../core/json-path.js';
-import { compileRecordMapper } from '../../merge/mapping/map-record.js';
+import { compileRecordMapper } from '../../merge/map/map-record.js';
 import { tributaryBenchConfig } from '../systems/tributary-config.js';
 import { SOURCES, recordOf, shapeOf } from '../workload/records.js';
 

@@ -24,10 +24,10 @@ import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../config/load-config.js';
 import { contentHash } from '../../core/stable-json.js';
-import { createAffectedTable } from '../../merge/tables/contribution-store.js';
-import { ensureEntityTable } from '../../merge/entity-tables/entity-table.js';
-import { writeAffectedEntities } from '../../merge/entity-tables/entity-writer.js';
-import { mergeStream } from '../../merge/merge-stream.js';
+import { createAffectedTable } from '../../merge/contributions/contribution-store.js';
+import { ensureEntityTable } from '../../merge/write/entity-table.js';
+import { writeAffectedEntities } from '../../merge/write/entity-writer.js';
+import { mergeStream } from '../../merge/contributions/merge-stream.js';
 import { emptySummary } from '../../merge/merge-summary.js';
 // Registers the type parsers the worker uses (bigint as number, numeric as text).
 import '../../store/create-database.js';

@@ -6,7 +6,7 @@ import { graphqlSourceSchema } from '../../config/sources/graphql-source-config.
 import { createSourceClient } from '../../connectors/source-client.js';
 import { dryRunStream, standaloneDeps } from '../../connectors/dry-run.js';
 import { introspectSchema } from '../../connectors/graphql/introspect-schema.js';
-import { compileRecordPreview } from '../../merge/mapping/preview-record.js';
+import { compileRecordPreview } from '../../merge/map/preview-record.js';
 import { onboardGraphql } from '../../onboard/graphql-onboard.js';
 import { loadGraphqlSchemaFile, loadOpenApi } from '../../onboard/load-documents.js';
 import type { OnboardPlan } from '../../onboard/onboard-plan.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { dryRunStream, standaloneDeps } from '../../connectors/dry-run.js';
-import { type RecordPreview, compileRecordPreview } from '../../merge/mapping/preview-record.js';
+import { type RecordPreview, compileRecordPreview } from '../../merge/map/preview-record.js';
 import type { Database } from '../../store/database-schema.js';
 import { findLinkedEntityKey } from '../../store/identity-lookup.js';
 import { openDatabase } from '../connection.js';

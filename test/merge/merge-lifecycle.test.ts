@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
-import { SchemaEvolutionError } from '../../merge/entity-tables/entity-table.js';
+import { SchemaEvolutionError } from '../../merge/write/entity-table.js';
 import { type MergeFixture, createMergeFixture, mergeConfig } from './merge-fixture.js';
 
 let f: MergeFixture;

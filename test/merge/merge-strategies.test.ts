@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { rememberConfigDir } from '../../config/config-origin.js';
-import { QuarantineThresholdError } from '../../merge/tables/quarantine.js';
+import { QuarantineThresholdError } from '../../merge/map/quarantine.js';
 import { type MergeFixture, createMergeFixture, mergeConfig } from './merge-fixture.js';
 
 let f: MergeFixture;

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { EntityConfig } from '../../config/entities/entity-config.js';
 import type { Database } from '../../store/database-schema.js';
 import { ENTITY_SCHEMA, PARENT_COLUMN, columnType, entityTableName } from '../../store/entity-table-layout.js';
-import type { ResolvedEntity } from '../resolution/resolve-entity.js';
+import type { ResolvedEntity } from '../resolve/resolve-entity.js';
 
 /** A merged entity to write, with its parent's key for a child entity. */
 export interface EntityRow {

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
 import { stagedStreamId } from '../../store/staged-stream.js';
 import { type StreamRunKey, readCheckpoint } from '../../store/staging-store.js';
-import { rawHashSql } from '../mapping/mapping-fingerprint.js';
+import { rawHashSql } from '../map/mapping-fingerprint.js';
 import { withPlannerSettings } from '../planner-settings.js';
 
 /**

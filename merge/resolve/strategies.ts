@@ -1,5 +1,5 @@
 import type { EntityFieldConfig, StrategyName } from '../../config/entities/entity-config.js';
-import { coerceValue } from '../mapping/coerce-value.js';
+import { coerceValue } from '../map/coerce-value.js';
 import { type Contribution, type ProvenanceEntry, asOf, compareContributions, provenanceOf } from './contribution.js';
 import { type CustomStrategyFn, CustomStrategyError, toCandidate } from './custom-strategy.js';
 

@@ -1,15 +1,15 @@
-import { parseStreamKey } from '../core/stream-key.js';
-import { parseJsonExact } from '../core/exact-json.js';
+import { parseStreamKey } from '../../core/stream-key.js';
+import { parseJsonExact } from '../../core/exact-json.js';
 import { sql } from 'kysely';
-import { compileJsonPath } from '../core/json-path.js';
-import { contentHash } from '../core/stable-json.js';
-import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './tables/contribution-store.js';
-import { normalizeMatchValue } from './tables/identity.js';
-import { compileRecordMapper } from './mapping/map-record.js';
-import { compilePredicate } from './mapping/predicate.js';
-import { countChanged, countQuarantined } from './merge-summary.js';
-import { type QuarantineRow, insertQuarantine, reasonCategory } from './tables/quarantine.js';
-import { readStagedChanges } from './tables/staged-changes.js';
+import { compileJsonPath } from '../../core/json-path.js';
+import { contentHash } from '../../core/stable-json.js';
+import { type ContributionRow, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
+import { normalizeMatchValue } from '../identity/identity.js';
+import { compileRecordMapper } from '../map/map-record.js';
+import { compilePredicate } from '../map/predicate.js';
+import { countChanged, countQuarantined } from '../merge-summary.js';
+import { type QuarantineRow, insertQuarantine, reasonCategory } from '../map/quarantine.js';
+import { readStagedChanges } from './staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into a child entity. */

@@ -1,6 +1,6 @@
 import { type Kysely, type QueryResult, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
-import type { Contribution } from '../resolution/contribution.js';
+import type { Contribution } from '../resolve/contribution.js';
 
 /** An affected entity with every contribution stored for it (none: it was merged away or every record moved). */
 export interface AffectedEntity {

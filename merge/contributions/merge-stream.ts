@@ -1,18 +1,18 @@
-import { parseStreamKey } from '../core/stream-key.js';
-import { parseJsonExact } from '../core/exact-json.js';
-import { NUL_REASON } from '../core/nul-character.js';
-import { contentHash } from '../core/stable-json.js';
-import { type ContributionRow, insertContributions, markSeen, upsertContributions, withdrawContributions } from './tables/contribution-store.js';
-import { type IdentityInput, assignEntityKeys } from './tables/identity.js';
-import { compilePredicate } from './mapping/predicate.js';
-import { compileRecordMapper } from './mapping/map-record.js';
-import { mappingFingerprint } from './mapping/mapping-fingerprint.js';
-import { countStaged, hasContributions, markStreamSeen } from './tables/mark-stream-seen.js';
-import { compileMatchReader } from './mapping/match-keys.js';
-import { countChanged, countQuarantined } from './merge-summary.js';
+import { parseStreamKey } from '../../core/stream-key.js';
+import { parseJsonExact } from '../../core/exact-json.js';
+import { NUL_REASON } from '../../core/nul-character.js';
+import { contentHash } from '../../core/stable-json.js';
+import { type ContributionRow, insertContributions, markSeen, upsertContributions, withdrawContributions } from './contribution-store.js';
+import { type IdentityInput, assignEntityKeys } from '../identity/identity.js';
+import { compilePredicate } from '../map/predicate.js';
+import { compileRecordMapper } from '../map/map-record.js';
+import { mappingFingerprint } from '../map/mapping-fingerprint.js';
+import { countStaged, hasContributions, markStreamSeen } from './mark-stream-seen.js';
+import { compileMatchReader } from '../map/match-keys.js';
+import { countChanged, countQuarantined } from '../merge-summary.js';
 import { PendingWrites } from './pending-writes.js';
-import { type QuarantineRow, insertQuarantine, reasonCategory } from './tables/quarantine.js';
-import { readStagedChanges } from './tables/staged-changes.js';
+import { type QuarantineRow, insertQuarantine, reasonCategory } from '../map/quarantine.js';
+import { readStagedChanges } from './staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into one entity. */

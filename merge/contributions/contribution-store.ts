@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
-import { rawHashSql } from '../mapping/mapping-fingerprint.js';
+import { rawHashSql } from '../map/mapping-fingerprint.js';
 import { SEEN_ON_CONFLICT } from './mark-stream-seen.js';
 
 /** A mapped source record, keyed and hashed, ready to store as a contribution. */

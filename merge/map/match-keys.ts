@@ -1,5 +1,5 @@
 import type { EntityConfig } from '../../config/entities/entity-config.js';
-import { type MatchPairs, normalizeMatchValue } from '../tables/identity.js';
+import { type MatchPairs, normalizeMatchValue } from '../identity/identity.js';
 import { compileFieldReader } from './map-record.js';
 
 /** Reads a record's match pairs, given the raw record and its mapped field values. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { EntityConfig, EntitySourceMapping } from '../config/entities/entity-config.js';
-import type { Database } from '../store/database-schema.js';
-import type { EntityMergeSummary } from './merge-summary.js';
+import type { EntityConfig, EntitySourceMapping } from '../../config/entities/entity-config.js';
+import type { Database } from '../../store/database-schema.js';
+import type { EntityMergeSummary } from '../merge-summary.js';
 
 /** One stream of one run merged into one entity (top-level or child), inside the merge transaction. */
 export interface StreamMergeInput {

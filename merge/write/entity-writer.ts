@@ -2,13 +2,13 @@ import { type Kysely, sql } from 'kysely';
 import type { EntityConfig } from '../../config/entities/entity-config.js';
 import type { Database } from '../../store/database-schema.js';
 import { ALL_KEYS_PLANNER, type AffectedKeys, readAffectedBatch } from './affected-batch.js';
-import type { CustomStrategyFn } from '../resolution/custom-strategy.js';
+import type { CustomStrategyFn } from '../resolve/custom-strategy.js';
 import { ENTITY_SCHEMA, entityTableName } from '../../store/entity-table-layout.js';
-import { markSeenInRange } from '../tables/contribution-store.js';
+import { markSeenInRange } from '../contributions/contribution-store.js';
 import { type EntityRow, compileEntityUpsert } from './entity-upsert.js';
-import { type ResolvedEntity, compileEntityResolver } from '../resolution/resolve-entity.js';
+import { type ResolvedEntity, compileEntityResolver } from '../resolve/resolve-entity.js';
 import { withPlannerSettings } from '../planner-settings.js';
-import { createStatementPipeline } from '../statement-pipeline.js';
+import { createStatementPipeline } from './statement-pipeline.js';
 
 /** Counts of what a write did. */
 export interface WriteCounts {
