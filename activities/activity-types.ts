@@ -1,4 +1,5 @@
-import type { EntityMergeSummary } from '../merge/merge-run.js';
+import type { EntityMergeSummary, MergePartition, MergePlan, PartitionOutcome } from '../merge/merge-run.js';
+import type { WriteCounts } from '../merge/write/entity-writer.js';
 import type { ChunkStats, FetchProgress, FetchState } from '../ingest/fetch-pages.js';
 import type { StreamRef } from '../core/stream-key.js';
 
@@ -65,6 +66,12 @@ export interface MergeRunActivityInput {
   readonly stagedRunId?: string;
 }
 
+/** Input of `publishMerge`: the prepared plan and what each of its partitions returned. */
+export interface PublishMergeInput {
+  readonly plan: MergePlan;
+  readonly outcomes: readonly PartitionOutcome[];
+}
+
 /** Input of `planRerun`. */
 export interface PlanRerunInput {
   /** The new run's id. */
@@ -117,4 +124,4 @@ export interface RunSummary {
   readonly entities: readonly EntityMergeSummary[];
 }
 
-export type { ChunkStats, EntityMergeSummary, FetchProgress, FetchState };
+export type { ChunkStats, EntityMergeSummary, FetchProgress, FetchState, MergePartition, MergePlan, PartitionOutcome, WriteCounts };

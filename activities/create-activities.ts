@@ -3,7 +3,7 @@ import { commitWatermarksActivity } from './commit-watermarks.js';
 import { fetchStreamChunkActivity } from './fetch-stream-chunk.js';
 import { finishRunActivity } from './finish-run.js';
 import { withKeepAlive } from './keep-alive.js';
-import { mergeRunActivity } from './merge-run.js';
+import { mergeRunActivity, prepareMergeActivity, publishMergeActivity, writeMergePartitionActivity } from './merge-run.js';
 import { planRerunActivity } from './plan-rerun.js';
 import { planRunActivity } from './plan-run.js';
 import { withFailureMapping } from './to-application-failure.js';
@@ -27,6 +27,9 @@ export function createActivities(deps: ActivityDeps) {
     planRun: wrap(planRunActivity(deps)),
     fetchStreamChunk: wrap(long(fetchStreamChunkActivity(deps))),
     mergeRun: wrap(long(mergeRunActivity(deps))),
+    prepareMerge: wrap(long(prepareMergeActivity(deps))),
+    writeMergePartition: wrap(long(writeMergePartitionActivity(deps))),
+    publishMerge: wrap(publishMergeActivity(deps)),
     planRerun: wrap(planRerunActivity(deps)),
     finishRun: wrap(finishRunActivity(deps)),
     commitWatermarks: wrap(commitWatermarksActivity(deps)),

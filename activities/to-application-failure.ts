@@ -7,6 +7,7 @@ import type { SecretMasker } from '../secrets/secret-masker.js';
 import { CustomStrategyError } from '../merge/resolve/custom-strategy.js';
 import { SchemaEvolutionError } from '../merge/write/entity-table.js';
 import { QuarantineThresholdError } from '../merge/map/quarantine.js';
+import { MergePlanError } from '../merge/run/merge-plan-error.js';
 import { SecretError } from '../secrets/secret-error.js';
 
 /**
@@ -26,7 +27,7 @@ export function toApplicationFailure(err: unknown, masker: SecretMasker): Applic
       ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
     });
   }
-  if (err instanceof ConfigError || err instanceof ConfigMismatchError || err instanceof SecretError || err instanceof JsonPathSyntaxError || err instanceof SchemaEvolutionError || err instanceof CustomStrategyError || err instanceof QuarantineThresholdError) {
+  if (err instanceof ConfigError || err instanceof ConfigMismatchError || err instanceof SecretError || err instanceof JsonPathSyntaxError || err instanceof SchemaEvolutionError || err instanceof CustomStrategyError || err instanceof QuarantineThresholdError || err instanceof MergePlanError) {
     return ApplicationFailure.create({ type: err.code, message, nonRetryable: true });
   }
   const code = (err as { code?: unknown }).code;

@@ -6,6 +6,7 @@ import { type EntityConfig, entitySchema } from './entities/entity-config.js';
 import { identifierSchema } from './identifier.js';
 import { checkJsonPaths } from './checks/json-path-check.js';
 import { checkRecordFields } from './checks/record-fields-check.js';
+import { mergeSchema } from './merge-config.js';
 import { pipelineSchema } from './pipeline-config.js';
 import { retentionSchema } from './retention-config.js';
 import { sourceSchema } from './sources/source-config.js';
@@ -36,6 +37,8 @@ export const tributaryConfigSchema = z
     pipelines: z.record(identifierSchema, pipelineSchema).describe('Pipelines by name.'),
     /** How long raw staged records are kept. */
     retention: retentionSchema.default({ stagedRuns: 10 }).describe('How long raw staged records are kept.'),
+    /** How a run's merge spreads its entity writes over partitions (connections and activities). */
+    merge: mergeSchema.default({ maxPartitions: 4, keysPerPartition: 25_000 }).describe("How a run's merge spreads its entity writes over partitions (connections and activities)."),
     /** The access API's tokens, scopes and limits; without it the API is open on 127.0.0.1 only. */
     access: accessSchema.optional().describe('The access API\'s tokens, scopes and limits; without it the API is open on 127.0.0.1 only.'),
     /** Where failed runs and stale sources are reported. */

@@ -77,7 +77,7 @@ export interface SourceRecordTable {
   parent_source_key: string | null;
   /**
    * The staged payload hash this contribution was mapped from, combined with the mapping's config
-   * fingerprint (`merge/mapping-fingerprint.ts`); null where unknown (children, older rows).
+   * fingerprint (`merge/map/mapping-fingerprint.ts`); null where unknown (children, older rows).
    */
   raw_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
@@ -181,6 +181,22 @@ export interface FetchParentTable {
   max_value: string | null;
 }
 
+/** A committed step of a run's partitioned merge, with its result (`tributary.merge_step`). */
+export interface MergeStepTable {
+  run_id: string;
+  /** `prepare`, or `write:<entity>:<partition>`. */
+  step: string;
+  result: JSONColumnType<object, string, string>;
+  done_at: Generated<Date>;
+}
+
+/** A key whose entity row a run's merge partitions re-merge (`tributary.merge_affected_key`). */
+export interface MergeAffectedKeyTable {
+  run_id: string;
+  entity: string;
+  entity_key: string;
+}
+
 /** A child stream's state per parent as of the last merged run (`tributary.parent_state`). */
 export interface ParentStateTable {
   source: string;
@@ -219,5 +235,7 @@ export interface Database {
   'tributary.fetch_cursor': FetchCursorTable;
   'tributary.fetch_parent': FetchParentTable;
   'tributary.parent_state': ParentStateTable;
+  'tributary.merge_step': MergeStepTable;
+  'tributary.merge_affected_key': MergeAffectedKeyTable;
   'tributary.source_budget': SourceBudgetTable;
 }

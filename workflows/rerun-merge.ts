@@ -3,7 +3,8 @@ import type { EntityMergeSummary, RunSummary } from '../activities/index.js';
 import { PIPELINE_KEY, STATUS_KEY } from '../core/search-attributes.js';
 import { type StreamProgress, progressQuery } from './definitions.js';
 import { rootMessage } from './failure-message.js';
-import { finishRun, mergeRun, planRerun } from './activity-proxies.js';
+import { finishRun, planRerun } from './activity-proxies.js';
+import { mergeSteps } from './merge-steps.js';
 import { describeRun } from './run-summary.js';
 
 /** Input of the `rerunMerge` workflow. */
@@ -45,7 +46,7 @@ export async function rerunMerge(input: RerunMergeInput): Promise<RunSummary> {
   phase = 'merging';
   let entities: EntityMergeSummary[];
   try {
-    entities = await mergeRun({ runId, stagedRunId: plan.stagedRunId, streams: plan.streams.map(({ source, stream }) => ({ source, stream })) });
+    entities = await mergeSteps({ runId, stagedRunId: plan.stagedRunId, streams: plan.streams.map(({ source, stream }) => ({ source, stream })) });
   } catch (err) {
     const error = `merge: ${rootMessage(err)}`;
     await finishRun({ runId, status: 'failed', summary: summaryOf([]), error });

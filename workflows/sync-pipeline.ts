@@ -15,7 +15,8 @@ import { PIPELINE_KEY, SCHEDULED_START_KEY, STATUS_KEY } from '../core/search-at
 import { streamKey } from '../core/stream-key.js';
 import { type StreamProgress, progressQuery, streamProgressSignal } from './definitions.js';
 import { rootMessage } from './failure-message.js';
-import { commitWatermarks, finishRun, mergeRun, planRun } from './activity-proxies.js';
+import { commitWatermarks, finishRun, planRun } from './activity-proxies.js';
+import { mergeSteps } from './merge-steps.js';
 import { describeRun } from './run-summary.js';
 import { syncStream } from './sync-stream.js';
 
@@ -173,7 +174,7 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   phase = 'merging';
   let entities: EntityMergeSummary[];
   try {
-    entities = await mergeRun({ runId, streams: merged.map(({ source, stream }) => ({ source, stream })) });
+    entities = await mergeSteps({ runId, streams: merged.map(({ source, stream }) => ({ source, stream })) });
   } catch (err) {
     return fail(`merge: ${rootMessage(err)}`, []);
   }

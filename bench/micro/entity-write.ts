@@ -28,7 +28,6 @@ import { createAffectedTable } from '../../merge/contributions/contribution-stor
 import { ensureEntityTable } from '../../merge/write/entity-table.js';
 import { writeAffectedEntities } from '../../merge/write/entity-writer.js';
 import { mergeStream } from '../../merge/contributions/merge-stream.js';
-import { emptySummary } from '../../merge/merge-summary.js';
 // Registers the type parsers the worker uses (bigint as number, numeric as text).
 import '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
@@ -66,10 +65,11 @@ async function main(): Promise<void> {
           await createAffectedTable(trx);
           // A fixed clock, so the rows written (and their checksum) are the same on every run and commit.
           const now = new Date('2026-01-02T00:00:00Z');
-          const summary = emptySummary('person');
           for (const ref of Object.keys(entity.sources)) {
-            await mergeStream({ trx, name: 'person', entity, ref, mapping: entity.sources[ref]!, runId: RUN, stagedRunId: RUN, now, summary, children: [] });
+            await mergeStream({ trx, name: 'person', entity, ref, mapping: entity.sources[ref]!, runId: RUN, stagedRunId: RUN, now, children: [] });
           }
+          // As the prepare step lists them for the partitions.
+          await sql`insert into tributary.merge_affected_key (run_id, entity, entity_key) select ${RUN}, entity, entity_key from merge_affected`.execute(trx);
           if (args.explain) await sql`select set_config('auto_explain.log_min_duration', '0', true), set_config('auto_explain.log_analyze', 'on', true), set_config('auto_explain.log_level', 'notice', true)`.execute(trx);
           if (args.explain) await sql`load 'auto_explain'`.execute(trx);
           const profiler = args['cpu-prof'] !== undefined && rep === 1 ? await startProfile() : undefined;
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
           const checksum = (await sql<{ md5: string }>`select md5(string_agg(p::text, '|' order by _key)) as md5 from unified.person p`.execute(trx)).rows[0]!.md5;
           console.log(`rep ${rep} rows checksum ${checksum}`);
           if (args.rewrite) {
-            await sql`insert into merge_affected (entity, entity_key) select 'person', _key from unified.person on conflict do nothing`.execute(trx);
+            await sql`insert into tributary.merge_affected_key (run_id, entity, entity_key) select ${RUN}, 'person', _key from unified.person on conflict do nothing`.execute(trx);
             report(`rep ${rep} unchanged rewrite`, await measure(trx, () => writeAffectedEntities(trx, 'person', entity, { runId: RUN, now, ...batchSize })));
           }
           throw new Rollback();

@@ -10,6 +10,7 @@ import { pipelineSchema, scheduleSchema } from '../pipeline-config.js';
 import { valuePredicateSchema } from '../entities/predicate-config.js';
 import { parentSchema, restSourceSchema, restStreamSchema } from '../sources/rest-source-config.js';
 import { retentionSchema } from '../retention-config.js';
+import { mergeSchema } from '../merge-config.js';
 import { rateLimitSchema, retrySchema } from '../sources/stream-limits.js';
 import { tributaryConfigSchema } from '../tributary-config.js';
 
@@ -258,6 +259,12 @@ export function renderConfigReference(): string {
     '## Retention',
     '',
     fieldTable(retentionSchema),
+    '',
+    '## Merge',
+    '',
+    'A run merges in three steps: **prepare** (one transaction: every staged record mapped and typed, quarantine counted against `failAbove`, entity keys settled across all records, contributions stored), **partitions** (each entity\'s rows rewritten one key range at a time, each range committed on its own connection, as separate activities any worker may run), and **publish** (the run counts as merged only when every partition committed). Readers may see a run\'s changes arrive partition by partition; an entity row is never half-written, and a retried step redoes only what did not commit.',
+    '',
+    fieldTable(mergeSchema),
     '',
     '## Access',
     '',

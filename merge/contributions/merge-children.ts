@@ -7,7 +7,7 @@ import { type ContributionRow, markSeen, upsertContributions, withdrawContributi
 import { normalizeMatchValue } from '../identity/identity.js';
 import { compileRecordMapper } from '../map/map-record.js';
 import { compilePredicate } from '../map/predicate.js';
-import { countChanged, countQuarantined } from '../merge-summary.js';
+import { type EntityMergeSummary, countChanged, countQuarantined, startTally } from '../merge-summary.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from '../map/quarantine.js';
 import { readStagedChanges } from './staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
@@ -29,7 +29,8 @@ export function childEntityKey(parentKey: string, childKey: string): string {
  * when the parent record was withdrawn. Elements that violate the schema, and records whose
  * parent was quarantined, go to quarantine.
  */
-export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
+export async function mergeChildStream(m: ChildStreamMerge): Promise<EntityMergeSummary> {
+  const tally = startTally(m.name);
   const { source, stream } = parseStreamKey(m.ref);
   const target = { entity: m.name, source, stream, runId: m.runId };
   const parent = m.entity.parent!;
@@ -43,7 +44,7 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
   // quarantined, leaves no contribution that could say it was already merged. The next batch is
   // read while this one is mapped.
   for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source, stream, batchSize: m.batchSize })) {
-    m.summary.recordsRead += batch.length;
+    tally.recordsRead += batch.length;
     const parents = new Map(
       (
         await sql<{ source_key: string; entity_key: string; deleted: boolean }>`
@@ -67,7 +68,7 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
       for (const element of each.all(payload).flatMap((e) => (Array.isArray(e) ? e : [e]))) {
         if (deleted(element)) continue;
         if (skipped(element)) {
-          m.summary.skipped += 1;
+          tally.skipped += 1;
           continue;
         }
         const mapped = map(element, payload);
@@ -102,13 +103,14 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<void> {
       const prev = merged.get(b.source_key);
       merged.set(b.source_key, prev ? { ...prev, reason: `${prev.reason}; ${b.reason}`, reasons: [...prev.reasons, ...b.reasons] } : b);
     }
-    for (const b of merged.values()) countQuarantined(m.summary, b.reasons);
+    for (const b of merged.values()) countQuarantined(tally, b.reasons);
     await insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, [...merged.values()]);
     if (m.quarantineOnly) continue;
-    countChanged(m.summary, m.ref, await upsertContributions(m.trx, target, rows));
+    countChanged(tally, m.ref, await upsertContributions(m.trx, target, rows));
     const at = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
-    m.summary.withdrawn += await withdrawContributions(m.trx, target, { parentSourceKeys: replaced, keep: rows.map((r) => r.source_key) }, at);
+    tally.withdrawn += await withdrawContributions(m.trx, target, { parentSourceKeys: replaced, keep: rows.map((r) => r.source_key) }, at);
     // When the writer re-merges every key it marks them seen itself (`markSeenInRange`).
     if (!m.everyKeyAffected) await markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at })));
   }
+  return tally;
 }

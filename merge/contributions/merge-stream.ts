@@ -9,7 +9,7 @@ import { compileRecordMapper } from '../map/map-record.js';
 import { mappingFingerprint } from '../map/mapping-fingerprint.js';
 import { countStaged, hasContributions, markStreamSeen } from './mark-stream-seen.js';
 import { compileMatchReader } from '../map/match-keys.js';
-import { countChanged, countQuarantined } from '../merge-summary.js';
+import { type EntityMergeSummary, type SummaryTally, countChanged, countQuarantined, startTally } from '../merge-summary.js';
 import { PendingWrites } from './pending-writes.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from '../map/quarantine.js';
 import { readStagedChanges } from './staged-changes.js';
@@ -46,9 +46,13 @@ interface GoodRecord {
  * entity is marked seen by one set-based statement first; when every record is unchanged,
  * nothing else runs.
  */
-export async function mergeStream(m: StreamMerge): Promise<void> {
+export async function mergeStream(m: StreamMerge): Promise<EntityMergeSummary> {
   const { source, stream } = parseStreamKey(m.ref);
-  if (m.mapping.deletes !== undefined) return mergeDeletesFeed(m, source, stream);
+  const tally = startTally(m.name);
+  if (m.mapping.deletes !== undefined) {
+    await mergeDeletesFeed(m, tally, source, stream);
+    return tally;
+  }
   const fingerprint = mappingFingerprint(m.entity, m.ref);
   const target = { entity: m.name, source, stream, runId: m.runId, fingerprint };
   const staged = { runId: m.stagedRunId, source, stream };
@@ -64,9 +68,9 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
   // A stream without contributions yet (a first load) has nothing unchanged to look for.
   const known = !m.quarantineOnly && (await hasContributions(m.trx, { entity: m.name, source, stream }));
   const counts = known ? await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId }) : { staged: await countStaged(m.trx, staged), unchanged: 0 };
-  m.summary.recordsRead += counts.staged;
-  m.summary.recordsUnchanged += counts.unchanged;
-  if (counts.unchanged === counts.staged) return;
+  tally.recordsRead += counts.staged;
+  tally.recordsUnchanged += counts.unchanged;
+  if (counts.unchanged === counts.staged) return tally;
   try {
     for await (const batch of readStagedChanges(m.trx, { ...staged, changedOnly: known, batchSize: m.batchSize })) {
       const good: GoodRecord[] = [];
@@ -78,7 +82,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
         // A skipped record withdraws what it contributed before, as a tombstone does, but is counted apart.
         const skip = isSkipped(payload);
         if (skip || isTombstone(payload)) {
-          if (skip) m.summary.skipped += 1;
+          if (skip) tally.skipped += 1;
           tombstones.push(record.sourceKey);
           if (record.fetchedAt > seenAt) seenAt = record.fetchedAt;
           continue;
@@ -101,12 +105,12 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
         const hash = contentHash({ v: mapped.values, u: mapped.updatedAt });
         good.push({ sourceKey: record.sourceKey, values: mapped.values, updatedAt: mapped.updatedAt, fetchedAt: record.fetchedAt, stagedHash: record.hash, hash, identity });
       }
-      for (const b of bad) countQuarantined(m.summary, b.reasons);
+      for (const b of bad) countQuarantined(tally, b.reasons);
       if (bad.length > 0) writes.add(insertQuarantine(m.trx, { runId: m.runId, entity: m.name, source, stream }, bad));
       if (m.quarantineOnly) continue;
-      if (tombstones.length > 0) writes.add(withdraw(m, source, stream, tombstones, seenAt));
+      if (tombstones.length > 0) writes.add(withdraw(m, tally, source, stream, tombstones, seenAt));
       const { keys, redirects } = await assignEntityKeys(m.trx, m.name, good.map((g) => g.identity), { runId: m.runId, now: m.now, children: m.children });
-      m.summary.identityMerges += redirects.length;
+      tally.identityMerges += redirects.length;
       const rows: ContributionRow[] = good.map((g, i) => ({
         source_key: g.sourceKey,
         entity_key: keys[i]!,
@@ -118,7 +122,7 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
       }));
       // A stream's first merge into the entity only adds rows: no old row to probe, compare or move.
       const stored = known ? upsertContributions(m.trx, target, rows) : insertContributions(m.trx, target, rows, { markAffected: !m.everyKeyAffected });
-      writes.add(stored.then((n) => countChanged(m.summary, m.ref, n)));
+      writes.add(stored.then((n) => countChanged(tally, m.ref, n)));
       // When the writer re-merges every key it marks them seen itself, once each (`markSeenInRange`).
       if (!m.everyKeyAffected) writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
     }
@@ -128,22 +132,23 @@ export async function mergeStream(m: StreamMerge): Promise<void> {
     throw err;
   }
   await writes.settle();
+  return tally;
 }
 
 /** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */
-async function mergeDeletesFeed(m: StreamMerge, feedSource: string, feedStream: string): Promise<void> {
+async function mergeDeletesFeed(m: StreamMerge, tally: SummaryTally, feedSource: string, feedStream: string): Promise<void> {
   const { source, stream } = parseStreamKey(m.mapping.deletes!);
   for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream, batchSize: m.batchSize })) {
-    m.summary.recordsRead += batch.length;
+    tally.recordsRead += batch.length;
     const seenAt = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
-    if (!m.quarantineOnly) await withdraw(m, source, stream, batch.map((r) => r.sourceKey), seenAt);
+    if (!m.quarantineOnly) await withdraw(m, tally, source, stream, batch.map((r) => r.sourceKey), seenAt);
   }
 }
 
 /** Withdraws records of a stream from the entity, and their children from every child entity, as of when the deletion was fetched. */
-async function withdraw(m: StreamMerge, source: string, stream: string, sourceKeys: readonly string[], at: Date): Promise<void> {
+async function withdraw(m: StreamMerge, tally: SummaryTally, source: string, stream: string, sourceKeys: readonly string[], at: Date): Promise<void> {
   const withdrawn = withdrawContributions(m.trx, { entity: m.name, source, stream, runId: m.runId }, { sourceKeys }, at);
   // Issued together, so a caller that does not wait still has them queued before its next statement.
   const children = m.children.map((child) => withdrawContributions(m.trx, { entity: child, source, stream, runId: m.runId }, { parentSourceKeys: sourceKeys, keep: [] }, at));
-  m.summary.withdrawn += (await Promise.all([withdrawn, ...children]))[0]!;
+  tally.withdrawn += (await Promise.all([withdrawn, ...children]))[0]!;
 }

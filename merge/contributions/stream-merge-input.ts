@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EntityConfig, EntitySourceMapping } from '../../config/entities/entity-config.js';
 import type { Database } from '../../store/database-schema.js';
-import type { EntityMergeSummary } from '../merge-summary.js';
 
 /** One stream of one run merged into one entity (top-level or child), inside the merge transaction. */
 export interface StreamMergeInput {
@@ -16,8 +15,6 @@ export interface StreamMergeInput {
   /** The run whose staged records are read (a rerun reads a past run's). */
   readonly stagedRunId: string;
   readonly now: Date;
-  /** Counts are added here. */
-  readonly summary: EntityMergeSummary;
   /** Only map and quarantine (after a merge failed its quarantine threshold). */
   readonly quarantineOnly?: boolean;
   /**

@@ -29,12 +29,34 @@ interface Row extends Omit<Contribution, 'source'> {
 }
 
 /**
- * Which entity keys a merge's writer re-merges: `listed`, the keys in `merge_affected`; `all`,
- * every key the entity has contributions for. `all` is for a merge into an entity that had
- * neither contributions nor rows before it: every key is new, so listing them would only cost a
- * temp-table row each.
+ * Which entity keys a merge's writer re-merges: `listed`, the keys the run's prepare step left in
+ * `tributary.merge_affected_key`; `all`, every key the entity has contributions for. `all` is for
+ * a merge into an entity that had neither contributions nor rows before it: every key is new, so
+ * listing them would only cost a row each.
  */
 export type AffectedKeys = 'listed' | 'all';
+
+/** A range of entity keys, `from` (inclusive) up to `to` (exclusive; null: no end): one partition of a merge's writes. */
+export interface KeyRange {
+  readonly from: string;
+  readonly to: string | null;
+}
+
+/** Every key. */
+export const ALL_KEY_RANGE: KeyRange = { from: '', to: null };
+
+/** Where a batch starts: after the previous batch's last key, or at the start of the range. */
+export interface KeyCursor {
+  /** The last key of the previous batch; null for the first batch. */
+  readonly after: string | null;
+  readonly range: KeyRange;
+}
+
+/** The batch's key bounds on `column`, as SQL: above the cursor, below the range's end. */
+export function keyBounds(column: RawBuilder<unknown>, cursor: KeyCursor): RawBuilder<unknown> {
+  const lower = cursor.after === null ? sql`${column} >= ${cursor.range.from}` : sql`${column} > ${cursor.after}`;
+  return cursor.range.to === null ? lower : sql`${lower} and ${column} < ${cursor.range.to}`;
+}
 
 /**
  * Planner settings `readAffectedBatch` needs for `all` keys: the contributions were just written
@@ -43,13 +65,23 @@ export type AffectedKeys = 'listed' | 'all';
  */
 export const ALL_KEYS_PLANNER = { enable_hashagg: 'off', enable_sort: 'off', enable_bitmapscan: 'off', enable_seqscan: 'off' } as const;
 
+/** Which keys a batch reads: the run's listed keys or all of them, from a cursor, `limit` at a time. */
+export interface AffectedBatchQuery {
+  readonly runId: string;
+  readonly entity: string;
+  readonly cursor: KeyCursor;
+  readonly limit: number;
+  readonly keys: AffectedKeys;
+}
+
 /**
- * Reads the next `limit` affected keys of an entity after `after`, with all their stored
- * contributions, in one statement. `listed` keys come from `merge_affected`:
+ * Reads the next `limit` affected keys of an entity from a cursor, with all their stored
+ * contributions, in one statement. `listed` keys come from the run's `merge_affected_key` rows:
  *
  * ```sql
- * select k.entity_key, s.source, ... from (select entity_key from merge_affected where entity = $1 and entity_key > $2 order by entity_key limit $3) k
- * left join lateral (select ... from tributary.source_record r where r.entity = $1 and r.entity_key = k.entity_key offset 0) s on true
+ * select k.entity_key, s.source, ... from (select entity_key from tributary.merge_affected_key
+ *   where run_id = $1 and entity = $2 and entity_key > $3 and entity_key < $4 order by entity_key limit $5) k
+ * left join lateral (select ... from tributary.source_record r where r.entity = $2 and r.entity_key = k.entity_key offset 0) s on true
  * order by k.entity_key
  * ```
  *
@@ -59,12 +91,12 @@ export const ALL_KEYS_PLANNER = { enable_hashagg: 'off', enable_sort: 'off', ena
  * ```sql
  * select r.entity_key, r.source, ... from tributary.source_record r where r.entity = $1 and r.entity_key > $2
  *   and r.entity_key <= (select max(entity_key) from (select distinct entity_key from tributary.source_record
- *                        where entity = $1 and entity_key > $2 order by entity_key limit $3) k)
+ *                        where entity = $1 and entity_key > $2 and entity_key < $3 order by entity_key limit $4) k)
  * order by r.entity_key
  * ```
  */
-export async function readAffectedBatch(trx: Kysely<Database>, entity: string, after: string, limit: number, keys: AffectedKeys = 'listed'): Promise<AffectedBatch> {
-  const { rows } = await (keys === 'all' ? readAllKeys(trx, entity, after, limit) : readListedKeys(trx, entity, after, limit));
+export async function readAffectedBatch(trx: Kysely<Database>, q: AffectedBatchQuery): Promise<AffectedBatch> {
+  const { rows } = await (q.keys === 'all' ? readAllKeys(trx, q) : readListedKeys(trx, q));
   const entities: AffectedEntity[] = [];
   let current: { key: string; parentKey: string | null; contributions: Contribution[] } | undefined;
   for (const r of rows) {
@@ -78,7 +110,7 @@ export async function readAffectedBatch(trx: Kysely<Database>, entity: string, a
   return { entities, lastKey: entities[entities.length - 1]?.key };
 }
 
-function readListedKeys(trx: Kysely<Database>, entity: string, after: string, limit: number): Promise<QueryResult<Row>> {
+function readListedKeys(trx: Kysely<Database>, q: AffectedBatchQuery): Promise<QueryResult<Row>> {
   // One index probe per key, whatever the statistics say. On a first load source_record was never
   // analyzed (all of it is this transaction's), so for `entity = $1 and entity_key in (...1000 keys)`
   // the planner guesses a few rows per entity, scans all of the entity's contributions through the
@@ -86,20 +118,22 @@ function readListedKeys(trx: Kysely<Database>, entity: string, after: string, li
   // `offset 0` keeps the lateral subquery from being flattened back into that plan.
   return sql<Row>`
     select k.entity_key, ${contributionColumns('s')}
-    from (select entity_key from merge_affected where entity = ${entity} and entity_key > ${after} order by entity_key limit ${limit}) k
+    from (select a.entity_key from tributary.merge_affected_key a where a.run_id = ${q.runId} and a.entity = ${q.entity} and ${keyBounds(sql.ref('a.entity_key'), q.cursor)}
+          order by a.entity_key limit ${q.limit}) k
     left join lateral (
       select r.parent_key, r.source, r.stream, r.source_key, r."values", r.source_updated_at, r.fetched_at, r.deleted_at
-      from tributary.source_record r where r.entity = ${entity} and r.entity_key = k.entity_key offset 0
+      from tributary.source_record r where r.entity = ${q.entity} and r.entity_key = k.entity_key offset 0
     ) s on true
     order by k.entity_key`.execute(trx);
 }
 
-function readAllKeys(trx: Kysely<Database>, entity: string, after: string, limit: number): Promise<QueryResult<Row>> {
+function readAllKeys(trx: Kysely<Database>, q: AffectedBatchQuery): Promise<QueryResult<Row>> {
   return sql<Row>`
     select r.entity_key, ${contributionColumns('r')}
     from tributary.source_record r
-    where r.entity = ${entity} and r.entity_key > ${after} and r.entity_key <= (
-      select max(k.entity_key) from (select distinct entity_key from tributary.source_record where entity = ${entity} and entity_key > ${after} order by entity_key limit ${limit}) k)
+    where r.entity = ${q.entity} and ${keyBounds(sql.ref('r.entity_key'), q.cursor)} and r.entity_key <= (
+      select max(k.entity_key) from (select distinct x.entity_key from tributary.source_record x where x.entity = ${q.entity} and ${keyBounds(sql.ref('x.entity_key'), q.cursor)}
+        order by x.entity_key limit ${q.limit}) k)
     order by r.entity_key`.execute(trx);
 }
 

@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import type { EntityConfig } from '../../config/entities/entity-config.js';
 import type { Database } from '../../store/database-schema.js';
-import { ALL_KEYS_PLANNER, type AffectedKeys, readAffectedBatch } from './affected-batch.js';
+import { ALL_KEYS_PLANNER, ALL_KEY_RANGE, type AffectedKeys, type KeyRange, readAffectedBatch } from './affected-batch.js';
 import type { CustomStrategyFn } from '../resolve/custom-strategy.js';
 import { ENTITY_SCHEMA, entityTableName } from '../../store/entity-table-layout.js';
-import { markSeenInRange } from '../contributions/contribution-store.js';
+import { markSeenInRange } from './seen-in-range.js';
 import { type EntityRow, compileEntityUpsert } from './entity-upsert.js';
 import { type ResolvedEntity, compileEntityResolver } from '../resolve/resolve-entity.js';
 import { withPlannerSettings } from '../planner-settings.js';
@@ -28,17 +28,20 @@ export interface WriteOptions {
   readonly batchSize?: number;
   /** Loaded `custom` strategy functions by field. */
   readonly customs?: ReadonlyMap<string, CustomStrategyFn>;
-  /** Which keys to re-merge (default `listed`: those in `merge_affected`). */
+  /** Which keys to re-merge (default `listed`: those the run's prepare step listed in `tributary.merge_affected_key`). */
   readonly keys?: AffectedKeys;
+  /** Only the keys in this range (a partition); default every key. */
+  readonly range?: KeyRange;
 }
 
 /** Entities resolved between two yields to the event loop, so queued statements are sent to Postgres while Node works. */
 const RESOLVE_SLICE = 100;
 
 /**
- * Re-merges every entity of `name` listed in `merge_affected` (or, with `keys: 'all'`, every
- * entity it has contributions for, marking each seen as it goes) from all its stored
- * contributions and upserts the rows set-based, a batch of keys at a time. Rows whose hash did not change are skipped by the
+ * Re-merges every entity of `name` in `opts.range` that the run's prepare step listed in
+ * `tributary.merge_affected_key` (or, with `keys: 'all'`, every entity it has contributions for,
+ * marking each seen as it goes) from all its stored contributions and upserts the rows
+ * set-based, a batch of keys at a time. Rows whose hash did not change are skipped by the
  * `where` guard, so an unchanged rerun writes nothing. An entity whose records were all
  * withdrawn keeps its last values and is soft-deleted with `_deleted_by`; one left with no
  * contribution at all (merged into another, or every record moved) is soft-deleted with
@@ -55,10 +58,6 @@ const RESOLVE_SLICE = 100;
  */
 export async function writeAffectedEntities(trx: Kysely<Database>, name: string, entity: EntityConfig, opts: WriteOptions): Promise<WriteCounts> {
   if (opts.keys === 'all') return withPlannerSettings(trx, ALL_KEYS_PLANNER, () => writeBatches(trx, name, entity, opts, 'all'));
-  // merge_affected is a temp table, which autovacuum never analyzes: without statistics the planner
-  // reads and sorts every remaining key of the entity for each batch's `order by entity_key limit`
-  // (quadratic in the number of affected entities). Analyzed, it walks the primary key in order.
-  await sql`analyze merge_affected`.execute(trx);
   return writeBatches(trx, name, entity, opts, 'listed');
 }
 
@@ -69,16 +68,18 @@ async function writeBatches(trx: Kysely<Database>, name: string, entity: EntityC
   const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
   const limit = opts.batchSize ?? 1000;
   const pipeline = createStatementPipeline();
-  let after = '';
-  let next = pipeline.track(readAffectedBatch(trx, name, after, limit, keys));
+  const range = opts.range ?? ALL_KEY_RANGE;
+  const read = (after: string | null) => readAffectedBatch(trx, { runId: opts.runId, entity: name, cursor: { after, range }, limit, keys });
+  let after: string | null = null;
+  let next = pipeline.track(read(after));
   try {
     for (;;) {
       const batch = await next;
       if (batch.lastKey === undefined) break;
-      next = pipeline.track(readAffectedBatch(trx, name, batch.lastKey, limit, keys));
+      next = pipeline.track(read(batch.lastKey));
       // The stream mergers left seen-marking to this pass: its keys are final (redirects applied)
       // and each is marked once, however many streams contributed to it.
-      if (keys === 'all') pipeline.add(markSeenInRange(trx, name, opts.runId, after, batch.lastKey), () => undefined);
+      if (keys === 'all') pipeline.add(markSeenInRange(trx, name, opts.runId, { after, range }, batch.lastKey), () => undefined);
       after = batch.lastKey;
       const live: EntityRow[] = [];
       const withdrawn: ResolvedEntity[] = [];

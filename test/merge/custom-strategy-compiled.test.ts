@@ -15,7 +15,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tributary-strategy-'));
   // The loader as the compiled worker has it: JavaScript, run by plain Node with no TypeScript loader.
   await build({
-    entryPoints: [join(root, 'merge', 'resolution', 'custom-strategy.ts')],
+    entryPoints: [join(root, 'merge', 'resolve', 'custom-strategy.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/**
+ * How a run's merge spreads its entity writes. After the run's records are mapped, keyed and
+ * stored as contributions (one transaction), each entity's rows are rewritten in partitions of
+ * its key space, each committed on its own connection, as separate activities that any worker
+ * may run. More partitions keep more database cores busy on large merges.
+ *
+ * ```yaml
+ * merge: { maxPartitions: 4, keysPerPartition: 25000 }
+ * ```
+ */
+export const mergeSchema = z.strictObject({
+  /** At most this many partitions per entity (and connections at once per entity); default 4. Set it near the database server's cores. */
+  maxPartitions: z.number().int().min(1).max(64).default(4).describe("At most this many partitions per entity (and connections at once per entity); default 4. Set it near the database server's cores."),
+  /** One partition per this many entity keys to rewrite, up to `maxPartitions`; default 25,000 (small merges stay one partition). */
+  keysPerPartition: z.number().int().min(1).default(25_000).describe('One partition per this many entity keys to rewrite, up to `maxPartitions`; default 25,000 (small merges stay one partition).'),
+});
+
+/** Validated merge config. */
+export type MergeConfig = z.infer<typeof mergeSchema>;

@@ -1,0 +1,161 @@
+import { type Kysely, sql } from 'kysely';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
+import type { TributaryConfig } from '../../config/tributary-config.js';
+import { streamKey } from '../../core/stream-key.js';
+import type { Database } from '../../store/database-schema.js';
+import { ENTITY_SCHEMA, entityTableName } from '../../store/entity-table-layout.js';
+import { ensureStagedStatistics } from '../../store/staged-statistics.js';
+import { createAffectedTable } from '../contributions/contribution-store.js';
+import { mergeChildStream } from '../contributions/merge-children.js';
+import { mergeStream } from '../contributions/merge-stream.js';
+import { QuarantineThresholdError } from '../map/quarantine.js';
+import { type EntityMergeSummary, addSummaries, emptySummary } from '../merge-summary.js';
+import { ensureEntityTable } from '../write/entity-table.js';
+import { keyRanges, partitionCount } from './key-ranges.js';
+import type { MergePlan, PlannedEntity } from './merge-plan.js';
+import { PREPARE_STEP, readStep, recordStep } from './merge-steps.js';
+
+/** What to merge: the staged streams of one run. */
+export interface MergeRunInput {
+  readonly runId: string;
+  readonly streams: ReadonlyArray<{ readonly source: string; readonly stream: string }>;
+  /** The run whose staged records to read, when not `runId` (a rerun re-merges a past run's records). */
+  readonly stagedRunId?: string;
+  /**
+   * Staged records a stream's merge reads, maps and keys at a time (default 2,000). The result
+   * does not depend on it; smaller batches hold less in memory and send more statements.
+   */
+  readonly batchSize?: number;
+}
+
+/**
+ * Name of the Postgres advisory lock (`pg_advisory_xact_lock(hashtext(name))`) on an entity,
+ * e.g. `tributary.merge.customer`: a prepare step holds it exclusively for its transaction, a
+ * partition's write shares it, so one run's contributions never change under another run's
+ * partition. Take it in another session to hold merges back.
+ */
+export function mergeLockName(entity: string): string {
+  return `tributary.merge.${entity}`;
+}
+
+/**
+ * The first step of a run's merge, in one transaction: per entity (parents before their
+ * children) map each staged record, quarantine the ones that violate the schema, withdraw
+ * tombstoned records, assign entity keys by match values across every record of the run
+ * (merging entities a record links), and store the contributions. Nothing reaches the entity
+ * tables yet: the keys whose rows must be rewritten are listed for the partitions
+ * (`tributary.merge_affected_key`), and the plan says how each entity's keys are split.
+ *
+ * When an entity quarantines more than its `quarantine.failAbove`, the step rolls back, the
+ * quarantined records are still stored, and a `QuarantineThresholdError` is thrown: nothing of
+ * the run is applied. Committed, the step is recorded with its plan; run again, it returns that
+ * plan without doing anything.
+ */
+export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig, input: MergeRunInput): Promise<MergePlan> {
+  const done = await readStep<MergePlan>(db, input.runId, PREPARE_STEP);
+  if (done) return done;
+  const staged = new Set(input.streams.map(streamKey));
+  const entities = mergeOrder(config).filter(([, e]) => Object.keys(e.sources).some((ref) => staged.has(ref)));
+  // DDL runs before the data transaction so a concurrent reader never waits on a table lock for long.
+  await ensureStagedStatistics(db);
+  const refill = new Map<string, readonly string[]>();
+  for (const [name, entity] of entities) refill.set(name, (await ensureEntityTable(db, name, entity)).refill);
+  const stagedRunId = input.stagedRunId ?? input.runId;
+  const mergedAt = new Date();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await createAffectedTable(trx);
+      const planned: PlannedEntity[] = [];
+      for (const [name, entity] of entities) {
+        await sql`select pg_advisory_xact_lock(hashtext(${mergeLockName(name)}))`.execute(trx);
+        // Into an entity with nothing stored yet (its first load), every key the merge writes is
+        // affected: the partitions take them from the contributions instead of a list of each.
+        const everyKeyAffected = await isEmptyEntity(trx, name, entity);
+        const summary = await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId, now: mergedAt, staged, batchSize: input.batchSize, everyKeyAffected });
+        checkQuarantine(name, entity, summary);
+        if ((refill.get(name) ?? []).length > 0) {
+          // A refilled column is empty: every row is re-merged, whatever its hash said.
+          const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
+          await sql`update ${table} set _hash = ''`.execute(trx);
+          await sql`insert into merge_affected (entity, entity_key) select ${name}, _key from ${table} where _deleted_at is null on conflict do nothing`.execute(trx);
+        }
+        let keys = summary.contributionsChanged;
+        if (!everyKeyAffected) {
+          const listed = await sql<{ n: number }>`
+            with listed as (
+              insert into tributary.merge_affected_key (run_id, entity, entity_key) select ${input.runId}, entity, entity_key from merge_affected where entity = ${name}
+              on conflict do nothing returning 1
+            ) select count(*)::int as n from listed`.execute(trx);
+          keys = listed.rows[0]?.n ?? 0;
+        }
+        // An entity with no row to rewrite (an unchanged rerun) needs no partition at all.
+        planned.push({ entity: name, keys: everyKeyAffected ? 'all' : 'listed', partitions: keys === 0 ? [] : keyRanges(partitionCount(keys, config.merge)), summary });
+      }
+      const plan: MergePlan = { runId: input.runId, mergedAt: mergedAt.toISOString(), entities: planned };
+      await recordStep(trx, input.runId, PREPARE_STEP, plan);
+      return plan;
+    });
+  } catch (err) {
+    if (err instanceof QuarantineThresholdError) await recordQuarantineOnly(db, config, entities, { runId: input.runId, stagedRunId, staged, now: mergedAt, batchSize: input.batchSize });
+    throw err;
+  }
+}
+
+/** Entities in merge order: by name, each child right after the entities it depends on. */
+export function mergeOrder(config: TributaryConfig): Array<[string, EntityConfig]> {
+  const all = Object.entries(config.entities).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...all.filter(([, e]) => e.parent === undefined), ...all.filter(([, e]) => e.parent !== undefined)];
+}
+
+/** Merges each staged stream of the entity in turn; returns what they counted, added up. */
+async function mergeEntityStreams(
+  trx: Kysely<Database>,
+  config: TributaryConfig,
+  name: string,
+  entity: EntityConfig,
+  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; quarantineOnly?: boolean; batchSize?: number; everyKeyAffected?: boolean },
+): Promise<EntityMergeSummary> {
+  const children = Object.entries(config.entities).filter(([, e]) => e.parent === name).map(([n]) => n);
+  let summary = emptySummary(name);
+  for (const [ref, mapping] of Object.entries(entity.sources)) {
+    if (!opts.staged.has(ref)) continue;
+    const common = { trx, name, entity, ref, mapping, runId: opts.runId, stagedRunId: opts.stagedRunId, now: opts.now, ...(opts.quarantineOnly ? { quarantineOnly: true } : {}), batchSize: opts.batchSize, everyKeyAffected: opts.everyKeyAffected };
+    const counted = entity.parent !== undefined && mapping.deletes === undefined ? await mergeChildStream(common) : await mergeStream({ ...common, children });
+    summary = addSummaries(summary, counted);
+  }
+  return summary;
+}
+
+/** Whether an entity has neither contributions nor rows (soft-deleted ones included). */
+async function isEmptyEntity(trx: Kysely<Database>, name: string, entity: EntityConfig): Promise<boolean> {
+  const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
+  const result = await sql<{ empty: boolean }>`
+    select not exists (select 1 from tributary.source_record where entity = ${name}) and not exists (select 1 from ${table}) as empty`.execute(trx);
+  return result.rows[0]?.empty ?? false;
+}
+
+function checkQuarantine(name: string, entity: EntityConfig, s: EntityMergeSummary): void {
+  const limit = entity.quarantine.failAbove;
+  if (limit !== undefined && s.recordsRead > 0 && s.quarantined / s.recordsRead > limit) {
+    throw new QuarantineThresholdError(name, s.quarantined, s.recordsRead, limit, s.quarantineReasons);
+  }
+}
+
+/**
+ * After a merge failed its quarantine threshold: store the quarantined records (and nothing
+ * else), so people can see what was wrong. Child entities need their parents' contributions to
+ * judge records, so only top-level entities are re-read.
+ */
+async function recordQuarantineOnly(
+  db: Kysely<Database>,
+  config: TributaryConfig,
+  entities: ReadonlyArray<[string, EntityConfig]>,
+  opts: { runId: string; stagedRunId: string; staged: ReadonlySet<string>; now: Date; batchSize?: number },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const [name, entity] of entities) {
+      if (entity.parent !== undefined) continue;
+      await mergeEntityStreams(trx, config, name, entity, { ...opts, quarantineOnly: true });
+    }
+  });
+}

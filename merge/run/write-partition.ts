@@ -1,0 +1,38 @@
+import { type Kysely, sql } from 'kysely';
+import type { TributaryConfig } from '../../config/tributary-config.js';
+import { configDir } from '../../config/config-origin.js';
+import type { Database } from '../../store/database-schema.js';
+import { loadCustomStrategies } from '../resolve/custom-strategy.js';
+import { type WriteCounts, writeAffectedEntities } from '../write/entity-writer.js';
+import type { MergePartition } from './merge-plan.js';
+import type { MergePlan } from './merge-plan.js';
+import { MergePlanError } from './merge-plan-error.js';
+import { PREPARE_STEP, partitionStep, readStep, recordStep } from './merge-steps.js';
+import { mergeLockName } from './prepare-merge.js';
+
+/**
+ * Writes one partition of a prepared merge, in a transaction of its own: every affected entity
+ * of the partition's key range is re-merged from its contributions and its row upserted (or
+ * soft-deleted), and, for a first load, marked seen. Partitions of a run share nothing but the
+ * entity's lock (held shared, so another run's prepare waits for them), and run on separate
+ * connections, by any worker, in any order. Committed, the partition is recorded with its
+ * counts; run again, it returns those counts without writing.
+ */
+export async function writeMergePartition(db: Kysely<Database>, config: TributaryConfig, p: MergePartition): Promise<WriteCounts> {
+  const step = partitionStep(p.entity, p.index);
+  const done = await readStep<WriteCounts>(db, p.runId, step);
+  if (done) return done;
+  // The plan is read back from the prepare step's record: the partition's reference stays small.
+  const plan = await readStep<MergePlan>(db, p.runId, PREPARE_STEP);
+  const planned = plan?.entities.find((e) => e.entity === p.entity);
+  const range = planned?.partitions[p.index];
+  const entity = config.entities[p.entity];
+  if (!plan || !planned || !range || !entity) throw new MergePlanError(`merge of ${p.runId}: no partition ${p.index} of ${p.entity} in its prepared plan (or the entity left the config)`);
+  const customs = await loadCustomStrategies(p.entity, entity, configDir(config));
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock_shared(hashtext(${mergeLockName(p.entity)}))`.execute(trx);
+    const counts = await writeAffectedEntities(trx, p.entity, entity, { runId: p.runId, now: new Date(plan.mergedAt), customs, keys: planned.keys, range });
+    await recordStep(trx, p.runId, step, counts);
+    return counts;
+  });
+}
