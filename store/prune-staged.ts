@@ -50,6 +50,9 @@ export async function pruneStaged(db: Kysely<Database>, config: Pick<TributaryCo
     await trx.deleteFrom('tributary.fetch_checkpoint').where('run_id', 'in', runs).execute();
     await trx.deleteFrom('tributary.fetch_parent').where('run_id', 'in', runs).execute();
     await trx.deleteFrom('tributary.fetch_cursor').where('run_id', 'in', runs).execute();
+    // A merge that failed part-way leaves its steps; a later merge of the entity has adopted them by now.
+    await trx.deleteFrom('tributary.merge_step').where('run_id', 'in', runs).execute();
+    await trx.deleteFrom('tributary.merge_affected_key').where('run_id', 'in', runs).execute();
     return Number(deleted.numDeletedRows);
   });
   return { runs, records };

@@ -14,6 +14,7 @@ import { ensureEntityTable } from '../write/entity-table.js';
 import { keyRanges, partitionCount } from './key-ranges.js';
 import type { MergePlan, PlannedEntity } from './merge-plan.js';
 import { PREPARE_STEP, readStep, recordStep } from './merge-steps.js';
+import { adoptUnpublished } from './adopt-unpublished.js';
 
 /** What to merge: the staged streams of one run. */
 export interface MergeRunInput {
@@ -46,6 +47,10 @@ export function mergeLockName(entity: string): string {
  * tables yet: the keys whose rows must be rewritten are listed for the partitions
  * (`tributary.merge_affected_key`), and the plan says how each entity's keys are split.
  *
+ * Partitions that an earlier run's failed merge left unwritten are taken over
+ * (`adoptUnpublished`): their keys are rewritten with this run's, so entity rows never stay
+ * behind their contributions.
+ *
  * When an entity quarantines more than its `quarantine.failAbove`, the step rolls back, the
  * quarantined records are still stored, and a `QuarantineThresholdError` is thrown: nothing of
  * the run is applied. Committed, the step is recorded with its plan; run again, it returns that
@@ -71,6 +76,8 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
         // Into an entity with nothing stored yet (its first load), every key the merge writes is
         // affected: the partitions take them from the contributions instead of a list of each.
         const everyKeyAffected = await isEmptyEntity(trx, name, entity);
+        // Partitions an earlier failed merge left unwritten are written by this one.
+        if (!everyKeyAffected) await adoptUnpublished(trx, input.runId, name);
         const summary = await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId, now: mergedAt, staged, batchSize: input.batchSize, everyKeyAffected });
         checkQuarantine(name, entity, summary);
         if ((refill.get(name) ?? []).length > 0) {

@@ -55,7 +55,7 @@ export async function createMergeFixture(): Promise<MergeFixture> {
     },
     async reset() {
       await sql`drop schema if exists unified cascade`.execute(db);
-      await sql`truncate tributary.staged_record, tributary.fetch_checkpoint, tributary.source_record, tributary.identity_link, tributary.entity_redirect, tributary.entity_seen, tributary.quarantine`.execute(db);
+      await sql`truncate tributary.staged_record, tributary.fetch_checkpoint, tributary.source_record, tributary.identity_link, tributary.entity_redirect, tributary.entity_seen, tributary.quarantine, tributary.merge_step, tributary.merge_affected_key`.execute(db);
     },
     async rows(table) {
       return (await sql<Record<string, unknown>>`select * from ${sql.id('unified', table)} order by _key`.execute(db)).rows;

@@ -14,6 +14,8 @@ after(async () => {
 });
 
 const config = mergeConfig({ customer: overlappingCustomer });
+/** The same config with each entity's writes split over up to `n` partitions, however few keys. */
+const partitioned = (n: number) => mergeConfig({ customer: overlappingCustomer }, { merge: { maxPartitions: n, keysPerPartition: 1 } });
 const reset = () => f.reset();
 
 async function liveRows(): Promise<unknown[]> {
@@ -110,9 +112,9 @@ test('keys do not depend on the batch size: later batches follow the links and r
   }
 });
 
-test('property: identity and merge do not depend on record order, batching or the number of runs', { timeout: 120_000 }, async () => {
+test('property: identity and merge do not depend on record order, batching, partitioning or the number of runs', { timeout: 120_000 }, async () => {
   await fc.assert(
-    fc.asyncProperty(overlappingPeople, fc.array(fc.nat(), { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), async ({ crm, billing }, shuffle, runs, batchSize) => {
+    fc.asyncProperty(overlappingPeople, fc.array(fc.nat(), { minLength: 12, maxLength: 12 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 7 }), async ({ crm, billing }, shuffle, runs, batchSize, partitions) => {
       const all = [...crm.map((r) => ['crm.contacts', r] as const), ...billing.map((r) => ['billing.customers', r] as const)];
 
       await f.mergeFresh(config, 'once', { 'crm.contacts': crm, 'billing.customers': billing });
@@ -133,12 +135,20 @@ test('property: identity and merge do not depend on record order, batching or th
       assert.deepEqual(await liveRows(), once, `batches of ${batchSize}`);
       await assertSeenAreLive(`batches of ${batchSize}`);
 
+      // Entity writes split over key-range partitions, each its own transaction.
+      await reset();
+      await f.stage('split', 'crm.contacts', crm);
+      await f.stage('split', 'billing.customers', billing);
+      await f.merge(partitioned(partitions), 'split');
+      assert.deepEqual(await liveRows(), once, `${partitions} partitions`);
+      await assertSeenAreLive(`${partitions} partitions`);
+
       await reset();
       const order = all.map((r, i) => ({ r, k: shuffle[i % shuffle.length]! * 31 + i })).sort((a, b) => a.k - b.k).map((x) => x.r);
       for (let run = 0; run < runs; run++) {
         const part = order.filter((_, i) => i % runs === run);
         for (const ref of ['crm.contacts', 'billing.customers'] as const) await f.stage(`run${run}`, ref, part.filter(([r]) => r === ref).map(([, x]) => x));
-        await f.merge(config, `run${run}`);
+        await f.merge(run % 2 === 0 ? config : partitioned(partitions), `run${run}`);
       }
       assert.deepEqual(await liveRows(), once);
       await assertSeenAreLive(`${runs} runs`);
