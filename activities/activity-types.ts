@@ -58,12 +58,20 @@ export interface CommitWatermarksInput {
   readonly streams: readonly StreamRef[];
 }
 
-/** Input of `mergeRun`. */
+/** Input of `mergeRun` and `prepareMerge`. */
 export interface MergeRunActivityInput {
   readonly runId: string;
   readonly streams: readonly StreamRef[];
   /** The run whose staged records to merge, when not `runId` (a rerun merges a past run's records). */
   readonly stagedRunId?: string;
+  /** Merge every record's latest payload instead of a run's staged records (`rerun`). */
+  readonly fromLatest?: boolean;
+}
+
+/** Input of `recordLatest`: the run and the streams whose staged records become the latest payloads. */
+export interface RecordLatestInput {
+  readonly runId: string;
+  readonly latest: readonly StreamRef[];
 }
 
 /** Input of `publishMerge`: the prepared plan and what each of its partitions returned. */

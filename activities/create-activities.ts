@@ -3,7 +3,7 @@ import { commitWatermarksActivity } from './commit-watermarks.js';
 import { fetchStreamChunkActivity } from './fetch-stream-chunk.js';
 import { finishRunActivity } from './finish-run.js';
 import { withKeepAlive } from './keep-alive.js';
-import { mergeRunActivity, prepareMergeActivity, publishMergeActivity, writeMergePartitionActivity } from './merge-run.js';
+import { mergeRunActivity, prepareMergeActivity, publishMergeActivity, recordLatestActivity, writeMergePartitionActivity } from './merge-run.js';
 import { planRerunActivity } from './plan-rerun.js';
 import { planRunActivity } from './plan-run.js';
 import { withFailureMapping } from './to-application-failure.js';
@@ -29,7 +29,8 @@ export function createActivities(deps: ActivityDeps) {
     mergeRun: wrap(long(mergeRunActivity(deps))),
     prepareMerge: wrap(long(prepareMergeActivity(deps))),
     writeMergePartition: wrap(long(writeMergePartitionActivity(deps))),
-    publishMerge: wrap(publishMergeActivity(deps)),
+    recordLatest: wrap(long(recordLatestActivity(deps))),
+    publishMerge: wrap(long(publishMergeActivity(deps))),
     planRerun: wrap(planRerunActivity(deps)),
     finishRun: wrap(finishRunActivity(deps)),
     commitWatermarks: wrap(commitWatermarksActivity(deps)),

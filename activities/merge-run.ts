@@ -1,6 +1,6 @@
-import { type MergePartition, type MergePlan, mergeRun, prepareMerge, publishMerge, writeMergePartition } from '../merge/merge-run.js';
+import { type MergePartition, type MergePlan, mergeRun, prepareMerge, publishMerge, recordLatest, writeMergePartition } from '../merge/merge-run.js';
 import type { WriteCounts } from '../merge/write/entity-writer.js';
-import type { EntityMergeSummary, MergeRunActivityInput, PublishMergeInput } from './activity-types.js';
+import type { EntityMergeSummary, MergeRunActivityInput, PublishMergeInput, RecordLatestInput } from './activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 /**
@@ -24,4 +24,9 @@ export function writeMergePartitionActivity({ db, config }: ActivityDeps) {
 /** The last step of a run's merge, once every partition committed: the run's summaries, and its step records dropped. */
 export function publishMergeActivity({ db }: ActivityDeps) {
   return (input: PublishMergeInput): Promise<EntityMergeSummary[]> => publishMerge(db, input.plan, input.outcomes);
+}
+
+/** Beside the partitions: the run's staged records become their streams' latest payloads. */
+export function recordLatestActivity({ db, config }: ActivityDeps) {
+  return (input: RecordLatestInput): Promise<number> => recordLatest(db, config, input);
 }

@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly systems: readonly SystemName[];
   /** Records per page, for every system and stream. */
   readonly pageSize: number;
+  /** Tributary's `merge.maxPartitions` (default: the config's default, 4). */
+  readonly mergePartitions?: number;
   /** Write CPU profiles of the Tributary worker into bench/.data/profiles. */
   readonly cpuProf: boolean;
   /** Preload pg_stat_statements in the bench's own Postgres and keep each Tributary scenario's top statements. */
@@ -53,6 +55,7 @@ const USAGE = `npm run bench -- [options]
   --systems tributary,dlt,limit
   --skip-dlt | --skip-limit  leave a system out
   --page-size 250            records per page (100-500), the same for every system
+  --merge-partitions 4       Tributary's merge.maxPartitions (entity writes on this many connections at most)
   --cpu-prof                 CPU profiles of the Tributary worker into bench/.data/profiles
   --pg-statements            top Postgres statements per Tributary scenario (bench-started Postgres only)
   --include <results.json>   add an earlier run's results to the report (repeatable)
@@ -96,6 +99,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--skip-dlt') systems = systems.filter((s) => s !== 'dlt');
     else if (arg === '--skip-limit') systems = systems.filter((s) => s !== 'limit');
     else if (arg === '--page-size') o.pageSize = count(value());
+    else if (arg === '--merge-partitions') o.mergePartitions = count(value());
     else if (arg === '--cpu-prof') o.cpuProf = true;
     else if (arg === '--pg-statements') o.pgStatements = true;
     else if (arg === '--include') o.include = [...o.include, value()];

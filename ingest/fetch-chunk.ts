@@ -4,6 +4,7 @@ import type { TributaryConfig } from '../config/tributary-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { configDir } from '../config/config-origin.js';
 import { sideloadKeyPaths } from '../config/entities/sideload-path.js';
+import { changeFilterOf } from '../config/entities/mapping-fingerprint.js';
 import { type ConnectorDeps, createStreamReader } from '../connectors/create-stream-reader.js';
 import type { ParentRecord } from '../connectors/fan-out-reader.js';
 import { loadQuery } from '../connectors/graphql/load-query.js';
@@ -123,6 +124,7 @@ export async function fetchChunk(
       ...(hooks.onPage ? { onPage: hooks.onPage } : {}),
       ...(incremental ? { incremental } : {}),
       ...(perParent ? { perParent } : {}),
+      changeFilter: changeFilterOf(deps.config, streamKey(input)),
     });
   } finally {
     chunkOver.abort();

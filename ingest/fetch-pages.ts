@@ -9,7 +9,7 @@ import { type PaginationState, stateKey } from '../connectors/pagination/paginat
 import type { StreamPage, StreamReader } from '../connectors/stream-reader.js';
 import type { Database } from '../store/database-schema.js';
 import type { CopyPool } from '../store/stage-page-copy.js';
-import { type FetchCheckpoint, type StagedPage, type StagedRecordInput, type StreamRunKey, readCheckpoint, recordFetchOutcome, stagePages } from '../store/staging-store.js';
+import { type ChangeFilter, type FetchCheckpoint, type StagedPage, type StagedRecordInput, type StreamRunKey, readCheckpoint, recordFetchOutcome, stagePages } from '../store/staging-store.js';
 import { readRunCursorMax, recordRunCursorMax } from '../store/watermark-store.js';
 import { type FetchedParent, recordFetchedParents } from '../store/parent-state-store.js';
 import { DuplicateKeysError, StreamIncompleteError } from './fetch-errors.js';
@@ -127,6 +127,8 @@ export async function fetchPages(
     concurrency?: number;
     /** When to stage the pages fetched so far (default `STAGE_GROUP_RECORDS`, `STAGE_GROUP_WAIT_MS`). */
     group?: { readonly records: number; readonly waitMs: number };
+    /** Stage only the records the last merge did not take in as they are (`changeFilterOf`); without it every record is staged. */
+    changeFilter?: ChangeFilter | undefined;
   },
 ): Promise<FetchProgress> {
   const stream = source.streams[key.stream]!;
@@ -145,7 +147,7 @@ export async function fetchPages(
   // Stages a group, then records its cursor maximum and reports it. One group at a time.
   const keep = stream.duplicates === 'first_wins' ? 'first' : 'last';
   const stageGroup = async (group: readonly PendingPage[]): Promise<void> => {
-    await stagePages({ db, copyPool: opts.copyPool }, key, group, keep);
+    await stagePages({ db, copyPool: opts.copyPool }, key, group, keep, opts.changeFilter);
     if (opts.perParent) await recordFetchedParents(db, key, opts.incremental?.cursorType, foldParents(group, opts.incremental?.cursorType));
     const last = group[group.length - 1]!;
     if (opts.incremental && last.cursorMax !== undefined && last.cursorMax !== cursorMax) {

@@ -6,18 +6,21 @@ import { planPartitions } from './run/merge-plan.js';
 import { type MergeRunInput, prepareMerge } from './run/prepare-merge.js';
 import { publishMerge } from './run/publish-merge.js';
 import { writeMergePartition } from './run/write-partition.js';
+import { recordLatest } from './run/record-latest.js';
 
 export type { EntityMergeSummary } from './merge-summary.js';
 export type { MergePartition, MergePlan, PlannedEntity } from './run/merge-plan.js';
 export { type MergeRunInput, mergeLockName, mergeOrder, prepareMerge } from './run/prepare-merge.js';
 export { type PartitionOutcome, publishMerge } from './run/publish-merge.js';
 export { writeMergePartition } from './run/write-partition.js';
+export { recordLatest } from './run/record-latest.js';
 export { planPartitions } from './run/merge-plan.js';
 
 /**
  * Merges a run's staged records into the entity tables, in this process: the prepare step (one
  * transaction: mapping, quarantine, identities, contributions), then every partition's writes
- * at once, each on its own connection, then publish. The workflow runs the same three steps as
+ * at once, each on its own connection, beside the record of the run's latest payloads
+ * (`recordLatest`), then publish. The workflow runs the same three steps as
  * activities (`syncPipeline`), so that partitions spread over workers; this is the same merge
  * for callers without Temporal (tests, benchmarks, tools).
  *
@@ -26,6 +29,6 @@ export { planPartitions } from './run/merge-plan.js';
  */
 export async function mergeRun(db: Kysely<Database>, config: TributaryConfig, input: MergeRunInput): Promise<EntityMergeSummary[]> {
   const plan = await prepareMerge(db, config, input);
-  const outcomes = await Promise.all(planPartitions(plan).map(async (p) => ({ entity: p.entity, counts: await writeMergePartition(db, config, p) })));
+  const [outcomes] = await Promise.all([Promise.all(planPartitions(plan).map(async (p) => ({ entity: p.entity, counts: await writeMergePartition(db, config, p) }))), recordLatest(db, config, plan)]);
   return publishMerge(db, plan, outcomes);
 }

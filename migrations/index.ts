@@ -13,6 +13,7 @@ import * as m0012 from './0012_source_budget.js';
 import * as m0013 from './0013_identity_link_key_first.js';
 import * as m0014 from './0014_parent_state.js';
 import * as m0015 from './0015_merge_steps.js';
+import * as m0016 from './0016_latest_record.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations = {
@@ -31,4 +32,5 @@ export const migrations = {
   '0013_identity_link_key_first': m0013,
   '0014_parent_state': m0014,
   '0015_merge_steps': m0015,
+  '0016_latest_record': m0016,
 };

@@ -52,6 +52,8 @@ export interface FetchCheckpointTable {
   incomplete: string | null;
   /** Records received again under a primary key already staged in the run; null until the fetch is done. */
   duplicates: number | null;
+  /** Records the fetch received unchanged since the last merge (same payload, same mappings): counted, not staged. */
+  unchanged: Generated<number>;
 }
 
 /** A source record's current mapped contribution to an entity (`tributary.source_record`). */
@@ -77,7 +79,7 @@ export interface SourceRecordTable {
   parent_source_key: string | null;
   /**
    * The staged payload hash this contribution was mapped from, combined with the mapping's config
-   * fingerprint (`merge/map/mapping-fingerprint.ts`); null where unknown (children, older rows).
+   * fingerprint (`config/entities/mapping-fingerprint.ts`); null where unknown (children, older rows).
    */
   raw_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
@@ -190,6 +192,25 @@ export interface MergeStepTable {
   done_at: Generated<Date>;
 }
 
+/** The latest raw payload of a source record a merge took in (`tributary.latest_record`). */
+export interface LatestRecordTable {
+  source: string;
+  stream: string;
+  source_key: string;
+  /** The staged payload's hash. */
+  hash: string;
+  /** `streamFingerprint` of the mappings it was merged under. */
+  fingerprint: string;
+  /** The staged row holding its bytes: `staged_record.stream_id` and `id`. */
+  staged_stream_id: number;
+  staged_id: string;
+  /** False while it is quarantined: it is then staged again on every fetch. */
+  settled: boolean;
+  run_id: string;
+  /** When its entities were last marked seen by a fetch that found it unchanged. */
+  seen_at: Timestamp;
+}
+
 /** A key whose entity row a run's merge partitions re-merge (`tributary.merge_affected_key`). */
 export interface MergeAffectedKeyTable {
   run_id: string;
@@ -237,5 +258,6 @@ export interface Database {
   'tributary.parent_state': ParentStateTable;
   'tributary.merge_step': MergeStepTable;
   'tributary.merge_affected_key': MergeAffectedKeyTable;
+  'tributary.latest_record': LatestRecordTable;
   'tributary.source_budget': SourceBudgetTable;
 }

@@ -16,7 +16,8 @@ export interface PruneResult {
  * (`tributary.fetch_cursor`) of fetching runs (reruns stage nothing of their own). Per
  * pipeline it keeps the newest `stagedRuns` runs, and with `days` every run started within
  * them; it always keeps a run that is still running or whose staged records a running rerun is
- * merging, and the latest succeeded run, so any merge can still be recomputed from raw records.
+ * merging, and the latest succeeded run; and of every run the staged rows that are still some
+ * record's latest payload (`tributary.latest_record`), so any entity can be recomputed from raw records.
  * Safe to call at any time, from the orchestration side (after a run) or by hand.
  *
  * ```sql
@@ -45,15 +46,18 @@ export async function pruneStaged(db: Kysely<Database>, config: Pick<TributaryCo
   const runs = candidates.rows.map((r) => r.run_id);
   if (runs.length === 0) return { runs, records: 0 };
   const records = await db.transaction().execute(async (trx) => {
-    const streams = trx.selectFrom('tributary.fetch_checkpoint').select('stream_id').where('run_id', 'in', runs);
-    const deleted = await trx.deleteFrom('tributary.staged_record').where('stream_id', 'in', streams).executeTakeFirst();
+    // A staged row that is still a record's latest payload stays: reruns recompute from it.
+    const deleted = await sql`
+      delete from tributary.staged_record r
+      where r.stream_id in (select c.stream_id from tributary.fetch_checkpoint c where c.run_id = any(${runs}::text[]))
+        and not exists (select 1 from tributary.latest_record l where l.staged_stream_id = r.stream_id and l.staged_id = r.id)`.execute(trx);
     await trx.deleteFrom('tributary.fetch_checkpoint').where('run_id', 'in', runs).execute();
     await trx.deleteFrom('tributary.fetch_parent').where('run_id', 'in', runs).execute();
     await trx.deleteFrom('tributary.fetch_cursor').where('run_id', 'in', runs).execute();
     // A merge that failed part-way leaves its steps; a later merge of the entity has adopted them by now.
     await trx.deleteFrom('tributary.merge_step').where('run_id', 'in', runs).execute();
     await trx.deleteFrom('tributary.merge_affected_key').where('run_id', 'in', runs).execute();
-    return Number(deleted.numDeletedRows);
+    return Number(deleted.numAffectedRows ?? 0);
   });
   return { runs, records };
 }

@@ -6,6 +6,7 @@ import { STAGED_COPY_COLUMNS, stagedCopyText } from './staged-copy-text.js';
 import { type StagedPage, type StagedRow, advanceCheckpointQuery, upsertStagedQuery } from './staging-statements.js';
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';
 import type { DuplicateKeep, StreamRunKey } from './staging-types.js';
+import { type ChangeFilter, type RunCompiled, withoutUnchanged } from './unchanged-records.js';
 
 /** The part of pg's Pool that COPY staging needs: a client to hold for one transaction. */
 export interface CopyPool {
@@ -30,9 +31,18 @@ const UNIQUE_VIOLATION = '23505';
  * fails on the run's unique key; the transaction is then rolled back and run again with an
  * upsert in place of the COPY, so the record keeps its row and takes the new version (or, with
  * `keep: 'first'`, keeps the old one).
- * `rows` (the pages' records) must have distinct keys.
+ * `rows` (the pages' records) must have distinct keys. With a `filter`, records the last merge
+ * already took in as they are are counted and not staged (`unchangedRecordsQuery`).
  */
-export async function stagePagesWithCopy(pool: CopyPool, db: Kysely<Database>, key: StreamRunKey, pages: readonly StagedPage[], rows: readonly StagedRow[], keep: DuplicateKeep = 'last'): Promise<void> {
+export async function stagePagesWithCopy(
+  pool: CopyPool,
+  db: Kysely<Database>,
+  key: StreamRunKey,
+  pages: readonly StagedPage[],
+  rows: readonly StagedRow[],
+  keep: DuplicateKeep = 'last',
+  filter?: ChangeFilter,
+): Promise<void> {
   // Compiled before the first await: the caller may go on with the pages' cursor state.
   const advance = advanceCheckpointQuery(db, key, pages);
   const firstSeq = pages[0]!.seq;
@@ -42,9 +52,10 @@ export async function stagePagesWithCopy(pool: CopyPool, db: Kysely<Database>, k
     const begin = pages[pages.length - 1]!.lazyCommit ? 'begin; set local synchronous_commit = off' : 'begin';
     const copied = await inTransaction(client, begin, async () => {
       const streamId = await advanceOrThrow(client, advance, key, firstSeq);
-      if (rows.length === 0) return true;
+      const changed = await withoutUnchanged(runOn(client), db, key, streamId, rows, filter);
+      if (changed.length === 0) return true;
       try {
-        await copy(client, `copy tributary.staged_record ${STAGED_COPY_COLUMNS} from stdin`, stagedCopyText(streamId, rows));
+        await copy(client, `copy tributary.staged_record ${STAGED_COPY_COLUMNS} from stdin`, stagedCopyText(streamId, changed));
         return true;
       } catch (err) {
         if ((err as { code?: string }).code === UNIQUE_VIOLATION) return false;
@@ -53,7 +64,10 @@ export async function stagePagesWithCopy(pool: CopyPool, db: Kysely<Database>, k
     });
     if (copied) return;
     await inTransaction(client, begin, async () => {
-      const upsert = upsertStagedQuery(db, await advanceOrThrow(client, advance, key, firstSeq), rows, keep);
+      const streamId = await advanceOrThrow(client, advance, key, firstSeq);
+      const changed = await withoutUnchanged(runOn(client), db, key, streamId, rows, filter);
+      if (changed.length === 0) return;
+      const upsert = upsertStagedQuery(db, streamId, changed, keep);
       await client.query(upsert.sql, upsert.parameters as unknown[]);
     });
   } catch (err) {
@@ -63,6 +77,11 @@ export async function stagePagesWithCopy(pool: CopyPool, db: Kysely<Database>, k
   } finally {
     client.release(broken);
   }
+}
+
+// Runs a compiled statement on the client.
+function runOn(client: pg.PoolClient): RunCompiled {
+  return async <R>(query: CompiledQuery<R>) => (await client.query(query.sql, query.parameters as unknown[])).rows as R[];
 }
 
 // Advances the checkpoint and returns the stream's `stream_id`.

@@ -7,10 +7,12 @@ import { ensureStagedStatistics } from './staged-statistics.js';
 import { stagedStreamId } from './staged-stream.js';
 import { type StagedPage, advanceCheckpointQuery, assertConsecutive, rowPerKey, upsertStagedQuery } from './staging-statements.js';
 import type { DuplicateKeep, FetchCheckpoint, StreamRunKey } from './staging-types.js';
+import { type ChangeFilter, withoutUnchanged } from './unchanged-records.js';
 
 export { CheckpointConflictError } from './checkpoint-conflict-error.js';
 export type { StagedPage } from './staging-statements.js';
 export type { DuplicateKeep, FetchCheckpoint, StagedRecordInput, StreamRunKey } from './staging-types.js';
+export type { ChangeFilter } from './unchanged-records.js';
 
 /** The checkpoint of a stream's fetch, or undefined before its first page. */
 export async function readCheckpoint(db: Kysely<Database>, key: StreamRunKey): Promise<FetchCheckpoint | undefined> {
@@ -31,6 +33,7 @@ export async function readCheckpoint(db: Kysely<Database>, key: StreamRunKey): P
     paginationType: row.pagination_type,
     incomplete: row.incomplete,
     duplicates: row.duplicates,
+    unchanged: row.unchanged,
   };
 }
 
@@ -44,7 +47,8 @@ export async function recordFetchOutcome(db: Kysely<Database>, key: StreamRunKey
     .updateTable('tributary.fetch_checkpoint as c')
     .set((eb) => ({
       incomplete: outcome.incomplete,
-      duplicates: sql<number>`${outcome.received}::int - (select count(*) from tributary.staged_record r where r.stream_id = ${eb.ref('c.stream_id')})::int`,
+      // Records found unchanged were counted, not staged (a repeated unchanged record counts as unchanged twice, not as a duplicate).
+      duplicates: sql<number>`${outcome.received}::int - ${eb.ref('c.unchanged')} - (select count(*) from tributary.staged_record r where r.stream_id = ${eb.ref('c.stream_id')})::int`,
     }))
     .where('c.run_id', '=', key.runId)
     .where('c.source', '=', key.source)
@@ -79,19 +83,24 @@ export interface StagingTarget {
  *
  * Given a target with a `copyPool` the records are COPYed straight into `tributary.staged_record`
  * (see `stagePagesWithCopy`, a fifth cheaper); otherwise one upsert runs (`upsertStagedQuery`).
+ *
+ * With a `filter` (`changeFilterOf`), only what changed is staged: a record the last merge took
+ * in with the same payload under the same mappings is counted in the checkpoint's `unchanged`
+ * and its entities marked seen, in the same transaction (`unchangedRecordsQuery`).
  */
-export async function stagePages(target: Kysely<Database> | StagingTarget, key: StreamRunKey, pages: readonly StagedPage[], keep: DuplicateKeep = 'last'): Promise<void> {
+export async function stagePages(target: Kysely<Database> | StagingTarget, key: StreamRunKey, pages: readonly StagedPage[], keep: DuplicateKeep = 'last', filter?: ChangeFilter): Promise<void> {
   const { db, copyPool } = 'selectFrom' in target ? { db: target, copyPool: undefined } : target;
   assertConsecutive(pages);
   const rows = rowPerKey(pages, keep);
-  if (copyPool) return stagePagesWithCopy(copyPool, db, key, pages, rows, keep);
+  if (copyPool) return stagePagesWithCopy(copyPool, db, key, pages, rows, keep, filter);
   // Compiled before the first await: the caller may go on with the pages' cursor state.
   const advance = advanceCheckpointQuery(db, key, pages);
   await db.transaction().execute(async (trx) => {
     if (pages[pages.length - 1]!.lazyCommit) await sql`set local synchronous_commit = off`.execute(trx);
     const advanced = (await trx.executeQuery(advance)).rows[0];
     if (!advanced) throw new CheckpointConflictError(key, pages[0]!.seq);
-    if (rows.length > 0) await trx.executeQuery(upsertStagedQuery(db, advanced.stream_id, rows, keep));
+    const changed = await withoutUnchanged(async (q) => (await trx.executeQuery(q)).rows, db, key, advanced.stream_id, rows, filter);
+    if (changed.length > 0) await trx.executeQuery(upsertStagedQuery(db, advanced.stream_id, changed, keep));
   });
 }
 

@@ -25,6 +25,8 @@ export interface FetchCheckpoint {
   readonly incomplete?: string | null;
   /** Records received again under a key already staged in the run; null until the fetch is done and counted. */
   readonly duplicates?: number | null;
+  /** Records received unchanged since the last merge: counted, not staged (see `ChangeFilter`). */
+  readonly unchanged?: number;
 }
 
 /** Which version of a record received twice in one stream and run is kept. */

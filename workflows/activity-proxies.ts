@@ -4,10 +4,10 @@ import type { Activities } from '../activities/index.js';
 // Every activity the workflows call, one proxy group per kind of work, each with its timeouts,
 // retry policy and the reason for them.
 
-// Planning and bookkeeping (plan a run or rerun, publish its merge, record its outcome, advance watermarks) are a
+// Planning and bookkeeping (plan a run or rerun, record its outcome, advance watermarks) are a
 // few quick, idempotent database calls: retried for a while (the database may be restarting); a
 // config error is non-retryable and fails them at once.
-export const { planRun, planRerun, finishRun, commitWatermarks, publishMerge } = proxyActivities<Activities>({
+export const { planRun, planRerun, finishRun, commitWatermarks } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
@@ -22,13 +22,14 @@ export const { fetchStreamChunk } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
 });
 
-// The merge's steps: prepare (one transaction over the run's staged records) and each partition's
-// writes (one transaction each) are long for big runs, and safe to retry: a failed attempt leaves
-// nothing behind, and a committed step is recorded, so a repeated one returns its result without
-// doing it again. They heartbeat every few seconds, so a killed worker's step is retried
-// elsewhere within 10 s. (`mergeRun`, all steps in one activity, is what runs recorded before
-// the split call.)
-export const { mergeRun, prepareMerge, writeMergePartition } = proxyActivities<Activities>({
+// The merge's steps: prepare (one transaction over the run's staged records), each partition's
+// writes (one transaction each) and the record of the latest payloads are long for big runs, and
+// safe to retry: a failed attempt leaves nothing behind, and a committed step is recorded, so a
+// repeated one returns its result without doing it again. They heartbeat every few seconds, so
+// a killed worker's step is retried elsewhere within 10 s; publish is quick but heartbeats too,
+// for the same reason. (`mergeRun`, all steps in one activity, is what runs recorded before the
+// split call.)
+export const { mergeRun, prepareMerge, writeMergePartition, recordLatest, publishMerge } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },

@@ -14,10 +14,11 @@ export interface RerunMergeInput {
 }
 
 /**
- * Recomputes a past run's merge from its staged raw records, without fetching: after a mapping
- * or strategy change, or to rebuild entity tables. The rerun is a run of its own (the workflow
- * id is its run id) recorded with `rerun_of`; merging is idempotent, so a rerun of unchanged
- * config writes nothing.
+ * Recomputes the entities a past run merged from the latest raw payload of every live source
+ * record of its streams (byte-exact, as last fetched, whichever run fetched it), without
+ * fetching: after a mapping or strategy change, or to rebuild entity tables. The rerun is a run
+ * of its own (the workflow id is its run id) recorded with `rerun_of`; merging is idempotent, so
+ * a rerun of unchanged config writes nothing.
  */
 export async function rerunMerge(input: RerunMergeInput): Promise<RunSummary> {
   const runId = workflowInfo().workflowId;
@@ -46,7 +47,7 @@ export async function rerunMerge(input: RerunMergeInput): Promise<RunSummary> {
   phase = 'merging';
   let entities: EntityMergeSummary[];
   try {
-    entities = await mergeSteps({ runId, stagedRunId: plan.stagedRunId, streams: plan.streams.map(({ source, stream }) => ({ source, stream })) });
+    entities = await mergeSteps({ runId, stagedRunId: plan.stagedRunId, fromLatest: true, streams: plan.streams.map(({ source, stream }) => ({ source, stream })) });
   } catch (err) {
     const error = `merge: ${rootMessage(err)}`;
     await finishRun({ runId, status: 'failed', summary: summaryOf([]), error });

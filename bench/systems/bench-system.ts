@@ -38,6 +38,8 @@ export interface BenchContext {
   /** A URL of the Postgres server; `databaseUrl(name)` points at one database on it. */
   databaseUrl(name: string): string;
   readonly pageSize: number;
+  /** Tributary's `merge.maxPartitions`, when set. */
+  readonly mergePartitions?: number;
   /** Where the bench keeps its working files (gitignored). */
   readonly dataDir: string;
   /** Write CPU profiles of the measured process into this directory. */

@@ -3,7 +3,7 @@
  * cursor pagination, one GraphQL with Relay pagination) merged into one `person` entity matched
  * by e-mail, with a conflict strategy per field.
  */
-export function tributaryBenchConfig(upstreamUrl: string, pageSize: number): string {
+export function tributaryBenchConfig(upstreamUrl: string, pageSize: number, mergePartitions?: number): string {
   return `version: 1
 sources:
   crm:
@@ -99,7 +99,7 @@ entities:
           support_tier: { path: $.tier, transforms: [lower] }
           open_tickets: $.openTickets
           updated_at: $.updatedAt
-pipelines:
+${mergePartitions ? `merge: { maxPartitions: ${mergePartitions} }\n` : ''}pipelines:
   bench:
     schedule: { every: 1h }
     sources: [crm, billing, support]

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
-import { rawHashSql } from '../map/mapping-fingerprint.js';
-import { SEEN_ON_CONFLICT } from './mark-stream-seen.js';
+import { rawHashSql } from '../map/raw-hash.js';
+import { SEEN_ON_CONFLICT } from '../../store/entity-seen.js';
 
 /** A mapped source record, keyed and hashed, ready to store as a contribution. */
 export interface ContributionRow {

@@ -2,22 +2,10 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
 import { stagedStreamId } from '../../store/staged-stream.js';
 import { type StreamRunKey, readCheckpoint } from '../../store/staging-store.js';
-import { rawHashSql } from '../map/mapping-fingerprint.js';
+import { rawHashSql } from '../map/raw-hash.js';
 import { withPlannerSettings } from '../planner-settings.js';
+import { SEEN_ON_CONFLICT, SEEN_PRECISION } from '../../store/entity-seen.js';
 
-/**
- * How far `entity_seen.last_seen` must move before its row is rewritten: reruns closer together
- * than this leave the row (and its `last_run_id`) as it is, so a burst of unchanged reruns
- * rewrites nothing. Last seen is thus exact to within this interval.
- */
-export const SEEN_PRECISION = sql`interval '1 hour'`;
-
-/**
- * The conflict clause of every insert into `tributary.entity_seen as e`: an existing row moves
- * on only by at least `SEEN_PRECISION`, never back.
- */
-export const SEEN_ON_CONFLICT = sql`on conflict (entity, entity_key) do update set last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
-  where excluded.last_seen >= e.last_seen + ${SEEN_PRECISION}`;
 
 /**
  * How many `entity_seen` rows of the entity, per staged record of the stream, a merge join may

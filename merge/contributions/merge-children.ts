@@ -10,6 +10,7 @@ import { compilePredicate } from '../map/predicate.js';
 import { type EntityMergeSummary, countChanged, countQuarantined, startTally } from '../merge-summary.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from '../map/quarantine.js';
 import { readStagedChanges } from './staged-changes.js';
+import { readCheckpoint } from '../../store/staging-store.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into a child entity. */
@@ -43,7 +44,13 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<EntityMerge
   // Every record is read, unchanged or not: a record with no valid child, or with some children
   // quarantined, leaves no contribution that could say it was already merged. The next batch is
   // read while this one is mapped.
-  for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source, stream, batchSize: m.batchSize })) {
+  // Records the fetch found unchanged were not staged: their children were merged from the same payload.
+  if (!m.fromLatest) {
+    const unchanged = (await readCheckpoint(m.trx, { runId: m.stagedRunId, source, stream }))?.unchanged ?? 0;
+    tally.recordsRead += unchanged;
+    tally.recordsUnchanged += unchanged;
+  }
+  for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source, stream, batchSize: m.batchSize, ...(m.fromLatest ? { latest: true } : {}) })) {
     tally.recordsRead += batch.length;
     const parents = new Map(
       (

@@ -6,8 +6,10 @@ import { type ContributionRow, insertContributions, markSeen, upsertContribution
 import { type IdentityInput, assignEntityKeys } from '../identity/identity.js';
 import { compilePredicate } from '../map/predicate.js';
 import { compileRecordMapper } from '../map/map-record.js';
-import { mappingFingerprint } from '../map/mapping-fingerprint.js';
-import { countStaged, hasContributions, markStreamSeen } from './mark-stream-seen.js';
+import { mappingFingerprint } from '../../config/entities/mapping-fingerprint.js';
+import { type StreamSeenCounts, countStaged, hasContributions, markStreamSeen } from './mark-stream-seen.js';
+import { countLatestRecords, forgetLatestRecords } from '../../store/latest-records.js';
+import { type StreamRunKey, readCheckpoint } from '../../store/staging-store.js';
 import { compileMatchReader } from '../map/match-keys.js';
 import { type EntityMergeSummary, type SummaryTally, countChanged, countQuarantined, startTally } from '../merge-summary.js';
 import { PendingWrites } from './pending-writes.js';
@@ -50,7 +52,8 @@ export async function mergeStream(m: StreamMerge): Promise<EntityMergeSummary> {
   const { source, stream } = parseStreamKey(m.ref);
   const tally = startTally(m.name);
   if (m.mapping.deletes !== undefined) {
-    await mergeDeletesFeed(m, tally, source, stream);
+    // Recomputed from latest payloads, deletions are already applied: their records have none.
+    if (!m.fromLatest) await mergeDeletesFeed(m, tally, source, stream);
     return tally;
   }
   const fingerprint = mappingFingerprint(m.entity, m.ref);
@@ -67,12 +70,14 @@ export async function mergeStream(m: StreamMerge): Promise<EntityMergeSummary> {
   const writes = new PendingWrites();
   // A stream without contributions yet (a first load) has nothing unchanged to look for.
   const known = !m.quarantineOnly && (await hasContributions(m.trx, { entity: m.name, source, stream }));
-  const counts = known ? await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint, mergeRunId: m.runId }) : { staged: await countStaged(m.trx, staged), unchanged: 0 };
-  tally.recordsRead += counts.staged;
-  tally.recordsUnchanged += counts.unchanged;
+  const counts = await countStream(m, staged, { known, fingerprint });
+  tally.recordsRead += counts.staged + counts.unchangedAtFetch;
+  tally.recordsUnchanged += counts.unchanged + counts.unchangedAtFetch;
   if (counts.unchanged === counts.staged) return tally;
+  // From latest payloads every record is read: a contribution whose values come out the same is not rewritten.
+  const read = m.fromLatest ? { latest: true } : { changedOnly: known };
   try {
-    for await (const batch of readStagedChanges(m.trx, { ...staged, changedOnly: known, batchSize: m.batchSize })) {
+    for await (const batch of readStagedChanges(m.trx, { ...staged, ...read, batchSize: m.batchSize })) {
       const good: GoodRecord[] = [];
       const bad: QuarantineRow[] = [];
       const tombstones: string[] = [];
@@ -135,13 +140,28 @@ export async function mergeStream(m: StreamMerge): Promise<EntityMergeSummary> {
   return tally;
 }
 
+/**
+ * A stream's records for the merge: how many were staged (or, from latest payloads, have one),
+ * how many of those the last merge took in as they are (`markStreamSeen`, which lists the others
+ * for the read), and how many the fetch found unchanged and did not stage.
+ */
+async function countStream(m: StreamMerge, staged: StreamRunKey, o: { known: boolean; fingerprint: string }): Promise<StreamSeenCounts & { unchangedAtFetch: number }> {
+  if (m.fromLatest) return { staged: await countLatestRecords(m.trx, staged), unchanged: 0, unchangedAtFetch: 0 };
+  const unchangedAtFetch = (await readCheckpoint(m.trx, staged))?.unchanged ?? 0;
+  const counts = o.known ? await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint: o.fingerprint, mergeRunId: m.runId }) : { staged: await countStaged(m.trx, staged), unchanged: 0 };
+  return { ...counts, unchangedAtFetch };
+}
+
 /** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */
 async function mergeDeletesFeed(m: StreamMerge, tally: SummaryTally, feedSource: string, feedStream: string): Promise<void> {
   const { source, stream } = parseStreamKey(m.mapping.deletes!);
   for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source: feedSource, stream: feedStream, batchSize: m.batchSize })) {
     tally.recordsRead += batch.length;
     const seenAt = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
-    if (!m.quarantineOnly) await withdraw(m, tally, source, stream, batch.map((r) => r.sourceKey), seenAt);
+    if (m.quarantineOnly) continue;
+    const keys = batch.map((r) => r.sourceKey);
+    await withdraw(m, tally, source, stream, keys, seenAt);
+    await forgetLatestRecords(m.trx, { source, stream }, keys);
   }
 }
 

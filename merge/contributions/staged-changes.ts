@@ -26,6 +26,8 @@ export interface StagedChangesQuery extends StreamRunKey {
    * transaction); without it every staged record is read.
    */
   readonly changedOnly?: boolean;
+  /** Read the stream's latest payloads (`tributary.latest_record`), whichever run staged them, instead of the run's staged records. */
+  readonly latest?: boolean;
   /** Records per batch (default 2,000). */
   readonly batchSize?: number;
 }
@@ -41,6 +43,7 @@ export interface StagedChangesQuery extends StreamRunKey {
  * where r.stream_id = (select stream_id from tributary.fetch_checkpoint where run_id = $1 and ...) and r.source_key > $4
  * order by r.source_key limit $5
  * -- changedOnly: driven by merge_changed's keys in order, each probing staged_record's primary key by id
+ * -- latest: driven by latest_record's keys of the stream in order, each probing staged_record's primary key
  * ```
  */
 export async function* readStagedChanges(db: Kysely<Database>, q: StagedChangesQuery): AsyncGenerator<StagedChange[]> {
@@ -62,7 +65,14 @@ async function readBatch(db: Kysely<Database>, q: StagedChangesQuery, after: str
   // Pages follow a source-key index: each batch is one range scan that stops at `size` rows. In id
   // order the planner would scan the stream's remaining rows and sort them for every batch, which
   // grows quadratically with the stream. The merge does not depend on the order records come in.
-  const rows = q.changedOnly
+  const rows = q.latest
+    ? // Each latest payload is one probe of the staged primary key, in the latest records' key order.
+      await sql<StagedRow>`
+        select ${columns} from tributary.latest_record l
+        cross join lateral (select ${columns} from tributary.staged_record r where r.stream_id = l.staged_stream_id and r.id = l.staged_id offset 0) r
+        where l.source = ${q.source} and l.stream = ${q.stream} ${after === null ? sql`` : sql`and l.source_key > ${after}`}
+        order by l.source_key limit ${size}`.execute(db)
+    : q.changedOnly
     ? // Only the changed records, each one probe of the staged primary key (by `id`, which no other
       // index has, so no plan can scan the stream instead; `offset 0` keeps it a probe): the work
       // follows the number of changes, not the size of the stream.

@@ -14,6 +14,8 @@ export interface StreamMergeInput {
   readonly runId: string;
   /** The run whose staged records are read (a rerun reads a past run's). */
   readonly stagedRunId: string;
+  /** Read every record's latest payload (`tributary.latest_record`) instead of a run's staged records. */
+  readonly fromLatest?: boolean;
   readonly now: Date;
   /** Only map and quarantine (after a merge failed its quarantine threshold). */
   readonly quarantineOnly?: boolean;

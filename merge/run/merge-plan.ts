@@ -11,6 +11,8 @@ export interface MergePlan {
   /** When the run merged (ISO): every partition stamps `_last_changed` and deletions with it, retries too. */
   readonly mergedAt: string;
   readonly entities: readonly PlannedEntity[];
+  /** The streams whose staged records become their latest payloads (`recordLatest`), alongside the partitions; none in a rerun. */
+  readonly latest?: ReadonlyArray<{ readonly source: string; readonly stream: string }>;
 }
 
 /** One entity of a merge plan. */

@@ -22,6 +22,8 @@ export interface MergeRunInput {
   readonly streams: ReadonlyArray<{ readonly source: string; readonly stream: string }>;
   /** The run whose staged records to read, when not `runId` (a rerun re-merges a past run's records). */
   readonly stagedRunId?: string;
+  /** Recompute from every record's latest payload (`tributary.latest_record`) instead of one run's staged records: what `rerun` does. */
+  readonly fromLatest?: boolean;
   /**
    * Staged records a stream's merge reads, maps and keys at a time (default 2,000). The result
    * does not depend on it; smaller batches hold less in memory and send more statements.
@@ -78,7 +80,7 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
         const everyKeyAffected = await isEmptyEntity(trx, name, entity);
         // Partitions an earlier failed merge left unwritten are written by this one.
         if (!everyKeyAffected) await adoptUnpublished(trx, input.runId, name);
-        const summary = await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId, now: mergedAt, staged, batchSize: input.batchSize, everyKeyAffected });
+        const summary = await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId, now: mergedAt, staged, batchSize: input.batchSize, everyKeyAffected, fromLatest: input.fromLatest });
         checkQuarantine(name, entity, summary);
         if ((refill.get(name) ?? []).length > 0) {
           // A refilled column is empty: every row is re-merged, whatever its hash said.
@@ -98,12 +100,14 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
         // An entity with no row to rewrite (an unchanged rerun) needs no partition at all.
         planned.push({ entity: name, keys: everyKeyAffected ? 'all' : 'listed', partitions: keys === 0 ? [] : keyRanges(partitionCount(keys, config.merge)), summary });
       }
-      const plan: MergePlan = { runId: input.runId, mergedAt: mergedAt.toISOString(), entities: planned };
+      // The run's own staged records become the streams' latest payloads (a rerun stages none).
+      const latest = input.fromLatest || stagedRunId !== input.runId ? [] : input.streams.filter((s) => entities.some(([, e]) => e.sources[streamKey(s)] !== undefined && e.sources[streamKey(s)]!.deletes === undefined));
+      const plan: MergePlan = { runId: input.runId, mergedAt: mergedAt.toISOString(), entities: planned, latest: latest.map(({ source, stream }) => ({ source, stream })) };
       await recordStep(trx, input.runId, PREPARE_STEP, plan);
       return plan;
     });
   } catch (err) {
-    if (err instanceof QuarantineThresholdError) await recordQuarantineOnly(db, config, entities, { runId: input.runId, stagedRunId, staged, now: mergedAt, batchSize: input.batchSize });
+    if (err instanceof QuarantineThresholdError) await recordQuarantineOnly(db, config, entities, { runId: input.runId, stagedRunId, staged, now: mergedAt, batchSize: input.batchSize, fromLatest: input.fromLatest });
     throw err;
   }
 }
@@ -120,13 +124,26 @@ async function mergeEntityStreams(
   config: TributaryConfig,
   name: string,
   entity: EntityConfig,
-  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; quarantineOnly?: boolean; batchSize?: number; everyKeyAffected?: boolean },
+  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; quarantineOnly?: boolean; batchSize?: number; everyKeyAffected?: boolean; fromLatest?: boolean | undefined },
 ): Promise<EntityMergeSummary> {
   const children = Object.entries(config.entities).filter(([, e]) => e.parent === name).map(([n]) => n);
   let summary = emptySummary(name);
   for (const [ref, mapping] of Object.entries(entity.sources)) {
     if (!opts.staged.has(ref)) continue;
-    const common = { trx, name, entity, ref, mapping, runId: opts.runId, stagedRunId: opts.stagedRunId, now: opts.now, ...(opts.quarantineOnly ? { quarantineOnly: true } : {}), batchSize: opts.batchSize, everyKeyAffected: opts.everyKeyAffected };
+    const common = {
+      trx,
+      name,
+      entity,
+      ref,
+      mapping,
+      runId: opts.runId,
+      stagedRunId: opts.stagedRunId,
+      now: opts.now,
+      ...(opts.quarantineOnly ? { quarantineOnly: true } : {}),
+      ...(opts.fromLatest ? { fromLatest: true } : {}),
+      batchSize: opts.batchSize,
+      everyKeyAffected: opts.everyKeyAffected,
+    };
     const counted = entity.parent !== undefined && mapping.deletes === undefined ? await mergeChildStream(common) : await mergeStream({ ...common, children });
     summary = addSummaries(summary, counted);
   }
@@ -157,7 +174,7 @@ async function recordQuarantineOnly(
   db: Kysely<Database>,
   config: TributaryConfig,
   entities: ReadonlyArray<[string, EntityConfig]>,
-  opts: { runId: string; stagedRunId: string; staged: ReadonlySet<string>; now: Date; batchSize?: number },
+  opts: { runId: string; stagedRunId: string; staged: ReadonlySet<string>; now: Date; batchSize?: number; fromLatest?: boolean | undefined },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const [name, entity] of entities) {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
-import { SEEN_ON_CONFLICT } from '../contributions/mark-stream-seen.js';
+import { SEEN_ON_CONFLICT } from '../../store/entity-seen.js';
 import { type KeyCursor, keyBounds } from './affected-batch.js';
 
 /**

@@ -5,7 +5,7 @@ import { type Kysely, sql } from 'kysely';
 import { contentHash } from '../../core/stable-json.js';
 import { mergeRun } from '../../merge/merge-run.js';
 import { chooseSeenLookup, estimateStaged, markStreamSeen } from '../../merge/contributions/mark-stream-seen.js';
-import { mappingFingerprint } from '../../merge/map/mapping-fingerprint.js';
+import { mappingFingerprint } from '../../config/entities/mapping-fingerprint.js';
 import { withPlannerSettings } from '../../merge/planner-settings.js';
 import type { Database } from '../../store/database-schema.js';
 import { ensureStagedStream } from '../support/staged-stream.js';

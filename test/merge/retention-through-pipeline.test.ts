@@ -26,10 +26,12 @@ const runPipeline = (workflowId: string, windowEnd: string) =>
 
 const stagedRuns = async () => (await h.db.selectFrom('tributary.staged_record as r').innerJoin('tributary.fetch_checkpoint as c', 'c.stream_id', 'r.stream_id').select('c.run_id').distinct().orderBy('run_id').execute()).map((r) => r.run_id);
 
-test(`after ${KEEP + 1} runs with retention.stagedRuns ${KEEP}, only the newest ${KEEP} runs keep staged records`, { timeout: 120_000 }, async () => {
+test(`after ${KEEP + 1} runs with retention.stagedRuns ${KEEP}, only the newest ${KEEP} runs keep staged records, and older runs only the latest payloads`, { timeout: 120_000 }, async () => {
   assert.equal(h.config.retention.stagedRuns, KEEP);
   const ids = ['retention-1', 'retention-2', 'retention-3'];
   for (const [i, id] of ids.entries()) {
+    // A fetch stages only what changed since the last merge: each run changes a contact.
+    h.demo.dataset.crm.contacts[i]!.phone = `+1 555-010${i}`;
     const summary = await runPipeline(id, `2026-10-0${i + 1}T00:00:00Z`);
     assert.ok(summary.streams.every((s) => s.status === 'succeeded'), `${id} succeeded`);
     // Up to KEEP runs nothing is pruned.
@@ -38,6 +40,24 @@ test(`after ${KEEP + 1} runs with retention.stagedRuns ${KEEP}, only the newest 
   assert.deepEqual(await stagedRuns(), ids.slice(-KEEP), 'the oldest run was pruned');
   const checkpoints = await h.db.selectFrom('tributary.fetch_checkpoint').select('run_id').where('run_id', '=', ids[0]!).execute();
   assert.deepEqual(checkpoints, [], 'with its fetch checkpoints');
+  // Of the pruned run, the staged rows that are still records' latest payloads stay (reruns recompute from them).
+  const kept = await h.db
+    .selectFrom('tributary.staged_record as r')
+    .innerJoin('tributary.latest_record as l', (j) => j.onRef('l.staged_stream_id', '=', 'r.stream_id').onRef('l.staged_id', '=', 'r.id'))
+    .leftJoin('tributary.fetch_checkpoint as c', 'c.stream_id', 'r.stream_id')
+    .where('c.run_id', 'is', null)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  assert.ok(Number(kept.n) > 0, 'the first run still holds most records\' latest payloads');
+  const orphans = await h.db
+    .selectFrom('tributary.staged_record as r')
+    .leftJoin('tributary.latest_record as l', (j) => j.onRef('l.staged_stream_id', '=', 'r.stream_id').onRef('l.staged_id', '=', 'r.id'))
+    .leftJoin('tributary.fetch_checkpoint as c', 'c.stream_id', 'r.stream_id')
+    .where('c.run_id', 'is', null)
+    .where('l.staged_id', 'is', null)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  assert.equal(Number(orphans.n), 0, 'the replaced payloads of the pruned run are gone');
   // Pruning never turns a run into a failure.
   const runs = await h.db.selectFrom('tributary.run').select(['run_id', 'status']).orderBy('run_id').execute();
   assert.deepEqual(runs.map((r) => r.status), ['succeeded', 'succeeded', 'succeeded']);

@@ -16,6 +16,7 @@ import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { progressQuery } from '../../workflows/definitions.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { mergedTables, tableDigests } from '../support/table-digest.js';
 import { temporalEnv, uniqueTaskQueue } from '../support/temporal.js';
 import { type SlowApi, SLOW_OFFSET_PIPELINE_YAML, SLOW_PIPELINE_YAML, startSlowApi } from './slow-api.js';
 import { spawnWorker, type WorkerProcess } from './worker-process.js';
@@ -51,8 +52,19 @@ after(async () => {
   await api?.stop();
 });
 
-/** The entity table as an uninterrupted run leaves it: one person per upstream record, once. */
+/** What an uninterrupted run leaves in the merged tables (set by the first test). */
+let reference: Record<string, string> | undefined;
+
+/** Clears what a run merged (and the latest payloads a fetch compares with), so the next run is a first load again. */
+async function clearMerged(): Promise<void> {
+  await sql`truncate unified.person, tributary.source_record, tributary.identity_link, tributary.entity_seen, tributary.latest_record`.execute(db);
+}
+
+/** The entity table as an uninterrupted run leaves it: one person per upstream record, once; every merged table as in the reference run. */
 async function assertComplete(runId: string): Promise<void> {
+  if (reference) assert.deepEqual(await tableDigests(db, await mergedTables(db)), reference, 'entity rows, lineage, identities, seen marks and watermarks as an uninterrupted run left them');
+  const steps = await db.selectFrom('tributary.merge_step').select('step').where('run_id', '=', runId).execute();
+  assert.deepEqual(steps, [], 'the merge was published');
   const people = (await sql<{ email: string; name: string; _sources: string[] }>`select email, name, _sources from unified.person order by email`.execute(db)).rows;
   const expected = api.records.map((r) => ({ email: r.email, name: r.name, _sources: ['slow'] })).sort((a, b) => (a.email < b.email ? -1 : 1));
   assert.deepEqual(people, expected);
@@ -61,6 +73,19 @@ async function assertComplete(runId: string): Promise<void> {
   const run = (await sql<{ status: string }>`select status from tributary.run where run_id = ${runId}`.execute(db)).rows[0];
   assert.equal(run?.status, 'succeeded');
 }
+
+test('reference: an uninterrupted run', { timeout: 120_000 }, async () => {
+  const worker = await spawnWorker(env);
+  workers.push(worker);
+  const { handle } = await startPipelineRun(client, { taskQueue: env.TRIBUTARY_TASK_QUEUE!, workflowId: 'slow/reference', input: { pipeline: 'slow', windowEnd: '2026-09-30T00:00:00Z' } });
+  await handle.result();
+  await assertComplete('slow/reference');
+  const partitions = (await handle.fetchHistory()).events?.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'writeMergePartition').length;
+  assert.equal(partitions, 3, 'the merge wrote in three partitions');
+  reference = await tableDigests(db, await mergedTables(db));
+  await worker.kill('SIGKILL');
+  await clearMerged();
+});
 
 test('SIGKILL of the worker mid multi-page fetch: a new worker completes the run, nothing lost or doubled', { timeout: 120_000 }, async () => {
   const first = await spawnWorker(env);
@@ -77,7 +102,7 @@ test('SIGKILL of the worker mid multi-page fetch: a new worker completes the run
 });
 
 test('SIGKILL of the worker while pages are fetched concurrently: the new worker resumes after the last staged page', { timeout: 120_000 }, async () => {
-  await sql`truncate unified.person, tributary.source_record, tributary.identity_link`.execute(db);
+  await clearMerged();
   // Slow enough that the fetch (4 pages in flight, staged about once a second) is mid-way when staged pages show.
   api.delayMs = 600;
   const offsetEnv = { ...env, TRIBUTARY_CONFIG: offsetConfigPath, TRIBUTARY_TASK_QUEUE: uniqueTaskQueue('kill-offset') };
@@ -95,8 +120,8 @@ test('SIGKILL of the worker while pages are fetched concurrently: the new worker
   await assertComplete(runId);
 });
 
-test('SIGKILL of the worker mid merge (transaction open): a new worker merges again, exactly once', { timeout: 120_000 }, async () => {
-  await sql`truncate unified.person, tributary.source_record, tributary.identity_link`.execute(db);
+test('SIGKILL of the worker mid merge, in its prepare step (transaction open): a new worker merges again, exactly once', { timeout: 120_000 }, async () => {
+  await clearMerged();
   api.delayMs = 0;
   // Hold the entity's merge lock, as a concurrent merge would: the merge starts, opens its
   // transaction and waits inside it, so the kill lands mid-merge.
@@ -120,4 +145,50 @@ test('SIGKILL of the worker mid merge (transaction open): a new worker merges ag
   workers.push(await spawnWorker(env));
   await handle.result();
   await assertComplete('slow/merge-kill');
+});
+
+/** Runs the slow pipeline as a first load with `hold` taken in a session of its own, kills the worker once `stuck` sees the merge waiting, then lets a new worker finish. */
+async function killMidMerge(runId: string, hold: string, stuck: () => Promise<boolean>): Promise<void> {
+  await clearMerged();
+  const blocker = new pg.Client({ connectionString: database.url });
+  await blocker.connect();
+  await blocker.query('begin');
+  await blocker.query(hold);
+  const worker = await spawnWorker(env);
+  workers.push(worker);
+  const { handle } = await startPipelineRun(client, { taskQueue: env.TRIBUTARY_TASK_QUEUE!, workflowId: runId, input: { pipeline: 'slow', windowEnd: '2026-10-04T00:00:00Z' } });
+  await waitFor(async () => (await stuck()) || undefined, { timeoutMs: 60_000, intervalMs: 50, description: 'merge step waiting on the held lock' });
+  await worker.kill('SIGKILL');
+  await blocker.query('commit');
+  await blocker.end();
+  await sleep(200);
+  workers.push(await spawnWorker(env));
+  await handle.result();
+  await assertComplete(runId);
+}
+
+/** Whether a session waits on a lock running a statement that matches `pattern`. */
+async function waitingOn(pattern: string): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like ${pattern}`.execute(db);
+  return rows[0]!.n > 0;
+}
+
+test('SIGKILL of the worker mid merge, while its partitions write (prepare committed): a new worker writes them, exactly once', { timeout: 120_000 }, async () => {
+  api.delayMs = 0;
+  const runId = 'slow/partition-kill';
+  // Reads of the entity table go on; the partitions' upserts wait.
+  await killMidMerge(runId, 'lock table unified.person in share mode', async () => {
+    const prepared = await db.selectFrom('tributary.merge_step').select('step').where('run_id', '=', runId).where('step', '=', 'prepare').executeTakeFirst();
+    return prepared !== undefined && (await waitingOn('%insert into "unified"."person"%'));
+  });
+});
+
+test('SIGKILL of the worker mid merge, while it publishes (every partition committed): a new worker publishes, nothing written twice', { timeout: 120_000 }, async () => {
+  api.delayMs = 0;
+  const runId = 'slow/publish-kill';
+  // Only publish deletes from merge_affected_key on a first load (prepare lists no key, partitions read none).
+  await killMidMerge(runId, 'lock table tributary.merge_affected_key in share mode', async () => {
+    const written = await sql<{ n: number }>`select count(*)::int as n from tributary.merge_step where run_id = ${runId} and step like 'write:%'`.execute(db);
+    return written.rows[0]!.n === 3 && (await waitingOn('%delete from tributary.merge_affected_key%'));
+  });
 });

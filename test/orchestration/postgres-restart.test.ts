@@ -93,3 +93,45 @@ test('a Postgres restart mid-merge: the same worker survives, retries and finish
   const run = await db.selectFrom('tributary.run').select('status').where('run_id', '=', 'slow/pg-restart').executeTakeFirstOrThrow();
   assert.equal(run.status, 'succeeded');
 });
+
+test('a Postgres restart while merge partitions write: the same worker retries them and finishes, tables as uninterrupted', { timeout: 180_000 }, async () => {
+  // Every name changes, so every person is rewritten, in three partitions of the listed keys.
+  for (const r of api.records) r.name = `${r.name} (renamed)`;
+  await db?.destroy();
+  db = undefined;
+  // The partitions' upserts wait for this lock; prepare (which only reads the entity table) does not.
+  const blocker = new pg.Client({ connectionString: server.url });
+  blocker.on('error', () => {});
+  await blocker.connect();
+  await blocker.query('begin');
+  await blocker.query('lock table unified.person in share mode');
+  const runId = 'slow/pg-restart-partitions';
+  const { handle } = await startPipelineRun(client, { taskQueue: env.TRIBUTARY_TASK_QUEUE!, workflowId: runId, input: { pipeline: 'slow', windowEnd: '2026-10-04T00:00:00Z' } });
+  const watcher = createDatabase(server.url, { max: 1 });
+  try {
+    await waitFor(
+      async () => {
+        const prepared = await watcher.selectFrom('tributary.merge_step').select('step').where('run_id', '=', runId).where('step', '=', 'prepare').executeTakeFirst();
+        const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into "unified"."person"%'`.execute(watcher);
+        return (prepared !== undefined && waiting.rows[0]!.n > 0) || undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 50, description: 'partitions waiting on the entity table' },
+    );
+  } finally {
+    await watcher.destroy();
+  }
+
+  await server.stop();
+  await blocker.end().catch(() => {});
+  server = await startPostgres({ dataDir: path.join(dir, 'pg'), port, database: 'restart', useEnv: false, durable: false });
+
+  await handle.result();
+  assert.equal(worker?.child.exitCode, null, `the worker is still running:\n${worker?.output()}`);
+  db = createDatabase(server.url);
+  const people = (await sql<{ email: string; name: string }>`select email, name from unified.person order by email`.execute(db)).rows;
+  assert.deepEqual(people, api.records.map((r) => ({ email: r.email, name: r.name })).sort((a, b) => (a.email < b.email ? -1 : 1)));
+  const run = await db.selectFrom('tributary.run').select('status').where('run_id', '=', runId).executeTakeFirstOrThrow();
+  assert.equal(run.status, 'succeeded');
+  const steps = await db.selectFrom('tributary.merge_step').select('step').where('run_id', '=', runId).execute();
+  assert.deepEqual(steps, [], 'the merge was published');
+});

@@ -46,7 +46,7 @@ export async function startSlowApi(opts: { total: number; pageSize: number; dela
   });
 }
 
-/** A pipeline over the slow API: one source, one entity. */
+/** A pipeline over the slow API: one source, one entity, its merge in partitions of about 50 keys (at most 3). */
 export const SLOW_PIPELINE_YAML = `
 version: 1
 sources:
@@ -69,6 +69,8 @@ entities:
     sources:
       slow.items:
         fields: { email: $.email, name: $.name }
+# Small partitions, so the merge's entity writes split over several activities.
+merge: { maxPartitions: 3, keysPerPartition: 50 }
 pipelines:
   slow:
     schedule: { every: 1h }
