@@ -43,7 +43,7 @@ export function unchangedRecordsQuery(db: Kysely<Database>, key: StreamRunKey, s
         select l.hash, l.fingerprint, l.settled, l.seen_at from tributary.latest_record l
         where l.source = ${key.source} and l.stream = ${key.stream} and l.source_key = g.k offset 0) l
       where l.hash = g.h and l.fingerprint = ${filter.fingerprint} and l.settled
-        and not exists (select 1 from tributary.staged_record r where r.stream_id = ${streamId} and r.source_key = g.k)
+        and not exists (select 1 from tributary.staged_record r where r.stream_id = ${streamId} and r.source_key = g.k offset 0)
     ),
     due as materialized (select k from same where seen_at + ${SEEN_PRECISION} <= ${at}::timestamptz),
     seen as (

@@ -22,6 +22,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'apply', summary: 'Create or update the Temporal Schedules from config (--prune --yes removes those of deleted pipelines)', load: () => import('./apply.js') },
   { name: 'run', summary: 'Run a pipeline now (--pipeline P [--source S] [--wait] prints live progress and the summary)', load: () => import('./run.js') },
   { name: 'backfill', summary: 'Run a pipeline for past windows (--pipeline P --from T1 --to T2 [--step 1h]); idempotent', load: () => import('./backfill.js') },
-  { name: 'rerun', summary: "Recompute a past run's merge from its staged records, without fetching (--run ID)", load: () => import('./rerun.js') },
+  { name: 'rerun', summary: "Recompute a past run's pipeline from the latest raw payloads, without fetching (--run ID)", load: () => import('./rerun.js') },
   { name: 'status', summary: 'Schedules, last runs with counts, last success per source', load: () => import('./status.js') },
 ];

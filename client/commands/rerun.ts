@@ -5,14 +5,14 @@ import type { RunSummary } from '../../activities/index.js';
 import { UsageError, commonOptions, parseCommandArgs } from './common-options.js';
 
 /**
- * `tributary rerun --run ID [--json]`: recomputes the merge of a past run from its staged raw
- * records, without fetching, as a new run recorded with `rerun_of`; waits for it and exits 1
- * if it failed.
+ * `tributary rerun --run ID [--json]`: recomputes the entities of a past run's pipeline from
+ * every record's latest raw payload (after a mapping change, say), without fetching, as a new
+ * run recorded with `rerun_of`; waits for it and exits 1 if it failed.
  */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { ...commonOptions, run: { type: 'string' } });
   if (values.help) {
-    console.log('Usage: tributary rerun --run ID [--json]\nRecomputes the merge of a past run from its staged raw records, without fetching, as a new run (rerun_of = ID).');
+    console.log("Usage: tributary rerun --run ID [--json]\nRecomputes the entities of the run's pipeline from every record's latest raw payload, without fetching, as a new run (rerun_of = ID).");
     return 0;
   }
   if (!values.run) throw new UsageError('--run ID is required (see `tributary status` for run ids)');

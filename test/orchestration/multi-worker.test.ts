@@ -12,6 +12,7 @@ import { migrateToLatest } from '../../store/migrate.js';
 import { syncPipeline } from '../../workflows/index.js';
 import { type LatencyServer, startLatencyServer } from '../connectors/servers/latency-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { mergedTables, tableDigests } from '../support/table-digest.js';
 import { temporalEnv, uniqueTaskQueue } from '../support/temporal.js';
 import { spawnWorker, type WorkerProcess } from './worker-process.js';
 
@@ -39,6 +40,7 @@ entities:
       n: { type: integer, strategy: max }
     sources:
 ${STREAMS.map((s) => `      lat.${s}: { fields: { id: $.id, n: $.n } }`).join('\n')}
+merge: { maxPartitions: 6, keysPerPartition: 10 }
 pipelines:
   lat:
     schedule: { every: 1h }
@@ -71,7 +73,7 @@ after(async () => {
 });
 
 /** Runs the pipeline on `n` worker processes over a fresh database; answers the database and the activities each worker ran. */
-async function runOn(n: number, workflowId: string): Promise<{ db: Kysely<Database>; perWorker: Map<string, number> }> {
+async function runOn(n: number, workflowId: string): Promise<{ db: Kysely<Database>; perWorker: Map<string, number>; partitionsPerWorker: Map<string, number> }> {
   const database = await createTestDatabase();
   const db = createDatabase(database.url);
   await migrateToLatest(db);
@@ -85,21 +87,26 @@ async function runOn(n: number, workflowId: string): Promise<{ db: Kysely<Databa
   await client.workflow.execute(syncPipeline, { workflowId, taskQueue, args: [{ pipeline: 'lat', windowEnd: '2026-10-01T00:00:00Z' }] });
   // Which worker ran each activity: the identity on every ActivityTaskStarted of the run and its streams.
   const perWorker = new Map<string, number>();
+  const partitionsPerWorker = new Map<string, number>();
   const ids = [workflowId, ...STREAMS.map((s) => `${workflowId}/lat.${s}`)];
   for (const id of ids) {
-    const history = await client.workflow.getHandle(id).fetchHistory();
-    for (const e of history.events ?? []) {
-      const identity = e.activityTaskStartedEventAttributes?.identity;
-      if (identity) perWorker.set(identity, (perWorker.get(identity) ?? 0) + 1);
+    const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const types = new Map(events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [String(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name]));
+    for (const e of events) {
+      const started = e.activityTaskStartedEventAttributes;
+      if (!started?.identity) continue;
+      perWorker.set(started.identity, (perWorker.get(started.identity) ?? 0) + 1);
+      if (types.get(String(started.scheduledEventId)) === 'writeMergePartition') partitionsPerWorker.set(started.identity, (partitionsPerWorker.get(started.identity) ?? 0) + 1);
     }
   }
   await Promise.all(mine.map((w) => w.kill('SIGTERM')));
-  return { db, perWorker };
+  return { db, perWorker, partitionsPerWorker };
 }
 
 const tableOf = async (db: Kysely<Database>) => (await sql<{ id: string; n: number; _sources: string[] }>`select id, n, _sources from unified.item order by id`.execute(db)).rows;
+const merged = async (db: Kysely<Database>) => tableDigests(db, await mergedTables(db));
 
-test('three worker processes share one pipeline: streams spread, the shared requestsPerSecond holds within 5 %, the result equals one worker', { timeout: 180_000 }, async (t) => {
+test('three worker processes share one pipeline: streams and merge partitions spread, the shared requestsPerSecond holds within 5 %, the result equals one worker', { timeout: 180_000 }, async (t) => {
   const one = await runOn(1, 'multi-one');
   const oneTable = await tableOf(one.db);
   assert.equal(oneTable.length, api.items.length);
@@ -114,4 +121,8 @@ test('three worker processes share one pipeline: streams spread, the shared requ
   assert.ok(rate <= RPS * 1.05, `three workers together made ${rate.toFixed(2)} requests/s, above ${RPS}/s + 5 %`);
   assert.ok(rate >= RPS * 0.8, `three workers together made only ${rate.toFixed(2)} requests/s of ${RPS}/s`);
   assert.deepEqual(await tableOf(three.db), oneTable);
+  // The merge's entity writes ran as six partition activities, on whichever workers took them.
+  t.diagnostic(`merge partitions per worker: ${JSON.stringify(Object.fromEntries(three.partitionsPerWorker))}`);
+  assert.equal([...three.partitionsPerWorker.values()].reduce((a, b) => a + b, 0), 6);
+  assert.deepEqual(await merged(three.db), await merged(one.db), 'every merged table as one worker left it');
 });
