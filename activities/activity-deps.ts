@@ -10,7 +10,7 @@ import type { AlertDispatcher } from '../observability/alerts/alert-dispatcher.j
 import type { Logger } from '../observability/logger.js';
 import type { TributaryMetrics } from '../observability/metrics.js';
 import type { Database } from '../store/database-schema.js';
-import type { CopyPool } from '../store/stage-page-copy.js';
+import type { CopyPool } from '../store/staging/stage-page-copy.js';
 
 /** What the activities need; the worker builds it once. */
 export interface ActivityDeps {

@@ -1,5 +1,5 @@
 import { reportRunOutcome } from '../observability/run-outcome.js';
-import { pruneStaged } from '../store/prune-staged.js';
+import { pruneStaged } from '../store/staging/prune-staged.js';
 import { recordRunEnd } from '../store/run-store.js';
 import type { FinishRunInput } from './activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { streamKey } from '../core/stream-key.js';
-import { countLatestByStream } from '../store/latest-records.js';
+import { countLatestByStream } from '../store/staging/latest-records.js';
 import { getRun, recordRunStart } from '../store/run-store.js';
 import type { PlanRerunInput, RerunPlan } from './activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';

@@ -1,6 +1,6 @@
 import { streamKey } from '../core/stream-key.js';
 import { ConnectorError } from '../connectors/connector-error.js';
-import type { StreamRunKey } from '../store/staging-types.js';
+import type { StreamRunKey } from '../store/staging/staging-types.js';
 
 /**
  * A stream whose fetch ended short of what the upstream has (fewer records than it reported, or

@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { ParentRecord, ParentRecords } from '../connectors/fan-out-reader.js';
 import type { Database } from '../store/database-schema.js';
-import { stagedStreamId } from '../store/staged-stream.js';
-import type { StreamRunKey } from '../store/staging-store.js';
+import { stagedStreamId } from '../store/staging/staged-stream.js';
+import type { StreamRunKey } from '../store/staging/staging-store.js';
 
 /** How long a read waits for the next parent record of a parent stream still being fetched. */
 export const PARENT_WAIT_MS = 20_000;

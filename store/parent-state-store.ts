@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { IncrementalConfig } from '../config/sources/incremental-config.js';
 import type { Database } from './database-schema.js';
-import type { StreamRunKey } from './staging-store.js';
+import type { StreamRunKey } from './staging/staging-store.js';
 
 /** A parent whose children a page was fetched for, and the highest child cursor on that page. */
 export interface FetchedParent {

@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { SharedRateBudget } from '../connectors/rate-limit/shared-rate-limiter.js';
 import type { Database } from './database-schema.js';
-import type { CopyPool } from './stage-page-copy.js';
+import type { CopyPool } from './staging/stage-page-copy.js';
 
 /**
  * The shared request budget in Postgres, for `createSharedRateLimiter`:

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database-schema.js';
-import type { StreamRunKey } from './staging-store.js';
+import type { StreamRunKey } from './staging/staging-store.js';
 
 /** A stream's stored watermark, or undefined before its first successful incremental run. */
 export async function readWatermark(db: Kysely<Database>, source: string, stream: string): Promise<string | undefined> {

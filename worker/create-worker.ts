@@ -17,7 +17,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { type TributaryMetrics, httpObserver, processMetrics } from '../observability/metrics.js';
 import { serveMetrics } from '../observability/serve-metrics.js';
 import type { Database } from '../store/database-schema.js';
-import type { CopyPool } from '../store/stage-page-copy.js';
+import type { CopyPool } from '../store/staging/stage-page-copy.js';
 import { createPgRefreshTokenStore } from '../store/oauth-token-store.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/definitions.js';
 import { WORKFLOWS_PATH } from './workflow-bundle.js';

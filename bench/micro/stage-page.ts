@@ -17,7 +17,7 @@ import { createDatabase } from '../../store/create-database.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { STAGE_GROUP_RECORDS } from '../../ingest/fetch-pages.js';
 import { PAGES_PER_CHUNK } from '../../workflows/definitions.js';
-import { type StagedPage, type StagedRecordInput, readStagedRecords, stagePages } from '../../store/staging-store.js';
+import { type StagedPage, type StagedRecordInput, readStagedRecords, stagePages } from '../../store/staging/staging-store.js';
 import { dropDatabase, recreateDatabase } from '../measure/pg-stats.js';
 import { cpuTicks, parseMicroArgs, withDatabaseName } from './micro-setup.js';
 import { SOURCES, recordOf, shapeOf } from '../workload/records.js';

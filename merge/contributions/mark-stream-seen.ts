@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
-import { stagedStreamId } from '../../store/staged-stream.js';
-import { type StreamRunKey, readCheckpoint } from '../../store/staging-store.js';
+import { stagedStreamId } from '../../store/staging/staged-stream.js';
+import { type StreamRunKey, readCheckpoint } from '../../store/staging/staging-store.js';
 import { rawHashSql } from '../map/raw-hash.js';
 import { withPlannerSettings } from '../planner-settings.js';
 import { SEEN_ON_CONFLICT, SEEN_PRECISION } from '../../store/entity-seen.js';

@@ -10,7 +10,7 @@ import { compilePredicate } from '../map/predicate.js';
 import { type EntityMergeSummary, countChanged, countQuarantined, startTally } from '../merge-summary.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from '../map/quarantine.js';
 import { readStagedChanges } from './staged-changes.js';
-import { readCheckpoint } from '../../store/staging-store.js';
+import { readCheckpoint } from '../../store/staging/staging-store.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into a child entity. */

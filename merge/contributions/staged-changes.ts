@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
-import { stagedStreamId } from '../../store/staged-stream.js';
-import type { StreamRunKey } from '../../store/staging-store.js';
+import { stagedStreamId } from '../../store/staging/staged-stream.js';
+import type { StreamRunKey } from '../../store/staging/staging-store.js';
 
 /**
  * A staged record as the merge reads it: the payload still as JSON text. A batch and the batch

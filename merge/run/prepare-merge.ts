@@ -4,7 +4,7 @@ import type { TributaryConfig } from '../../config/tributary-config.js';
 import { streamKey } from '../../core/stream-key.js';
 import type { Database } from '../../store/database-schema.js';
 import { ENTITY_SCHEMA, entityTableName } from '../../store/entity-table-layout.js';
-import { ensureStagedStatistics } from '../../store/staged-statistics.js';
+import { ensureStagedStatistics } from '../../store/staging/staged-statistics.js';
 import { createAffectedTable } from '../contributions/contribution-store.js';
 import { mergeChildStream } from '../contributions/merge-children.js';
 import { mergeStream } from '../contributions/merge-stream.js';

@@ -3,7 +3,7 @@ import { streamFingerprint } from '../../config/entities/mapping-fingerprint.js'
 import type { TributaryConfig } from '../../config/tributary-config.js';
 import { streamKey } from '../../core/stream-key.js';
 import type { Database } from '../../store/database-schema.js';
-import { recordLatestRecords } from '../../store/latest-records.js';
+import { recordLatestRecords } from '../../store/staging/latest-records.js';
 import type { MergePlan } from './merge-plan.js';
 
 /**

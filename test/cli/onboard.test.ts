@@ -9,7 +9,7 @@ import { buildSchema } from 'graphql';
 import { parse } from 'yaml';
 import { validateQuery } from '../../connectors/graphql/introspect-schema.js';
 import { parseConfig } from '../../config/load-config.js';
-import { stagedStreamId } from '../../store/staged-stream.js';
+import { stagedStreamId } from '../../store/staging/staged-stream.js';
 import { syncPipeline } from '../../workflows/index.js';
 import { type PipelineHarness, startPipelineHarness } from '../support/pipeline-harness.js';
 

@@ -12,7 +12,7 @@ import { connectDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
 import { createPgRefreshTokenStore } from '../../store/oauth-token-store.js';
-import { stagedStreamId } from '../../store/staged-stream.js';
+import { stagedStreamId } from '../../store/staging/staged-stream.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 
 /** A migrated test database and a way to build worker-like connector deps over a config. */

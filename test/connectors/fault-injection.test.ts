@@ -5,7 +5,7 @@ import { ConnectorError } from '../../connectors/connector-error.js';
 import type { FetchDeps } from '../../ingest/fetch-chunk.js';
 import { fetchChunk } from '../../ingest/fetch-chunk.js';
 import type { FetchProgress } from '../../ingest/fetch-pages.js';
-import { stagedStreamId } from '../../store/staged-stream.js';
+import { stagedStreamId } from '../../store/staging/staged-stream.js';
 import { type ConnectorHarness, startConnectorHarness } from './connector-harness.js';
 import { type Fault, startFaultServer } from './servers/fault-server.js';
 

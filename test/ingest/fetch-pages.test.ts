@@ -9,7 +9,7 @@ import { fetchPages } from '../../ingest/fetch-pages.js';
 import { createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { CheckpointConflictError, readCheckpoint, readStagedRecords, stagePage } from '../../store/staging-store.js';
+import { CheckpointConflictError, readCheckpoint, readStagedRecords, stagePage } from '../../store/staging/staging-store.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 
 let database: TestDatabase;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { stagedStreamId } from '../../store/staged-stream.js';
+import { stagedStreamId } from '../../store/staging/staged-stream.js';
 import { syncPipeline } from '../../workflows/index.js';
 import { type PipelineHarness, startPipelineHarness } from '../support/pipeline-harness.js';
 

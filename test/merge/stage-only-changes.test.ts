@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { startRerun } from '../../client/start-run.js';
 import { loadConfigFile } from '../../config/index.js';
 import type { RunSummary } from '../../activities/index.js';
-import { pruneStaged } from '../../store/prune-staged.js';
+import { pruneStaged } from '../../store/staging/prune-staged.js';
 import { startWorker } from '../../worker/create-worker.js';
 import { syncPipeline } from '../../workflows/index.js';
 import { type PipelineHarness, startPipelineHarness } from '../support/pipeline-harness.js';

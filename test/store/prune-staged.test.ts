@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { pruneStaged } from '../../store/prune-staged.js';
+import { pruneStaged } from '../../store/staging/prune-staged.js';
 import { type MergeFixture, createMergeFixture } from '../merge/merge-fixture.js';
 
 let f: MergeFixture;

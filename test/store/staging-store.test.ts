@@ -7,8 +7,8 @@ import { migrations } from '../../migrations/index.js';
 import { connectDatabase, createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { stagedStreamId } from '../../store/staged-stream.js';
-import { CheckpointConflictError, type FetchCheckpoint, type StagedRecordInput, type StreamRunKey, readStagedRecords, stagePage, stagePages } from '../../store/staging-store.js';
+import { stagedStreamId } from '../../store/staging/staged-stream.js';
+import { CheckpointConflictError, type FetchCheckpoint, type StagedRecordInput, type StreamRunKey, readStagedRecords, stagePage, stagePages } from '../../store/staging/staging-store.js';
 import { type TestDatabase, createTestDatabase } from '../support/database.js';
 
 let database: TestDatabase;

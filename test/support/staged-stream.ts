@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
-import type { StreamRunKey } from '../../store/staging-types.js';
+import type { StreamRunKey } from '../../store/staging/staging-types.js';
 
 /**
  * The `stream_id` of a stream fetch of a run, for tests that write `tributary.staged_record`

@@ -1,4 +1,4 @@
-import { streamKey } from '../core/stream-key.js';
+import { streamKey } from '../../core/stream-key.js';
 import type { StreamRunKey } from './staging-types.js';
 
 /** Thrown when another attempt already staged the page: this attempt must stop, not stage twice. */

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from './database-schema.js';
+import type { Database } from '../database-schema.js';
 import { stagedStreamId } from './staged-stream.js';
 import type { StreamRunKey } from './staging-types.js';
 

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { TributaryConfig } from '../config/tributary-config.js';
-import type { Database } from './database-schema.js';
+import type { TributaryConfig } from '../../config/tributary-config.js';
+import type { Database } from '../database-schema.js';
 
 /** What `pruneStaged` removed. */
 export interface PruneResult {

@@ -1,7 +1,7 @@
-import { parseJsonExact } from '../core/exact-json.js';
+import { parseJsonExact } from '../../core/exact-json.js';
 import { type Kysely, sql } from 'kysely';
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';
-import type { Database } from './database-schema.js';
+import type { Database } from '../database-schema.js';
 import { type CopyPool, stagePagesWithCopy } from './stage-page-copy.js';
 import { ensureStagedStatistics } from './staged-statistics.js';
 import { stagedStreamId } from './staged-stream.js';

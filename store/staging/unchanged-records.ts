@@ -1,6 +1,6 @@
 import { type CompiledQuery, type Kysely, sql } from 'kysely';
-import type { Database } from './database-schema.js';
-import { SEEN_ON_CONFLICT, SEEN_PRECISION } from './entity-seen.js';
+import type { Database } from '../database-schema.js';
+import { SEEN_ON_CONFLICT, SEEN_PRECISION } from '../entity-seen.js';
 import type { StagedRow } from './staging-statements.js';
 import type { StreamRunKey } from './staging-types.js';
 

@@ -1,7 +1,7 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Database } from './database-schema.js';
+import type { Database } from '../database-schema.js';
 import { STAGED_COPY_COLUMNS, stagedCopyText } from './staged-copy-text.js';
 import { type StagedPage, type StagedRow, advanceCheckpointQuery, upsertStagedQuery } from './staging-statements.js';
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from './database-schema.js';
+import type { Database } from '../database-schema.js';
 
 /**
  * Analyzes `tributary.staged_record` when it has never been analyzed (a new database's first
