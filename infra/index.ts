@@ -6,8 +6,8 @@ export { describeError, InfraError, isInfraError, type InfraErrorCode } from './
 export { freePort, isPortFree, LOOPBACK } from './free-port.js';
 export { projectRoot } from './project-root.js';
 export { TRIBUTARY_SEARCH_ATTRIBUTES, type SearchAttributeType, type TributarySearchAttribute } from './search-attributes.js';
-export { ensureTemporalCli, findTemporalCli, localTemporalCliPath, TEMPORAL_CLI_PIP_PACKAGE, TEMPORAL_CLI_VERSION } from './temporal-cli.js';
-export { DEFAULT_TEMPORAL_PORT, startTemporal, type StartTemporalOptions, type TemporalHandle } from './temporal-server.js';
+export { ensureTemporalCli, findTemporalCli, localTemporalCliPath, TEMPORAL_CLI_PIP_PACKAGE, TEMPORAL_CLI_VERSION } from './temporal/temporal-cli.js';
+export { DEFAULT_TEMPORAL_PORT, startTemporal, type StartTemporalOptions, type TemporalHandle } from './temporal/temporal-server.js';
 export {
   DEFAULT_DATABASE,
   DEFAULT_POSTGRES_PORT,
@@ -16,7 +16,7 @@ export {
   startPostgres,
   type PostgresHandle,
   type StartPostgresOptions,
-} from './postgres-server.js';
-export { assertPostgresReachable, withPgClient } from './postgres-check.js';
-export { databaseOf, postgresUrl, redactUrl, withDatabase } from './postgres-url.js';
+} from './postgres/postgres-server.js';
+export { assertPostgresReachable, withPgClient } from './postgres/postgres-check.js';
+export { databaseOf, postgresUrl, redactUrl, withDatabase } from './postgres/postgres-url.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';

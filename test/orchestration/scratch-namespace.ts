@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import { TRIBUTARY_SEARCH_ATTRIBUTES, waitFor } from '../../infra/index.js';
-import { registerSearchAttributes } from '../../infra/temporal-search-attributes.js';
+import { registerSearchAttributes } from '../../infra/temporal/temporal-search-attributes.js';
 
 /**
  * Registers a fresh namespace on the test server, with Tributary's search attributes, and waits

@@ -50,7 +50,7 @@ export function discoverTestFiles(root: string): string[] {
 /**
  * Keep the files matching any filter. A filter matches a file it names, a
  * folder containing it, or any part of its path, so `infra`,
- * `infra/postgres-server.test.ts` and `./infra/` all work. Absolute paths
+ * `infra/postgres/postgres-server.test.ts` and `./infra/` all work. Absolute paths
  * are taken relative to `root`. No filters keeps everything.
  */
 export function filterTestFiles(files: readonly string[], filters: readonly string[], root: string): string[] {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InfraError } from './errors.js';
+import { InfraError } from '../errors.js';
 
 /** True once initdb has populated `dataDir` (it writes PG_VERSION last-ish). */
 export function isInitialised(dataDir: string): boolean {

@@ -1,5 +1,5 @@
 import { Connection, isGrpcServiceError } from '@temporalio/client';
-import { describeError, InfraError } from './errors.js';
+import { describeError, InfraError } from '../errors.js';
 
 /** gRPC status code NOT_FOUND. */
 const GRPC_NOT_FOUND = 5;

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
-import { temporalEnv } from '../test/support/temporal.js';
-import { isInfraError } from './errors.js';
-import { TRIBUTARY_SEARCH_ATTRIBUTES } from './search-attributes.js';
+import { temporalEnv } from '../../test/support/temporal.js';
+import { isInfraError } from '../errors.js';
+import { TRIBUTARY_SEARCH_ATTRIBUTES } from '../search-attributes.js';
 import { answersAsTemporal, withTemporalConnection } from './temporal-health.js';
 import { startTemporal } from './temporal-server.js';
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { isInfraError } from './errors.js';
+import { isInfraError } from '../errors.js';
 import { embeddedTuning, startPostgres } from './postgres-server.js';
 
 /** A scratch dir the unprivileged postgres user can enter when we run as root. */

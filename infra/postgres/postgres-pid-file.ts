@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InfraError } from './errors.js';
-import { isProcessAlive } from './process-alive.js';
+import { InfraError } from '../errors.js';
+import { isProcessAlive } from '../process-alive.js';
 
 /**
  * Remove `postmaster.pid` left behind by a server that was killed.

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { describeError, InfraError } from './errors.js';
+import { describeError, InfraError } from '../errors.js';
 import { redactUrl } from './postgres-url.js';
 
 /**

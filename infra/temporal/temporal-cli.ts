@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InfraError } from './errors.js';
-import { isProcessAlive } from './process-alive.js';
-import { projectRoot } from './project-root.js';
-import { runCommand, tail } from './run-command.js';
+import { InfraError } from '../errors.js';
+import { isProcessAlive } from '../process-alive.js';
+import { projectRoot } from '../project-root.js';
+import { runCommand, tail } from '../run-command.js';
 
 /** Version of the Temporal CLI installed project-locally when none is found. */
 export const TEMPORAL_CLI_VERSION = '1.9.1';

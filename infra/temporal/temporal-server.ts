@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileSize, readLogTail, spawnDetached, type DetachedProcess } from './child-process.js';
-import { describeError, InfraError } from './errors.js';
-import { freePort, isPortFree, LOOPBACK } from './free-port.js';
-import type { SearchAttributeType } from './search-attributes.js';
+import { fileSize, readLogTail, spawnDetached, type DetachedProcess } from '../child-process.js';
+import { describeError, InfraError } from '../errors.js';
+import { freePort, isPortFree, LOOPBACK } from '../free-port.js';
+import type { SearchAttributeType } from '../search-attributes.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 import { answersAsTemporal, assertTemporalReachable, probeTemporal, withTemporalConnection } from './temporal-health.js';
 import { registerSearchAttributes } from './temporal-search-attributes.js';
-import { type ServerHandle, type StartServerOptions, externalServer } from './server-handle.js';
-import { waitFor } from './wait-for.js';
+import { type ServerHandle, type StartServerOptions, externalServer } from '../server-handle.js';
+import { waitFor } from '../wait-for.js';
 
 /** Default gRPC port of the Temporal frontend. */
 export const DEFAULT_TEMPORAL_PORT = 7233;

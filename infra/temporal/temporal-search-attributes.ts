@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
-import { describeError } from './errors.js';
-import type { SearchAttributeType } from './search-attributes.js';
+import { describeError } from '../errors.js';
+import type { SearchAttributeType } from '../search-attributes.js';
 
 /** gRPC status code ALREADY_EXISTS. */
 const GRPC_ALREADY_EXISTS = 6;

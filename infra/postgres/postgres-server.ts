@@ -2,16 +2,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadEmbeddedPostgres } from './embedded-postgres-module.js';
-import { describeError, InfraError } from './errors.js';
-import { registerExitCleanup } from './exit-cleanup.js';
-import { freePort, isPortFree, LOOPBACK } from './free-port.js';
+import { describeError, InfraError } from '../errors.js';
+import { registerExitCleanup } from '../exit-cleanup.js';
+import { freePort, isPortFree, LOOPBACK } from '../free-port.js';
 import { assertPostgresReachable, withPgClient } from './postgres-check.js';
 import { assertReachableByPostgresUser, isInitialised } from './postgres-data-dir.js';
 import { clearStalePostmasterPid, readPostmasterPid } from './postgres-pid-file.js';
 import { postgresUrl, redactUrl } from './postgres-url.js';
-import { isProcessAlive } from './process-alive.js';
-import { projectRoot } from './project-root.js';
-import { type ServerHandle, type StartServerOptions, externalServer } from './server-handle.js';
+import { isProcessAlive } from '../process-alive.js';
+import { projectRoot } from '../project-root.js';
+import { type ServerHandle, type StartServerOptions, externalServer } from '../server-handle.js';
 
 /**
  * Default port of the embedded server. Deliberately not 5432, where a system
