@@ -1,10 +1,11 @@
-import { streamKey } from '../core/stream-key.js';
+import { type StreamRef, streamKey } from '../core/stream-key.js';
 import type { Kysely } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { configDir } from '../config/config-origin.js';
 import { sideloadKeyPaths } from '../config/entities/sideload-path.js';
 import { changeFilterOf } from '../config/entities/mapping-fingerprint.js';
+import { hasLatestRecords } from '../store/staging/latest-records.js';
 import { type ConnectorDeps, createStreamReader } from '../connectors/create-stream-reader.js';
 import type { ParentRecord } from '../connectors/fan-out-reader.js';
 import { loadQuery } from '../connectors/graphql/load-query.js';
@@ -13,7 +14,7 @@ import { createSourceClient } from '../connectors/source-client.js';
 import type { TemplateContext } from '../connectors/request/template.js';
 import type { Database } from '../store/database-schema.js';
 import type { CopyPool } from '../store/staging/stage-page-copy.js';
-import { type FetchCheckpoint, readCheckpoint } from '../store/staging/staging-store.js';
+import { type ChangeFilter, type FetchCheckpoint, readCheckpoint } from '../store/staging/staging-store.js';
 import { pinRunStart, readWatermark } from '../store/watermark-store.js';
 import { type FetchProgress, fetchPages } from './fetch-pages.js';
 import { graphqlPreflight, recordedDrift } from './graphql-preflight.js';
@@ -124,11 +125,17 @@ export async function fetchChunk(
       ...(hooks.onPage ? { onPage: hooks.onPage } : {}),
       ...(incremental ? { incremental } : {}),
       ...(perParent ? { perParent } : {}),
-      changeFilter: changeFilterOf(deps.config, streamKey(input)),
+      changeFilter: await changeFilterFor(db, deps.config, input),
     });
   } finally {
     chunkOver.abort();
   }
+}
+
+/** The stream's change filter (`changeFilterOf`), unless none of its records has a latest payload yet (a first load: nothing to compare with). */
+async function changeFilterFor(db: Kysely<Database>, config: TributaryConfig, ref: StreamRef): Promise<ChangeFilter | undefined> {
+  const filter = changeFilterOf(config, streamKey(ref));
+  return filter && (await hasLatestRecords(db, ref)) ? filter : undefined;
 }
 
 /** A run's window from its run row (for chunks whose input predates the window being passed). */

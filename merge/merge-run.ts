@@ -10,7 +10,8 @@ import { recordLatest } from './run/record-latest.js';
 
 export type { EntityMergeSummary } from './merge-summary.js';
 export type { MergePartition, MergePlan, PlannedEntity } from './run/merge-plan.js';
-export { type MergeRunInput, mergeLockName, mergeOrder, prepareMerge } from './run/prepare-merge.js';
+export { type MergeRunInput, mergeOrder, prepareMerge } from './run/prepare-merge.js';
+export { mergeLockName } from './run/merge-lock.js';
 export { type PartitionOutcome, publishMerge } from './run/publish-merge.js';
 export { writeMergePartition } from './run/write-partition.js';
 export { recordLatest } from './run/record-latest.js';

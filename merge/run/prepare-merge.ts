@@ -15,6 +15,8 @@ import { keyRanges, partitionCount } from './key-ranges.js';
 import type { MergePlan, PlannedEntity } from './merge-plan.js';
 import { PREPARE_STEP, readStep, recordStep } from './merge-steps.js';
 import { adoptUnpublished } from './adopt-unpublished.js';
+import { writePartitionIn } from './write-partition.js';
+import { mergeLockName } from './merge-lock.js';
 
 /** What to merge: the staged streams of one run. */
 export interface MergeRunInput {
@@ -29,16 +31,6 @@ export interface MergeRunInput {
    * does not depend on it; smaller batches hold less in memory and send more statements.
    */
   readonly batchSize?: number;
-}
-
-/**
- * Name of the Postgres advisory lock (`pg_advisory_xact_lock(hashtext(name))`) on an entity,
- * e.g. `tributary.merge.customer`: a prepare step holds it exclusively for its transaction, a
- * partition's write shares it, so one run's contributions never change under another run's
- * partition. Take it in another session to hold merges back.
- */
-export function mergeLockName(entity: string): string {
-  return `tributary.merge.${entity}`;
 }
 
 /**
@@ -104,6 +96,10 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
       const latest = input.fromLatest || stagedRunId !== input.runId ? [] : input.streams.filter((s) => entities.some(([, e]) => e.sources[streamKey(s)] !== undefined && e.sources[streamKey(s)]!.deletes === undefined));
       const plan: MergePlan = { runId: input.runId, mergedAt: mergedAt.toISOString(), entities: planned, latest: latest.map(({ source, stream }) => ({ source, stream })) };
       await recordStep(trx, input.runId, PREPARE_STEP, plan);
+      // A merge small enough for one partition writes it here, in the same transaction: its
+      // contributions are read back while this transaction's own (no second pass setting hint
+      // bits, no second transaction). The partition is recorded, so its activity only returns the counts.
+      for (const e of planned) if (e.partitions.length === 1) await writePartitionIn(trx, config, plan, e.entity, 0);
       return plan;
     });
   } catch (err) {

@@ -8,7 +8,7 @@ import type { MergePartition } from './merge-plan.js';
 import type { MergePlan } from './merge-plan.js';
 import { MergePlanError } from './merge-plan-error.js';
 import { PREPARE_STEP, partitionStep, readStep, recordStep } from './merge-steps.js';
-import { mergeLockName } from './prepare-merge.js';
+import { mergeLockName } from './merge-lock.js';
 
 /**
  * Writes one partition of a prepared merge, in a transaction of its own: every affected entity
@@ -24,15 +24,21 @@ export async function writeMergePartition(db: Kysely<Database>, config: Tributar
   if (done) return done;
   // The plan is read back from the prepare step's record: the partition's reference stays small.
   const plan = await readStep<MergePlan>(db, p.runId, PREPARE_STEP);
-  const planned = plan?.entities.find((e) => e.entity === p.entity);
-  const range = planned?.partitions[p.index];
-  const entity = config.entities[p.entity];
-  if (!plan || !planned || !range || !entity) throw new MergePlanError(`merge of ${p.runId}: no partition ${p.index} of ${p.entity} in its prepared plan (or the entity left the config)`);
-  const customs = await loadCustomStrategies(p.entity, entity, configDir(config));
+  if (!plan) throw new MergePlanError(`merge of ${p.runId}: no prepared plan for partition ${p.index} of ${p.entity} (published already, or never prepared)`);
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock_shared(hashtext(${mergeLockName(p.entity)}))`.execute(trx);
-    const counts = await writeAffectedEntities(trx, p.entity, entity, { runId: p.runId, now: new Date(plan.mergedAt), customs, keys: planned.keys, range });
-    await recordStep(trx, p.runId, step, counts);
-    return counts;
+    return writePartitionIn(trx, config, plan, p.entity, p.index);
   });
+}
+
+/** Writes partition `index` of an entity of `plan` in the caller's transaction and records it; returns its counts. */
+export async function writePartitionIn(trx: Kysely<Database>, config: TributaryConfig, plan: MergePlan, name: string, index: number): Promise<WriteCounts> {
+  const planned = plan.entities.find((e) => e.entity === name);
+  const range = planned?.partitions[index];
+  const entity = config.entities[name];
+  if (!planned || !range || !entity) throw new MergePlanError(`merge of ${plan.runId}: no partition ${index} of ${name} in its prepared plan (or the entity left the config)`);
+  const customs = await loadCustomStrategies(name, entity, configDir(config));
+  const counts = await writeAffectedEntities(trx, name, entity, { runId: plan.runId, now: new Date(plan.mergedAt), customs, keys: planned.keys, range });
+  await recordStep(trx, plan.runId, partitionStep(name, index), counts);
+  return counts;
 }

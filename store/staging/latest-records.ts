@@ -50,3 +50,9 @@ export async function countLatestByStream(db: Kysely<Database>, streams: Readonl
     group by l.source, l.stream`.execute(db);
   return new Map(result.rows.map((r) => [`${r.source}.${r.stream}`, r.n]));
 }
+
+/** Whether any record of the stream has a latest payload (before its first merge, none has: nothing can be unchanged). */
+export async function hasLatestRecords(db: Kysely<Database>, ref: { source: string; stream: string }): Promise<boolean> {
+  const result = await sql<{ any: boolean }>`select exists (select 1 from tributary.latest_record where source = ${ref.source} and stream = ${ref.stream}) as any`.execute(db);
+  return result.rows[0]?.any ?? false;
+}
