@@ -12,7 +12,7 @@ export interface BenchOptions {
   readonly systems: readonly SystemName[];
   /** Records per page, for every system and stream. */
   readonly pageSize: number;
-  /** Tributary's `merge.maxPartitions` (default: the config's default, 4). */
+  /** Tributary's `merge.maxPartitions` (default: the config's default, 2). */
   readonly mergePartitions?: number;
   /** Write CPU profiles of the Tributary worker into bench/.data/profiles. */
   readonly cpuProf: boolean;

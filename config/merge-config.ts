@@ -7,12 +7,12 @@ import { z } from 'zod';
  * may run. More partitions keep more database cores busy on large merges.
  *
  * ```yaml
- * merge: { maxPartitions: 4, keysPerPartition: 25000 }
+ * merge: { maxPartitions: 2, keysPerPartition: 25000 }
  * ```
  */
 export const mergeSchema = z.strictObject({
-  /** At most this many partitions per entity (and connections at once per entity); default 4. Set it near the database server's cores. */
-  maxPartitions: z.number().int().min(1).max(64).default(4).describe("At most this many partitions per entity (and connections at once per entity); default 4. Set it near the database server's cores."),
+  /** At most this many partitions per entity (and connections at once per entity); default 2. Raise it towards the database server's cores: each partition is a Postgres backend (and the worker resolves its entities), so on a small machine more partitions only contend. */
+  maxPartitions: z.number().int().min(1).max(64).default(2).describe("At most this many partitions per entity (and connections at once per entity); default 2. Raise it towards the database server's cores: each partition is a Postgres backend (and the worker resolves its entities), so on a small machine more partitions only contend."),
   /** One partition per this many entity keys to rewrite, up to `maxPartitions`; default 25,000 (small merges stay one partition). */
   keysPerPartition: z.number().int().min(1).default(25_000).describe('One partition per this many entity keys to rewrite, up to `maxPartitions`; default 25,000 (small merges stay one partition).'),
 });

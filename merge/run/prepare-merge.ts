@@ -37,9 +37,11 @@ export interface MergeRunInput {
  * The first step of a run's merge, in one transaction: per entity (parents before their
  * children) map each staged record, quarantine the ones that violate the schema, withdraw
  * tombstoned records, assign entity keys by match values across every record of the run
- * (merging entities a record links), and store the contributions. Nothing reaches the entity
- * tables yet: the keys whose rows must be rewritten are listed for the partitions
- * (`tributary.merge_affected_key`), and the plan says how each entity's keys are split.
+ * (merging entities a record links), and store the contributions. The keys whose rows must be
+ * rewritten are listed for the partitions (`tributary.merge_affected_key`; on a first load, and
+ * when recomputing from the latest payloads, every key is), and the plan says how each entity's
+ * keys are split. An entity whose rewrite fits one partition is written here, in the same
+ * transaction; the others reach the entity tables in their partitions.
  *
  * Partitions that an earlier run's failed merge left unwritten are taken over
  * (`adoptUnpublished`): their keys are rewritten with this run's, so entity rows never stay
@@ -79,6 +81,13 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
           const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
           await sql`update ${table} set _hash = ''`.execute(trx);
           await sql`insert into merge_affected (entity, entity_key) select ${name}, _key from ${table} where _deleted_at is null on conflict do nothing`.execute(trx);
+        }
+        if (input.fromLatest && !everyKeyAffected) {
+          // Recomputing rewrites every entity, live or with contributions, so a changed strategy applies to all of them.
+          const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
+          await sql`insert into merge_affected (entity, entity_key)
+            select ${name}, entity_key from tributary.source_record where entity = ${name} union select ${name}, _key from ${table} where _deleted_at is null
+            on conflict do nothing`.execute(trx);
         }
         let keys = summary.contributionsChanged;
         if (!everyKeyAffected) {

@@ -75,8 +75,12 @@ test('rerun after a mapping change recomputes every entity from the latest raw p
     .replace('          company: $.company\n', '          company: { path: $.company, transforms: [upper] }\n')
     .replace('          company: $.organization.name\n', '          company: { path: $.organization.name, transforms: [upper] }\n');
   assert.equal(yaml.match(/company: \{ path: \S+, transforms: \[upper\] }\n/g)?.length, 2);
+  // And a strategy change: billing's name first. Unchanged contributions, yet every entity is recomputed.
+  const strategy = "priority: [crm, billing, support], doc: 'Full name";
+  assert.ok(yaml.includes(strategy));
+  const edited2 = yaml.replace(strategy, "priority: [billing, crm, support], doc: 'Full name");
   const edited = join(tmpdir(), `tributary-only-changes-${process.pid}.yaml`);
-  await writeFile(edited, yaml);
+  await writeFile(edited, edited2);
   const config = await loadConfigFile(edited, h.env);
   const { address, namespace } = temporalEnv();
   const taskQueue = uniqueTaskQueue('only-changes-rerun');
@@ -90,6 +94,12 @@ test('rerun after a mapping change recomputes every entity from the latest raw p
     const companies = (await sql<{ company: string | null }>`select company from unified.customer where company is not null`.execute(h.db)).rows.map((r) => r.company!);
     assert.ok(companies.length > 0);
     assert.deepEqual(companies, companies.map((c) => c.toUpperCase()), 'every company recomputed under the new mapping');
+    const names = await sql<{ name: string; billing: string }>`
+      select c.name, b."values"->>'name' as billing from unified.customer c
+      join tributary.source_record b on b.entity = 'customer' and b.source = 'billing' and b.entity_key = c._key and b.deleted_at is null
+      where b."values"->>'name' is not null`.execute(h.db);
+    assert.ok(names.rows.length > 0);
+    assert.deepEqual(names.rows.map((r) => r.name), names.rows.map((r) => r.billing), 'the new strategy applied to every entity billing names');
     // The changed phone of the last run is kept: the latest payload, not the first run's.
     const phones = await sql<{ phone: string }>`select "values"->>'phone' as phone from tributary.source_record where entity = 'customer' and source = 'crm' and "values"->>'phone' = '+1 555-4242'`.execute(h.db);
     assert.equal(phones.rows.length, 1);

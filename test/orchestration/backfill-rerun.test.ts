@@ -68,7 +68,8 @@ test('a rerun recomputes the merge from staged records without fetching', { time
   if (process.env.UPDATE_HISTORIES) {
     // Replayed by test/workflow-replay.test.ts, with the workflow id the history ran under.
     const history = await handle.fetchHistory();
-    await writeFile(new URL('../histories/rerun-merge.json', import.meta.url), `{"workflowId":${JSON.stringify(handle.workflowId)},"history":${historyToJSON(history)}}\n`);
+    // rerun-merge.json stays: the shape before the merge ran in steps from the latest payloads.
+    await writeFile(new URL('../histories/rerun-merge-steps.json', import.meta.url), `{"workflowId":${JSON.stringify(handle.workflowId)},"history":${historyToJSON(history)}}\n`);
   }
 
   // A rerun of the rerun reaches back to the records the original run staged.
