@@ -30,7 +30,7 @@ export function openApiDocument(config: TributaryConfig, limits: PageLimits, opt
       properties: {
         source: { type: 'string' }, stream: { type: 'string' }, source_key: { type: 'string' }, values: { type: 'object' },
         source_updated_at: { type: ['string', 'null'], format: 'date-time' }, fetched_at: { type: 'string', format: 'date-time' }, run_id: { type: 'string' },
-        deleted_at: { type: ['string', 'null'], format: 'date-time' }, raw: { description: 'The record as the upstream API returned it (null once pruned).' }, raw_fetched_at: { type: ['string', 'null'], format: 'date-time' },
+        deleted_at: { type: ['string', 'null'], format: 'date-time' }, raw: { description: 'The record as the upstream API last returned it (a child: its parent record), kept past retention.' }, raw_fetched_at: { type: ['string', 'null'], format: 'date-time' },
       },
     },
     Run: {
