@@ -104,7 +104,8 @@ async function runOn(n: number, workflowId: string): Promise<{ db: Kysely<Databa
 }
 
 const tableOf = async (db: Kysely<Database>) => (await sql<{ id: string; n: number; _sources: string[] }>`select id, n, _sources from unified.item order by id`.execute(db)).rows;
-const merged = async (db: Kysely<Database>) => tableDigests(db, await mergedTables(db));
+// Provenance is left out: with no update time, each field's winner is the latest fetch, and fetch order differs between the runs.
+const merged = async (db: Kysely<Database>) => tableDigests(db, await mergedTables(db), ['_provenance']);
 
 test('three worker processes share one pipeline: streams and merge partitions spread, the shared requestsPerSecond holds within 5 %, the result equals one worker', { timeout: 180_000 }, async (t) => {
   const one = await runOn(1, 'multi-one');
