@@ -14,7 +14,6 @@ import { mergeLockName } from '../../merge/merge-run.js';
 import { createDatabase } from '../../store/create-database.js';
 import type { Database } from '../../store/database-schema.js';
 import { migrateToLatest } from '../../store/migrate.js';
-import { progressQuery } from '../../workflows/definitions.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { mergedTables, tableDigests } from '../support/table-digest.js';
 import { temporalEnv, uniqueTaskQueue } from '../support/temporal.js';
@@ -121,30 +120,10 @@ test('SIGKILL of the worker while pages are fetched concurrently: the new worker
 });
 
 test('SIGKILL of the worker mid merge, in its prepare step (transaction open): a new worker merges again, exactly once', { timeout: 120_000 }, async () => {
-  await clearMerged();
   api.delayMs = 0;
-  // Hold the entity's merge lock, as a concurrent merge would: the merge starts, opens its
-  // transaction and waits inside it, so the kill lands mid-merge.
-  const blocker = new pg.Client({ connectionString: database.url });
-  await blocker.connect();
-  await blocker.query('begin');
-  await blocker.query('select pg_advisory_xact_lock(hashtext($1))', [mergeLockName('person')]);
-  const worker = await spawnWorker(env);
-  workers.push(worker);
-  const { handle } = await startPipelineRun(client, { taskQueue: env.TRIBUTARY_TASK_QUEUE!, workflowId: 'slow/merge-kill', input: { pipeline: 'slow', windowEnd: '2026-10-02T00:00:00Z' } });
-  await waitFor(async () => (await handle.query(progressQuery).catch(() => undefined))?.phase === 'merging' || undefined, { timeoutMs: 60_000, intervalMs: 50, maxIntervalMs: 100, description: 'merge started' });
-  await waitFor(
-    async () => (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%pg_advisory_xact_lock%'`.execute(db)).rows[0]!.n > 0 || undefined,
-    { timeoutMs: 30_000, intervalMs: 50, description: 'merge waiting inside its transaction' },
-  );
-  await worker.kill('SIGKILL');
-  await blocker.query('commit');
-  await blocker.end();
+  // Hold the entity's merge lock, as a concurrent merge would: prepare opens its transaction and waits inside it.
   // The killed worker's connection dies with it, so its transaction rolls back.
-  await sleep(200);
-  workers.push(await spawnWorker(env));
-  await handle.result();
-  await assertComplete('slow/merge-kill');
+  await killMidMerge('slow/merge-kill', `select pg_advisory_xact_lock(hashtext('${mergeLockName('person')}'))`, () => waitingOn('%pg_advisory_xact_lock%'));
 });
 
 /** Runs the slow pipeline as a first load with `hold` taken in a session of its own, kills the worker once `stuck` sees the merge waiting, then lets a new worker finish. */
