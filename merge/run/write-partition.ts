@@ -4,8 +4,7 @@ import { configDir } from '../../config/config-origin.js';
 import type { Database } from '../../store/database-schema.js';
 import { loadCustomStrategies } from '../resolve/custom-strategy.js';
 import { type WriteCounts, writeAffectedEntities } from '../write/entity-writer.js';
-import type { MergePartition } from './merge-plan.js';
-import type { MergePlan } from './merge-plan.js';
+import type { MergePartition, MergePlan } from './merge-plan.js';
 import { MergePlanError } from './merge-plan-error.js';
 import { PREPARE_STEP, partitionStep, readStep, recordStep } from './merge-steps.js';
 import { mergeLockName } from './merge-lock.js';
@@ -16,7 +15,8 @@ import { mergeLockName } from './merge-lock.js';
  * soft-deleted), and, for a first load, marked seen. Partitions of a run share nothing but the
  * entity's lock (held shared, so another run's prepare waits for them), and run on separate
  * connections, by any worker, in any order. Committed, the partition is recorded with its
- * counts; run again, it returns those counts without writing.
+ * counts; run again, it returns those counts without writing (two attempts at once: the second
+ * one's record conflicts, it rolls back, and its retry finds the first one's).
  */
 export async function writeMergePartition(db: Kysely<Database>, config: TributaryConfig, p: MergePartition): Promise<WriteCounts> {
   const step = partitionStep(p.entity, p.index);
