@@ -9,8 +9,7 @@ import { compileRecordMapper } from '../map/map-record.js';
 import { compilePredicate } from '../map/predicate.js';
 import { type EntityMergeSummary, countChanged, countQuarantined, startTally } from '../merge-summary.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from '../map/quarantine.js';
-import { readStagedChanges } from './staged-changes.js';
-import { readCheckpoint } from '../../store/staging/staging-store.js';
+import { readStagedChanges, unchangedAtFetch } from './staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into a child entity. */
@@ -45,11 +44,9 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<EntityMerge
   // quarantined, leaves no contribution that could say it was already merged. The next batch is
   // read while this one is mapped.
   // Records the fetch found unchanged were not staged: their children were merged from the same payload.
-  if (!m.fromLatest) {
-    const unchanged = (await readCheckpoint(m.trx, { runId: m.stagedRunId, source, stream }))?.unchanged ?? 0;
-    tally.recordsRead += unchanged;
-    tally.recordsUnchanged += unchanged;
-  }
+  const unchanged = await unchangedAtFetch(m.trx, { runId: m.stagedRunId, source, stream, fromLatest: m.fromLatest });
+  tally.recordsRead += unchanged;
+  tally.recordsUnchanged += unchanged;
   for await (const batch of readStagedChanges(m.trx, { runId: m.stagedRunId, source, stream, batchSize: m.batchSize, ...(m.fromLatest ? { latest: true } : {}) })) {
     tally.recordsRead += batch.length;
     const parents = new Map(

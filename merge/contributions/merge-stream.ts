@@ -9,12 +9,12 @@ import { compileRecordMapper } from '../map/map-record.js';
 import { mappingFingerprint } from '../../config/entities/mapping-fingerprint.js';
 import { type StreamSeenCounts, countStaged, hasContributions, markStreamSeen } from './mark-stream-seen.js';
 import { countLatestRecords, forgetLatestRecords } from '../../store/staging/latest-records.js';
-import { type StreamRunKey, readCheckpoint } from '../../store/staging/staging-store.js';
+import type { StreamRunKey } from '../../store/staging/staging-store.js';
 import { compileMatchReader } from '../map/match-keys.js';
 import { type EntityMergeSummary, type SummaryTally, countChanged, countQuarantined, startTally } from '../merge-summary.js';
 import { PendingWrites } from './pending-writes.js';
 import { type QuarantineRow, insertQuarantine, reasonCategory } from '../map/quarantine.js';
-import { readStagedChanges } from './staged-changes.js';
+import { readStagedChanges, unchangedAtFetch } from './staged-changes.js';
 import type { StreamMergeInput } from './stream-merge-input.js';
 
 /** One stream of one run merged into one entity. */
@@ -147,9 +147,8 @@ export async function mergeStream(m: StreamMerge): Promise<EntityMergeSummary> {
  */
 async function countStream(m: StreamMerge, staged: StreamRunKey, o: { known: boolean; fingerprint: string }): Promise<StreamSeenCounts & { unchangedAtFetch: number }> {
   if (m.fromLatest) return { staged: await countLatestRecords(m.trx, staged), unchanged: 0, unchangedAtFetch: 0 };
-  const unchangedAtFetch = (await readCheckpoint(m.trx, staged))?.unchanged ?? 0;
   const counts = o.known ? await markStreamSeen(m.trx, { ...staged, entity: m.name, fingerprint: o.fingerprint, mergeRunId: m.runId }) : { staged: await countStaged(m.trx, staged), unchanged: 0 };
-  return { ...counts, unchangedAtFetch };
+  return { ...counts, unchangedAtFetch: await unchangedAtFetch(m.trx, staged) };
 }
 
 /** Each record of a deleted-records feed names, by its primary key, a record of the stream in `deletes`. */

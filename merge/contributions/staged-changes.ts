@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
 import { stagedStreamId } from '../../store/staging/staged-stream.js';
-import type { StreamRunKey } from '../../store/staging/staging-store.js';
+import { type StreamRunKey, readCheckpoint } from '../../store/staging/staging-store.js';
 
 /**
  * A staged record as the merge reads it: the payload still as JSON text. A batch and the batch
@@ -95,4 +95,14 @@ interface StagedRow {
   readonly payload: string;
   readonly hash: string;
   readonly fetched_at: Date;
+}
+
+/**
+ * How many records the stream's fetch found unchanged since the last merge and did not stage
+ * (`fetch_checkpoint.unchanged`): they count as read and unchanged. None when the merge reads
+ * latest payloads instead of a run's staging.
+ */
+export async function unchangedAtFetch(db: Kysely<Database>, q: StreamRunKey & { readonly fromLatest?: boolean | undefined }): Promise<number> {
+  if (q.fromLatest) return 0;
+  return (await readCheckpoint(db, q))?.unchanged ?? 0;
 }

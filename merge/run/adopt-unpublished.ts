@@ -5,7 +5,7 @@ import type { MergePlan } from './merge-plan.js';
 import { PREPARE_STEP, partitionStep } from './merge-steps.js';
 
 /** The step name recording that a later merge took over an entity's unwritten partitions. */
-export function adoptedStep(entity: string): string {
+function adoptedStep(entity: string): string {
   return `adopted:${entity}`;
 }
 

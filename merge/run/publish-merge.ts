@@ -22,6 +22,6 @@ export async function publishMerge(db: Kysely<Database>, plan: MergePlan, outcom
 }
 
 /** Each entity's summary: prepare's counts plus every partition's writes, in plan order. */
-export function summarizeMerge(plan: MergePlan, outcomes: readonly PartitionOutcome[]): EntityMergeSummary[] {
+function summarizeMerge(plan: MergePlan, outcomes: readonly PartitionOutcome[]): EntityMergeSummary[] {
   return plan.entities.map((e) => outcomes.filter((o) => o.entity === e.entity).reduce((sum, o) => addSummaries(sum, o.counts), e.summary));
 }

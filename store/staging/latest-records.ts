@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { streamKey } from '../../core/stream-key.js';
 import type { Database } from '../database-schema.js';
 import { stagedStreamId } from './staged-stream.js';
 import type { StreamRunKey } from './staging-types.js';
@@ -38,7 +39,7 @@ export async function forgetLatestRecords(db: Kysely<Database>, ref: { source: s
 
 /** How many records of a stream have a latest payload. */
 export async function countLatestRecords(db: Kysely<Database>, ref: { source: string; stream: string }): Promise<number> {
-  return (await countLatestByStream(db, [ref])).get(`${ref.source}.${ref.stream}`) ?? 0;
+  return (await countLatestByStream(db, [ref])).get(streamKey(ref)) ?? 0;
 }
 
 /** How many records of each stream (`source.stream`) have a latest payload; streams with none are left out. */
@@ -48,7 +49,7 @@ export async function countLatestByStream(db: Kysely<Database>, streams: Readonl
     select l.source, l.stream, count(*)::int as n from tributary.latest_record l
     where (l.source, l.stream) in (select * from json_to_recordset(${JSON.stringify(streams)}::json) as s(source text, stream text))
     group by l.source, l.stream`.execute(db);
-  return new Map(result.rows.map((r) => [`${r.source}.${r.stream}`, r.n]));
+  return new Map(result.rows.map((r) => [streamKey(r), r.n]));
 }
 
 /** Whether any record of the stream has a latest payload (before its first merge, none has: nothing can be unchanged). */
