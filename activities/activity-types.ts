@@ -1,4 +1,4 @@
-import type { EntityMergeSummary, MergePartition, MergePlan, PartitionOutcome } from '../merge/merge-run.js';
+import type { EntityMergeSummary, FollowFetchInput, MergePartition, MergePlan, PartitionOutcome } from '../merge/merge-run.js';
 import type { WriteCounts } from '../merge/write/entity-writer.js';
 import type { ChunkStats, FetchProgress, FetchState } from '../ingest/fetch-pages.js';
 import type { StreamRef } from '../core/stream-key.js';
@@ -30,6 +30,8 @@ export interface PlannedStream extends StreamRef {
 /** What a run will do, from config: small and secret-free, so it can sit in history. */
 export interface RunPlan {
   readonly streams: readonly PlannedStream[];
+  /** The entities merged while the streams are fetched (`merge.overlap`), each with its streams; absent in runs planned before the merge overlapped the fetch. */
+  readonly follow?: ReadonlyArray<{ readonly entity: string; readonly streams: readonly StreamRef[] }>;
   readonly failurePolicy: 'all_or_nothing' | 'partial';
   /** ISO start of the run's data window (exclusive). */
   readonly windowStart?: string;
@@ -132,4 +134,4 @@ export interface RunSummary {
   readonly entities: readonly EntityMergeSummary[];
 }
 
-export type { ChunkStats, EntityMergeSummary, FetchProgress, FetchState, MergePartition, MergePlan, PartitionOutcome, WriteCounts };
+export type { ChunkStats, EntityMergeSummary, FetchProgress, FetchState, FollowFetchInput, MergePartition, MergePlan, PartitionOutcome, WriteCounts };

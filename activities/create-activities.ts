@@ -4,6 +4,7 @@ import { fetchStreamChunkActivity } from './fetch-stream-chunk.js';
 import { finishRunActivity } from './finish-run.js';
 import { withKeepAlive } from './keep-alive.js';
 import { mergeRunActivity, prepareMergeActivity, publishMergeActivity, recordLatestActivity, writeMergePartitionActivity } from './merge-run.js';
+import { mergeWhileFetchingActivity } from './merge-while-fetching.js';
 import { planRerunActivity } from './plan-rerun.js';
 import { planRunActivity } from './plan-run.js';
 import { withFailureMapping } from './to-application-failure.js';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     planRun: wrap(planRunActivity(deps)),
     fetchStreamChunk: wrap(long(fetchStreamChunkActivity(deps))),
+    mergeWhileFetching: wrap(long(mergeWhileFetchingActivity(deps))),
     mergeRun: wrap(long(mergeRunActivity(deps))),
     prepareMerge: wrap(long(prepareMergeActivity(deps))),
     writeMergePartition: wrap(long(writeMergePartitionActivity(deps))),

@@ -1,3 +1,4 @@
+import { forgetFollows } from '../merge/merge-run.js';
 import { reportRunOutcome } from '../observability/run-outcome.js';
 import { pruneStaged } from '../store/staging/prune-staged.js';
 import { recordRunEnd } from '../store/run-store.js';
@@ -18,6 +19,8 @@ export function finishRunActivity(deps: ActivityDeps) {
       summary: input.summary as unknown as Record<string, unknown>,
       ...(error ? { error } : {}),
     });
+    // What a merge during the fetch recorded is no longer needed once the run ended (its merge published, or the run failed).
+    await forgetFollows(db, input.runId);
     // After the outcome is stored, so freshness and alerts see this run.
     await reportRunOutcome(deps, input);
     // Raw-record retention, once the outcome is stored (a finished run is no longer protected as

@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config-error.js';
 import { ConfigMismatchError, configFingerprint } from '../config/config-fingerprint.js';
 import { windowEndingAt } from '../core/schedule-window.js';
+import { followableEntities } from '../merge/merge-run.js';
 import { recordRunStart } from '../store/run-store.js';
 import type { PlanRunInput, RunPlan } from './activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -29,6 +30,7 @@ export function planRunActivity({ db, config }: ActivityDeps) {
         return parent ? { source, stream, dependsOn: { source, stream: parent } } : { source, stream };
       }),
     );
-    return { streams, failurePolicy: pipeline.failurePolicy, windowStart };
+    const follow = followableEntities(config, streams);
+    return { streams, failurePolicy: pipeline.failurePolicy, windowStart, ...(follow.length > 0 ? { follow } : {}) };
   };
 }

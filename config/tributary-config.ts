@@ -37,8 +37,8 @@ export const tributaryConfigSchema = z
     pipelines: z.record(identifierSchema, pipelineSchema).describe('Pipelines by name.'),
     /** How long raw staged records are kept. */
     retention: retentionSchema.default({ stagedRuns: 10 }).describe('How long raw staged records are kept.'),
-    /** How a run's merge spreads its entity writes over partitions (connections and activities). */
-    merge: mergeSchema.default({ maxPartitions: 2, keysPerPartition: 25_000 }).describe("How a run's merge spreads its entity writes over partitions (connections and activities)."),
+    /** How a run's merge overlaps the fetch and spreads its entity writes over partitions (connections and activities). */
+    merge: mergeSchema.default({ overlap: true, maxPartitions: 2, keysPerPartition: 25_000 }).describe("How a run's merge overlaps the fetch and spreads its entity writes over partitions (connections and activities)."),
     /** The access API's tokens, scopes and limits; without it the API is open on 127.0.0.1 only. */
     access: accessSchema.optional().describe('The access API\'s tokens, scopes and limits; without it the API is open on 127.0.0.1 only.'),
     /** Where failed runs and stale sources are reported. */

@@ -22,6 +22,16 @@ export const { fetchStreamChunk } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
 });
 
+// The merge during the fetch follows the streams for minutes at a time (a slice, then it is called
+// again) and heartbeats after each of its transactions, so the end of the fetch (a cancellation)
+// reaches it within seconds. It is only ahead of the merge after the fetch, which takes whatever
+// it did not get to, so a few retries are enough.
+export const { mergeWhileFetching } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 3 },
+});
+
 // The merge's steps: prepare (one transaction over the run's staged records), each partition's
 // writes (one transaction each) and the record of the latest payloads are long for big runs, and
 // safe to retry: a failed attempt leaves nothing behind, and a committed step is recorded, so a

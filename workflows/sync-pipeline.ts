@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
+  isCancellation,
   log,
   patched,
   setHandler,
@@ -15,7 +16,7 @@ import { PIPELINE_KEY, SCHEDULED_START_KEY, STATUS_KEY } from '../core/search-at
 import { streamKey } from '../core/stream-key.js';
 import { type StreamProgress, progressQuery, streamProgressSignal } from './definitions.js';
 import { rootMessage } from './failure-message.js';
-import { commitWatermarks, finishRun, planRun } from './activity-proxies.js';
+import { commitWatermarks, finishRun, mergeWhileFetching, planRun } from './activity-proxies.js';
 import { mergeSteps } from './merge-steps.js';
 import { describeRun } from './run-summary.js';
 import { syncStream } from './sync-stream.js';
@@ -140,7 +141,21 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
         }),
     );
   }
+  // Entities whose records are merged as they are staged: one activity each, called again slice after slice until the fetch ends.
+  const following = new CancellationScope();
+  const followers = (plan.follow ?? []).length > 0 && patched('merge-follows-fetch') ? (plan.follow ?? []).map((f) =>
+    following
+      .run(async () => {
+        for (;;) await mergeWhileFetching({ runId, entity: f.entity, streams: f.streams });
+      })
+      .catch((err: unknown) => {
+        // Only an optimization: the merge after the fetch takes whatever it did not get to.
+        if (!isCancellation(err)) log.warn('merge during the fetch stopped; the merge after the fetch takes the rest', { ...meta, entity: f.entity, error: rootMessage(err) });
+      }),
+  ) : [];
   const outcomes = await Promise.allSettled(plan.streams.map((s) => started.get(streamKey(s))!));
+  following.cancel();
+  await Promise.all(followers);
   const streams: StreamSummary[] = plan.streams.map((s, i) => summarizeStream(s, outcomes[i]!, progress.get(streamKey(s))));
   for (const s of streams) progress.set(streamKey(s), { source: s.source, stream: s.stream, pages: s.pages, records: s.records, status: s.status });
   const failed = streams.filter((s) => s.status === 'failed');

@@ -129,6 +129,28 @@ export async function chooseSeenLookup(db: Kysely<Database>, q: StreamSeen): Pro
   return (rows.rows[0]?.n ?? 0) <= bound ? 'walk' : 'probe';
 }
 
+/**
+ * Lists in `merge_changed` the stream's staged records of the run up to `id` `through` whose
+ * contribution was mapped from another payload: records merged while the fetch went on and then
+ * staged again under the same key (a later page repeated them). Returns how many.
+ *
+ * ```sql
+ * insert into merge_changed select r.source_key, r.id from tributary.staged_record r
+ * join tributary.source_record s on ... and s.source_key = r.source_key
+ * where r.stream_id = (...) and r.id <= $through and s.raw_hash is distinct from md5(r.hash || $fp)
+ * ```
+ */
+export async function listRestaged(db: Kysely<Database>, q: StreamRunKey & { entity: string; fingerprint: string; through: string }): Promise<number> {
+  await sql`create temp table if not exists merge_changed (source_key text primary key, id bigint not null) on commit drop`.execute(db);
+  await sql`truncate merge_changed`.execute(db);
+  const result = await sql`
+    insert into merge_changed (source_key, id)
+    select r.source_key, r.id from tributary.staged_record r
+    join tributary.source_record s on s.entity = ${q.entity} and s.source = ${q.source} and s.stream = ${q.stream} and s.source_key = r.source_key
+    where r.stream_id = ${stagedStreamId(q)} and r.id <= ${q.through} and s.raw_hash is distinct from ${rawHashSql(sql`r.hash`, q.fingerprint)}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
 /** Whether any record of the stream contributes to the entity (if not, nothing of it can be unchanged). */
 export async function hasContributions(db: Kysely<Database>, q: { entity: string; source: string; stream: string }): Promise<boolean> {
   const result = await sql<{ any: boolean }>`

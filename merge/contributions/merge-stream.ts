@@ -7,7 +7,7 @@ import { type IdentityInput, assignEntityKeys } from '../identity/identity.js';
 import { compilePredicate } from '../map/predicate.js';
 import { compileRecordMapper } from '../map/map-record.js';
 import { mappingFingerprint } from '../../config/entities/mapping-fingerprint.js';
-import { type StreamSeenCounts, countStaged, hasContributions, markStreamSeen } from './mark-stream-seen.js';
+import { type StreamSeenCounts, countStaged, hasContributions, listRestaged, markStreamSeen } from './mark-stream-seen.js';
 import { countLatestRecords, forgetLatestRecords } from '../../store/staging/latest-records.js';
 import type { StreamRunKey } from '../../store/staging/staging-store.js';
 import { compileMatchReader } from '../map/match-keys.js';
@@ -68,16 +68,26 @@ export async function mergeStream(m: StreamMerge): Promise<EntityMergeSummary> {
   // transaction run in the order they were issued, so each identity lookup still sees every link
   // of the batches before it.
   const writes = new PendingWrites();
-  // A stream without contributions yet (a first load) has nothing unchanged to look for.
-  const known = !m.quarantineOnly && (await hasContributions(m.trx, { entity: m.name, source, stream }));
-  const counts = await countStream(m, staged, { known, fingerprint });
-  tally.recordsRead += counts.staged + counts.unchangedAtFetch;
-  tally.recordsUnchanged += counts.unchanged + counts.unchangedAtFetch;
-  if (counts.unchanged === counts.staged) return tally;
-  // From latest payloads every record is read: a contribution whose values come out the same is not rewritten.
-  const read = m.fromLatest ? { latest: true } : { changedOnly: known };
+  let known: boolean;
+  let read: { latest?: boolean; changedOnly?: boolean; ids?: { after: string; through: string } };
+  if (m.slice) {
+    // A slice's records are counted as read where they are first merged; a record staged again is not read twice.
+    known = m.slice.kind === 'restaged';
+    if (m.slice.kind === 'restaged' && (await listRestaged(m.trx, { ...staged, entity: m.name, fingerprint, through: m.slice.through })) === 0) return tally;
+    read = m.slice.kind === 'new' ? { ids: m.slice.ids } : { changedOnly: true };
+  } else {
+    // A stream without contributions yet (a first load) has nothing unchanged to look for.
+    known = !m.quarantineOnly && (await hasContributions(m.trx, { entity: m.name, source, stream }));
+    const counts = await countStream(m, staged, { known, fingerprint });
+    tally.recordsRead += counts.staged + counts.unchangedAtFetch;
+    tally.recordsUnchanged += counts.unchanged + counts.unchangedAtFetch;
+    if (counts.unchanged === counts.staged) return tally;
+    // From latest payloads every record is read: a contribution whose values come out the same is not rewritten.
+    read = m.fromLatest ? { latest: true } : { changedOnly: known };
+  }
   try {
     for await (const batch of readStagedChanges(m.trx, { ...staged, ...read, batchSize: m.batchSize })) {
+      if (m.slice?.kind === 'new') tally.recordsRead += batch.length;
       const good: GoodRecord[] = [];
       const bad: QuarantineRow[] = [];
       const tombstones: string[] = [];

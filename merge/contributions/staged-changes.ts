@@ -28,13 +28,18 @@ export interface StagedChangesQuery extends StreamRunKey {
   readonly changedOnly?: boolean;
   /** Read the stream's latest payloads (`tributary.latest_record`), whichever run staged them, instead of the run's staged records. */
   readonly latest?: boolean;
+  /**
+   * Read only the records staged with an `id` in this range (`after` exclusive, `through`
+   * inclusive), in `id` (staging) order: what a merge during the fetch takes at a time.
+   */
+  readonly ids?: { readonly after: string; readonly through: string };
   /** Records per batch (default 2,000). */
   readonly batchSize?: number;
 }
 
 /**
- * Reads a stream's staged records of a run in source-key order, a batch at a time, optionally
- * only the changed ones. Each next batch is requested before the current one is handed out, so
+ * Reads a stream's staged records of a run in source-key order (in an `ids` range: in id order), a
+ * batch at a time, optionally only the changed ones. Each next batch is requested before the current one is handed out, so
  * Postgres reads it while the caller maps the current one (on a transaction the query waits its
  * turn behind the caller's earlier statements).
  *
@@ -52,7 +57,8 @@ export async function* readStagedChanges(db: Kysely<Database>, q: StagedChangesQ
   for (;;) {
     const rows = await next;
     if (rows.length === 0) return;
-    next = rows.length < size ? Promise.resolve([]) : readBatch(db, q, rows[rows.length - 1]!.sourceKey, size);
+    const last = rows[rows.length - 1]!;
+    next = rows.length < size ? Promise.resolve([]) : readBatch(db, q, q.ids ? last.id : last.sourceKey, size);
     // The caller may stop early (an error in its batch); the read ahead must not then go unhandled.
     next.catch(() => undefined);
     yield rows;
@@ -65,7 +71,13 @@ async function readBatch(db: Kysely<Database>, q: StagedChangesQuery, after: str
   // Pages follow a source-key index: each batch is one range scan that stops at `size` rows. In id
   // order the planner would scan the stream's remaining rows and sort them for every batch, which
   // grows quadratically with the stream. The merge does not depend on the order records come in.
-  const rows = q.latest
+  const rows = q.ids
+    ? // One range of the staged primary key (stream, id): the rows a fetch staged since the last look.
+      await sql<StagedRow>`
+        select ${columns} from tributary.staged_record r
+        where ${stream} and r.id > ${after ?? q.ids.after} and r.id <= ${q.ids.through}
+        order by r.id limit ${size}`.execute(db)
+    : q.latest
     ? // Each latest payload is one probe of the staged primary key, in the latest records' key order.
       await sql<StagedRow>`
         select ${columns} from tributary.latest_record l

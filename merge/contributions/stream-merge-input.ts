@@ -26,4 +26,18 @@ export interface StreamMergeInput {
   readonly everyKeyAffected?: boolean;
   /** Staged records read and keyed at a time (`MergeRunInput.batchSize`). */
   readonly batchSize?: number;
+  /** Only part of the run's staged records, as a merge that follows the fetch takes them (`StagedSlice`); default all of them. */
+  readonly slice?: StagedSlice;
 }
+
+/**
+ * Part of a stream's staged records of a run, for a merge that follows the fetch:
+ *
+ * - `new`: the records staged with an `id` in `ids`, none merged before, into a stream that had no
+ *   contributions to the entity when the run began (so each is a plain insert);
+ * - `restaged`: the records up to `id` `through` that were merged and then staged again under the
+ *   same key (a page repeated a record): each whose contribution was mapped from another payload.
+ */
+export type StagedSlice =
+  | { readonly kind: 'new'; readonly ids: { readonly after: string; readonly through: string } }
+  | { readonly kind: 'restaged'; readonly through: string };

@@ -20,6 +20,15 @@ export async function recordStep(trx: Kysely<Database>, runId: string, step: str
   await trx.insertInto('tributary.merge_step').values({ run_id: runId, step, result: JSON.stringify(result) }).execute();
 }
 
+/** Records a step's result, replacing the one recorded before (a step that records its progress as it goes). */
+export async function saveStep(trx: Kysely<Database>, runId: string, step: string, result: object): Promise<void> {
+  await trx
+    .insertInto('tributary.merge_step')
+    .values({ run_id: runId, step, result: JSON.stringify(result) })
+    .onConflict((oc) => oc.columns(['run_id', 'step']).doUpdateSet({ result: JSON.stringify(result) }))
+    .execute();
+}
+
 /** Forgets a run's merge steps and listed keys, once its merge is published (or to redo it from scratch). */
 export async function clearSteps(db: Kysely<Database>, runId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {

@@ -17,6 +17,11 @@ import { PREPARE_STEP, readStep, recordStep } from './merge-steps.js';
 import { adoptUnpublished } from './adopt-unpublished.js';
 import { writePartitionIn } from './write-partition.js';
 import { mergeLockName } from './merge-lock.js';
+import { mergeOrder } from './merge-order.js';
+import { type FollowState, type FollowedStream, closeFollow } from './follow-fetch.js';
+import { parseStreamKey } from '../../core/stream-key.js';
+import { readCheckpoint } from '../../store/staging/staging-store.js';
+import { unchangedAtFetch } from '../contributions/staged-changes.js';
 
 /** What to merge: the staged streams of one run. */
 export interface MergeRunInput {
@@ -74,7 +79,9 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
         const everyKeyAffected = await isEmptyEntity(trx, name, entity);
         // Partitions an earlier failed merge left unwritten are written by this one.
         if (!everyKeyAffected) await adoptUnpublished(trx, input.runId, name);
-        const summary = await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId, now: mergedAt, staged, batchSize: input.batchSize, everyKeyAffected, fromLatest: input.fromLatest });
+        // What was merged while the run fetched is closed to further merging, and only the rest is read here.
+        const followed = input.fromLatest || stagedRunId !== input.runId ? undefined : await closeFollow(trx, input.runId, name);
+        const summary = await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId, now: mergedAt, staged, batchSize: input.batchSize, everyKeyAffected, fromLatest: input.fromLatest, followed });
         checkQuarantine(name, entity, summary);
         if ((refill.get(name) ?? []).length > 0) {
           // A refilled column is empty: every row is re-merged, whatever its hash said.
@@ -117,22 +124,27 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
   }
 }
 
-/** Entities in merge order: by name, each child right after the entities it depends on. */
-export function mergeOrder(config: TributaryConfig): Array<[string, EntityConfig]> {
-  const all = Object.entries(config.entities).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return [...all.filter(([, e]) => e.parent === undefined), ...all.filter(([, e]) => e.parent !== undefined)];
-}
-
 /** Merges each staged stream of the entity in turn; returns what they counted, added up. */
 async function mergeEntityStreams(
   trx: Kysely<Database>,
   config: TributaryConfig,
   name: string,
   entity: EntityConfig,
-  opts: { runId: string; stagedRunId: string; now: Date; staged: ReadonlySet<string>; quarantineOnly?: boolean; batchSize?: number; everyKeyAffected?: boolean; fromLatest?: boolean | undefined },
+  opts: {
+    runId: string;
+    stagedRunId: string;
+    now: Date;
+    staged: ReadonlySet<string>;
+    quarantineOnly?: boolean;
+    batchSize?: number;
+    everyKeyAffected?: boolean;
+    fromLatest?: boolean | undefined;
+    /** What the merge during the fetch took of this entity (`closeFollow`). */
+    followed?: FollowState | undefined;
+  },
 ): Promise<EntityMergeSummary> {
   const children = Object.entries(config.entities).filter(([, e]) => e.parent === name).map(([n]) => n);
-  let summary = emptySummary(name);
+  let summary = opts.followed?.summary ?? emptySummary(name);
   for (const [ref, mapping] of Object.entries(entity.sources)) {
     if (!opts.staged.has(ref)) continue;
     const common = {
@@ -149,11 +161,35 @@ async function mergeEntityStreams(
       batchSize: opts.batchSize,
       everyKeyAffected: opts.everyKeyAffected,
     };
+    const followed = opts.quarantineOnly ? undefined : opts.followed?.streams[ref];
+    if (followed?.followed) {
+      summary = addSummaries(summary, await mergeFollowedRest(trx, { ...common, children }, followed));
+      continue;
+    }
     const counted = entity.parent !== undefined && mapping.deletes === undefined ? await mergeChildStream(common) : await mergeStream({ ...common, children });
     summary = addSummaries(summary, counted);
   }
   return summary;
 }
+
+/**
+ * The rest of a stream the merge during the fetch followed: the records staged after the last
+ * one it merged, and, when the fetch received a record twice, the records it merged that a later
+ * page staged again with another payload. The records the fetch found unchanged and did not
+ * stage count here, once.
+ */
+async function mergeFollowedRest(trx: Kysely<Database>, m: Parameters<typeof mergeStream>[0], followed: FollowedStream): Promise<EntityMergeSummary> {
+  const { source, stream } = parseStreamKey(m.ref);
+  const key = { runId: m.stagedRunId, source, stream };
+  let summary = await mergeStream({ ...m, slice: { kind: 'new', ids: { after: followed.through, through: LAST_ID } } });
+  const checkpoint = await readCheckpoint(trx, key);
+  if ((checkpoint?.duplicates ?? 0) > 0) summary = addSummaries(summary, await mergeStream({ ...m, slice: { kind: 'restaged', through: followed.through } }));
+  const skipped = await unchangedAtFetch(trx, key);
+  return addSummaries(summary, { recordsRead: skipped, recordsUnchanged: skipped });
+}
+
+/** Above every staged `id` (a bigint). */
+const LAST_ID = '9223372036854775807';
 
 /** Whether an entity has neither contributions nor rows (soft-deleted ones included). */
 async function isEmptyEntity(trx: Kysely<Database>, name: string, entity: EntityConfig): Promise<boolean> {
