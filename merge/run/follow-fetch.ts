@@ -102,8 +102,13 @@ export async function followFetchOnce(db: Kysely<Database>, config: TributaryCon
   const customs = await loadCustomStrategies(input.entity, entity, configDir(config));
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${mergeLockName(input.entity)}))`.execute(trx);
-    const state = (await readStep<FollowState>(trx, input.runId, followStep(input.entity))) ?? { streams: {}, summary: emptySummary(input.entity) };
-    if (state.closed) return { merged: 0, closed: true };
+    const recorded = await readStep<FollowState>(trx, input.runId, followStep(input.entity));
+    if (recorded?.closed) return { merged: 0, closed: true };
+    // A late attempt (a retry, or one a cancellation did not reach) must not start over once the
+    // run's merge took over: its prepare step is recorded until publish, the run ends after, and
+    // in between every stream already has the run's contributions, so none is followed.
+    if (!recorded && !(await mayFollow(trx, input.runId))) return { merged: 0, closed: true };
+    const state = recorded ?? { streams: {}, summary: emptySummary(input.entity) };
     await createAffectedTable(trx);
     const now = new Date();
     const streams: Record<string, FollowedStream> = { ...state.streams };
@@ -136,7 +141,9 @@ export async function followFetchOnce(db: Kysely<Database>, config: TributaryCon
       merged += counted.recordsRead;
       streams[ref] = { followed: true, through };
     }
-    if (merged > 0) summary = addSummaries(summary, await writeAffectedEntities(trx, input.entity, entity, { runId: input.runId, now, customs, keys: 'pending' }));
+    // Nothing recorded until something is merged: a stream's first look is taken again, with the same answer.
+    if (merged === 0) return { merged: 0, closed: false };
+    summary = addSummaries(summary, await writeAffectedEntities(trx, input.entity, entity, { runId: input.runId, now, customs, keys: 'pending' }));
     await saveStep(trx, input.runId, followStep(input.entity), { streams, summary } satisfies FollowState);
     return { merged, closed: false };
   });
@@ -188,6 +195,14 @@ export async function closeFollow(trx: Kysely<Database>, runId: string, entity: 
 /** Forgets a run's merge-during-the-fetch states (a run that failed before its merge). */
 export async function forgetFollows(db: Kysely<Database>, runId: string): Promise<void> {
   await sql`delete from tributary.merge_step where run_id = ${runId} and step like 'follow:%'`.execute(db);
+}
+
+/** Whether the run is still running and its merge after the fetch has not begun. */
+async function mayFollow(trx: Kysely<Database>, runId: string): Promise<boolean> {
+  const result = await sql<{ ok: boolean }>`
+    select exists (select 1 from tributary.run where run_id = ${runId} and status = 'running')
+       and not exists (select 1 from tributary.merge_step where run_id = ${runId} and step not like 'follow:%') as ok`.execute(trx);
+  return result.rows[0]?.ok === true;
 }
 
 /** The `id` of the last of the next `limit` records the stream staged after `after`, or null when there is none. */

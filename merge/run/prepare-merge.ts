@@ -106,7 +106,13 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
           keys = listed.rows[0]?.n ?? 0;
         }
         // An entity with no row to rewrite (an unchanged rerun) needs no partition at all.
-        planned.push({ entity: name, keys: everyKeyAffected ? 'all' : 'listed', partitions: keys === 0 ? [] : keyRanges(partitionCount(keys, config.merge)), summary });
+        planned.push({
+          entity: name,
+          keys: everyKeyAffected ? 'all' : 'listed',
+          partitions: keys === 0 ? [] : keyRanges(partitionCount(keys, config.merge)),
+          summary,
+          ...(followed && followed.summary.written > 0 ? { followedTable: entityTableName(name, entity) } : {}),
+        });
       }
       // The run's own staged records become the streams' latest payloads (a rerun stages none).
       const latest = input.fromLatest || stagedRunId !== input.runId ? [] : input.streams.filter((s) => entities.some(([, e]) => e.sources[streamKey(s)] !== undefined && e.sources[streamKey(s)]!.deletes === undefined));

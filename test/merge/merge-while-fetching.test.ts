@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { contentHash } from '../../core/stable-json.js';
 import { followableEntities, prepareMerge } from '../../merge/merge-run.js';
+import { recordRunEnd, recordRunStart } from '../../store/run-store.js';
 import { type FollowState, followFetchOnce, followStep } from '../../merge/run/follow-fetch.js';
 import { mergedTables, tableDigests } from '../support/table-digest.js';
 import { ensureStagedStream } from '../support/staged-stream.js';
@@ -41,6 +42,11 @@ async function digest() {
   return tableDigests(f.db, [...tables, 'public.customer_live']);
 }
 
+/** Records `runId` as running: the merge during the fetch follows only a running run. */
+function running(runId: string) {
+  return recordRunStart(f.db, { runId, pipeline: 'people', windowEnd: new Date('2026-01-02T00:00:00Z') });
+}
+
 /** Stages `records` again under keys already staged in the run (a later page repeated them), as the fetch's upsert does. */
 async function restage(runId: string, ref: string, records: ReadonlyArray<Record<string, unknown>>) {
   const [source, stream] = ref.split('.') as [string, string];
@@ -53,7 +59,7 @@ async function restage(runId: string, ref: string, records: ReadonlyArray<Record
 
 test('records merged while they are staged, then the rest after the fetch, leave the tables an all-at-once merge leaves', async () => {
   const all = people();
-  const renamed = all['crm.contacts']!.slice(0, 30).map((r) => ({ ...r, name: `${String(r.name)} again` }));
+  const renamed: Array<Record<string, unknown>> = all['crm.contacts']!.slice(0, 30).map((r) => ({ ...r, name: `${String(r.name)} again` }));
   await f.reset();
   for (const [ref, rs] of Object.entries(all)) await f.stage('whole', ref, rs);
   for (const r of renamed) await sql`update tributary.staged_record set payload = ${JSON.stringify(r)}, hash = ${contentHash(r)} where source_key = ${String(r.id)}`.execute(f.db);
@@ -62,6 +68,7 @@ test('records merged while they are staged, then the rest after the fetch, leave
 
   await f.reset();
   const input = { runId: 'follow', entity: 'customer', streams };
+  await running('follow');
   // The fetch stages the streams a slice at a time; the merge during the fetch follows, 150 records a transaction.
   for (let i = 0; i < 400; i += 100) {
     await f.stage('follow', 'crm.contacts', all['crm.contacts']!.slice(i, i + 100));
@@ -80,6 +87,7 @@ test('records merged while they are staged, then the rest after the fetch, leave
   assert.equal(merged.rows[0]!.pointed, merged.rows[0]!.n, 'every extra row is an entity merged into another, and says into which');
   assert.equal(summary?.recordsRead, wholeSummary?.recordsRead, 'every staged record counted read once');
   assert.equal(summary?.quarantined, wholeSummary?.quarantined);
+  assert.equal(summary?.written, wholeSummary?.written, 'an entity row written during the fetch and again after it counts once');
   const left = await f.db.selectFrom('tributary.merge_step').select('step').where('run_id', '=', 'follow').execute();
   assert.deepEqual(left, [], 'published: the merge-during-the-fetch state is cleared with the other steps');
 });
@@ -87,6 +95,7 @@ test('records merged while they are staged, then the rest after the fetch, leave
 test('once the run prepares its merge, the merge during the fetch stops and merges nothing more', async () => {
   await f.reset();
   const input = { runId: 'closing', entity: 'customer', streams };
+  await running('closing');
   await f.stage('closing', 'crm.contacts', people()['crm.contacts']!.slice(0, 50));
   assert.deepEqual(await followFetchOnce(f.db, config, input), { merged: 50, closed: false });
   await f.stage('closing', 'crm.contacts', people()['crm.contacts']!.slice(50, 80));
@@ -96,9 +105,24 @@ test('once the run prepares its merge, the merge during the fetch stops and merg
   assert.equal(contributions.rows[0]!.n, 80, 'prepare took the 30 the merge during the fetch did not');
 });
 
+test('an attempt that starts late (its merge prepared or published, or the run over) records and merges nothing', async () => {
+  await f.reset();
+  const input = { runId: 'late', entity: 'customer', streams };
+  await running('late');
+  await f.stage('late', 'crm.contacts', people()['crm.contacts']!.slice(0, 50));
+  // The merge after the fetch runs before the merge during the fetch ever got to it.
+  await f.merge(config, 'late');
+  assert.equal((await followFetchOnce(f.db, config, input)).merged, 0);
+  await recordRunEnd(f.db, { runId: 'late', status: 'succeeded', summary: {} });
+  assert.deepEqual(await followFetchOnce(f.db, config, input), { merged: 0, closed: true });
+  const steps = await f.db.selectFrom('tributary.merge_step').select('step').where('run_id', '=', 'late').execute();
+  assert.deepEqual(steps, []);
+});
+
 test('a stream that already contributes to the entity is merged after the fetch, whole', async () => {
   await f.mergeFresh(config, 'first', { 'crm.contacts': people()['crm.contacts']!.slice(0, 20) });
   const input = { runId: 'second', entity: 'customer', streams };
+  await running('second');
   await f.stage('second', 'crm.contacts', people()['crm.contacts']!.slice(0, 40));
   assert.deepEqual(await followFetchOnce(f.db, config, input), { merged: 0, closed: false });
   const [summary] = await f.merge(config, 'second');
