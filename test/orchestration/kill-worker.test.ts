@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { installQuietRuntime } from '../../client/runtime-logging.js';
@@ -17,7 +18,7 @@ import { migrateToLatest } from '../../store/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { mergedTables, tableDigests } from '../support/table-digest.js';
 import { temporalEnv, uniqueTaskQueue } from '../support/temporal.js';
-import { type SlowApi, SLOW_OFFSET_PIPELINE_YAML, SLOW_PIPELINE_YAML, startSlowApi } from './slow-api.js';
+import { type SlowApi, SLOW_OFFSET_PIPELINE_YAML, SLOW_OVERLAP_PIPELINE_YAML, SLOW_PIPELINE_YAML, startSlowApi } from './slow-api.js';
 import { spawnWorker, type WorkerProcess } from './worker-process.js';
 
 let api: SlowApi;
@@ -27,6 +28,7 @@ let connection: Connection;
 let client: Client;
 let env: Record<string, string>;
 const offsetConfigPath = join(tmpdir(), `tributary-kill-offset-${process.pid}.yaml`);
+const overlapConfigPath = join(tmpdir(), `tributary-kill-overlap-${process.pid}.yaml`);
 const workers: WorkerProcess[] = [];
 
 before(async () => {
@@ -38,6 +40,7 @@ before(async () => {
   const configPath = join(tmpdir(), `tributary-kill-${process.pid}.yaml`);
   await writeFile(configPath, SLOW_PIPELINE_YAML);
   await writeFile(offsetConfigPath, SLOW_OFFSET_PIPELINE_YAML);
+  await writeFile(overlapConfigPath, SLOW_OVERLAP_PIPELINE_YAML);
   const { address, namespace } = temporalEnv();
   env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TRIBUTARY_TASK_QUEUE: uniqueTaskQueue('kill'), TRIBUTARY_CONFIG: configPath, SLOW_URL: api.url, SLOW_KEY: 'slow-key' };
   connection = await Connection.connect({ address });
@@ -117,6 +120,34 @@ test('SIGKILL of the worker while pages are fetched concurrently: the new worker
   workers.push(await spawnWorker(offsetEnv));
   await handle.result();
   await assertComplete(runId);
+});
+
+test('SIGKILL of the worker while fetch and merge overlap: a new worker fetches and merges the rest, tables as an uninterrupted run left them', { timeout: 120_000 }, async () => {
+  await clearMerged();
+  api.delayMs = 150;
+  const overlapEnv = { ...env, TRIBUTARY_CONFIG: overlapConfigPath, TRIBUTARY_TASK_QUEUE: uniqueTaskQueue('kill-overlap') };
+  const first = await spawnWorker(overlapEnv);
+  workers.push(first);
+  const runId = 'slow/overlap-kill';
+  const { handle } = await startPipelineRun(client, { taskQueue: overlapEnv.TRIBUTARY_TASK_QUEUE, workflowId: runId, input: { pipeline: 'slow', windowEnd: '2026-10-02T00:00:00Z' } });
+  // Killed once the merge during the fetch has committed some records and the fetch is still going.
+  const merging = async () => {
+    const merged = await sql<{ n: number }>`select count(*)::int as n from tributary.source_record where run_id = ${runId}`.execute(db);
+    const fetched = await db.selectFrom('tributary.fetch_checkpoint').select('done').where('run_id', '=', runId).executeTakeFirst();
+    return merged.rows[0]!.n >= 30 && fetched?.done === false;
+  };
+  await waitFor(async () => (await merging()) || undefined, { timeoutMs: 60_000, intervalMs: 20, maxIntervalMs: 20, description: 'records merged while the fetch goes on' });
+  await first.kill('SIGKILL');
+  const atKill = await sql<{ n: number }>`select count(*)::int as n from unified.person`.execute(db);
+  assert.ok(atKill.rows[0]!.n > 0 && atKill.rows[0]!.n < api.records.length, `entity rows written during the fetch: ${atKill.rows[0]!.n}`);
+  workers.push(await spawnWorker(overlapEnv));
+  await handle.result();
+  await assertComplete(runId);
+  if (process.env.UPDATE_HISTORIES) {
+    // The pipeline's history with the merge during the fetch (the `merge-follows-fetch` patch), a killed attempt included.
+    const history = await handle.fetchHistory();
+    await writeFile(new URL('../histories/sync-pipeline-follow.json', import.meta.url), `{"workflowId":${JSON.stringify(runId)},"history":${historyToJSON(history)}}\n`);
+  }
 });
 
 test('SIGKILL of the worker mid merge, in its prepare step (transaction open): a new worker merges again, exactly once', { timeout: 120_000 }, async () => {

@@ -40,7 +40,8 @@ entities:
       n: { type: integer, strategy: max }
     sources:
 ${STREAMS.map((s) => `      lat.${s}: { fields: { id: $.id, n: $.n } }`).join('\n')}
-merge: { maxPartitions: 6, keysPerPartition: 10 }
+# Merged after the fetch, in small partitions: what spreads over the workers here is the partitions.
+merge: { overlap: false, maxPartitions: 6, keysPerPartition: 10 }
 pipelines:
   lat:
     schedule: { every: 1h }

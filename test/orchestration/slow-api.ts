@@ -69,13 +69,17 @@ entities:
     sources:
       slow.items:
         fields: { email: $.email, name: $.name }
-# Small partitions, so the merge's entity writes split over several activities.
-merge: { maxPartitions: 3, keysPerPartition: 50 }
+# Small partitions, so the merge's entity writes split over several activities; the whole merge
+# after the fetch (SLOW_OVERLAP_PIPELINE_YAML has the merge during the fetch).
+merge: { overlap: false, maxPartitions: 3, keysPerPartition: 50 }
 pipelines:
   slow:
     schedule: { every: 1h }
     sources: [slow]
 `;
+
+/** The same pipeline with its records merged while the fetch goes on (`merge.overlap`). */
+export const SLOW_OVERLAP_PIPELINE_YAML = SLOW_PIPELINE_YAML.replace('overlap: false', 'overlap: true');
 
 /** The same pipeline paged by offset with the total known: its pages are fetched four at a time. */
 export const SLOW_OFFSET_PIPELINE_YAML = SLOW_PIPELINE_YAML.replace(
