@@ -14,6 +14,8 @@ export interface BenchOptions {
   readonly pageSize: number;
   /** Tributary's `merge.maxPartitions` (default: the config's default, 2). */
   readonly mergePartitions?: number;
+  /** Tributary's `merge.overlap` (default: on, the config's default). */
+  readonly mergeOverlap: boolean;
   /** Write CPU profiles of the Tributary worker into bench/.data/profiles. */
   readonly cpuProf: boolean;
   /** Preload pg_stat_statements in the bench's own Postgres and keep each Tributary scenario's top statements. */
@@ -38,6 +40,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   scenarios: SCENARIOS,
   systems: SYSTEMS,
   pageSize: 250,
+  mergeOverlap: true,
   cpuProf: false,
   pgStatements: false,
   include: [],
@@ -56,6 +59,7 @@ const USAGE = `npm run bench -- [options]
   --skip-dlt | --skip-limit  leave a system out
   --page-size 250            records per page (100-500), the same for every system
   --merge-partitions 4       Tributary's merge.maxPartitions (entity writes on this many connections at most)
+  --no-merge-overlap         Tributary with merge.overlap: false (merge only after the fetch)
   --cpu-prof                 CPU profiles of the Tributary worker into bench/.data/profiles
   --pg-statements            top Postgres statements per Tributary scenario (bench-started Postgres only)
   --include <results.json>   add an earlier run's results to the report (repeatable)
@@ -100,6 +104,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--skip-limit') systems = systems.filter((s) => s !== 'limit');
     else if (arg === '--page-size') o.pageSize = count(value());
     else if (arg === '--merge-partitions') o.mergePartitions = count(value());
+    else if (arg === '--no-merge-overlap') o.mergeOverlap = false;
     else if (arg === '--cpu-prof') o.cpuProf = true;
     else if (arg === '--pg-statements') o.pgStatements = true;
     else if (arg === '--include') o.include = [...o.include, value()];

@@ -88,7 +88,7 @@ async function run(opts: BenchOptions): Promise<void> {
 
     const cpuProfDir = opts.cpuProf ? join(DATA_DIR, 'profiles') : undefined;
     if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
-    const ctx: BenchContext = { upstreamUrl, databaseUrl: (name) => withDatabase(postgres.url, name), pageSize: opts.pageSize, ...(opts.mergePartitions ? { mergePartitions: opts.mergePartitions } : {}), dataDir: DATA_DIR, pgStatements: opts.pgStatements, log, ...(cpuProfDir ? { cpuProfDir } : {}) };
+    const ctx: BenchContext = { upstreamUrl, databaseUrl: (name) => withDatabase(postgres.url, name), pageSize: opts.pageSize, ...(opts.mergePartitions ? { mergePartitions: opts.mergePartitions } : {}), mergeOverlap: opts.mergeOverlap, dataDir: DATA_DIR, pgStatements: opts.pgStatements, log, ...(cpuProfDir ? { cpuProfDir } : {}) };
     const systems: BenchSystem[] = opts.systems.map((name) =>
       name === 'tributary' ? tributarySystem(ctx, { client, address: temporal.address, namespace: temporal.namespace, bundlePath }) : name === 'dlt' ? dltSystem(ctx) : limitSystem(ctx),
     );

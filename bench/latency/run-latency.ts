@@ -1,9 +1,10 @@
 /**
  * The latency workload of `npm run bench`: an upstream answering every request after 150 ms in
  * the four shapes slow SaaS APIs page in (page-number and offset with a known total, parents
- * with two child pages each, a cursor), fetched and merged by Tributary (maxConcurrency 16) and
- * by dlt (its default and its best documented parallel option), each shape on its own. The
- * upstream counts requests in flight per shape: the proof that the limit held.
+ * with two child pages each, a cursor), fetched and merged by Tributary (maxConcurrency 16; merging
+ * during the fetch, the default, and after it) and by dlt (its default and its best documented
+ * parallel option), each shape on its own, each a first load. The upstream counts requests in
+ * flight per shape: the proof that the limit held.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -27,7 +28,8 @@ export const LATENCY_CONCURRENCY = 16;
 /** One system's run of one shape. */
 export interface LatencyResult {
   readonly shape: LatencyShape;
-  readonly system: 'tributary' | 'dlt default' | 'dlt best';
+  /** `tributary` merges during the fetch (`merge.overlap`, the default); `tributary, merge after fetch` with it off. */
+  readonly system: 'tributary' | 'tributary, merge after fetch' | 'dlt default' | 'dlt best';
   /** The whole run: fetch, stage and merge (Tributary's workflow; dlt's `pipeline.run`). */
   readonly wallMs: number;
   /** From the first request's arrival to the last answer sent, as the upstream saw it. */
@@ -57,7 +59,7 @@ export function limitMs(shape: LatencyShape, delayMs: number): number {
   return Math.ceil(requests / LATENCY_CONCURRENCY) * delayMs;
 }
 
-function tributaryConfig(url: string) {
+function tributaryConfig(url: string, overlap: boolean) {
   const person = { matchOn: ['email'], fields: { email: { type: 'string' }, name: { type: 'string' }, plan: { type: 'string' } } };
   const mapping = { fields: { email: '$.email', name: '$.name', plan: '$.plan' } };
   const rateLimit = { maxConcurrency: LATENCY_CONCURRENCY };
@@ -76,6 +78,7 @@ function tributaryConfig(url: string) {
       },
       entities: Object.fromEntries(LATENCY_SHAPES.map((s) => [`person_${s}`, { ...person, sources: { [`${s}.items`]: mapping } }])),
       pipelines: Object.fromEntries(LATENCY_SHAPES.map((s) => [s, { schedule: { every: '1h' }, sources: [s] }])),
+      merge: { overlap },
     },
     'latency-bench',
     {},
@@ -91,24 +94,27 @@ export async function runLatencyWorkload(ctx: LatencyContext): Promise<LatencyRe
     return { fetchMs: l.lastDoneAt - l.firstAt, requests: l.requests, maxInFlight: l.maxInFlight };
   };
   try {
-    await recreateDatabase(ctx.databaseUrl('postgres'), 'bench_latency');
-    const { db, pool } = connectDatabase(ctx.databaseUrl('bench_latency'), { applicationName: 'tributary-bench-latency' });
-    await migrateToLatest(db);
-    const taskQueue = `bench-latency-${Date.now()}`;
-    const log = createLogger({ base: { component: 'bench-latency-worker' }, level: 'warn' });
-    const worker = await startWorker({ address: ctx.address, namespace: ctx.namespace, taskQueue, config: tributaryConfig(upstream.url), db, pool, workflowBundlePath: ctx.bundlePath, log });
-    try {
-      for (const shape of LATENCY_SHAPES) {
-        upstream.reset();
-        const started = performance.now();
-        await ctx.client.workflow.execute(syncPipeline, { workflowId: `latency-${shape}-${Date.now()}`, taskQueue, args: [{ pipeline: shape, windowEnd: new Date().toISOString() }] });
-        const result: LatencyResult = { shape, system: 'tributary', wallMs: performance.now() - started, ...observed(shape) };
-        results.push(result);
-        ctx.log(describe(result, upstream.delayMs));
+    // Each a first load into a fresh database: with the merge during the fetch, then without it.
+    for (const overlap of [true, false]) {
+      await recreateDatabase(ctx.databaseUrl('postgres'), 'bench_latency');
+      const { db, pool } = connectDatabase(ctx.databaseUrl('bench_latency'), { applicationName: 'tributary-bench-latency' });
+      await migrateToLatest(db);
+      const taskQueue = `bench-latency-${Date.now()}`;
+      const log = createLogger({ base: { component: 'bench-latency-worker' }, level: 'warn' });
+      const worker = await startWorker({ address: ctx.address, namespace: ctx.namespace, taskQueue, config: tributaryConfig(upstream.url, overlap), db, pool, workflowBundlePath: ctx.bundlePath, log });
+      try {
+        for (const shape of LATENCY_SHAPES) {
+          upstream.reset();
+          const started = performance.now();
+          await ctx.client.workflow.execute(syncPipeline, { workflowId: `latency-${shape}-${Date.now()}`, taskQueue, args: [{ pipeline: shape, windowEnd: new Date().toISOString() }] });
+          const result: LatencyResult = { shape, system: overlap ? 'tributary' : 'tributary, merge after fetch', wallMs: performance.now() - started, ...observed(shape) };
+          results.push(result);
+          ctx.log(describe(result, upstream.delayMs));
+        }
+      } finally {
+        await worker.shutdown();
+        await db.destroy();
       }
-    } finally {
-      await worker.shutdown();
-      await db.destroy();
     }
     if (ctx.dlt) {
       await recreateDatabase(ctx.databaseUrl('postgres'), 'bench_latency_dlt');
@@ -151,18 +157,19 @@ export function renderLatency(results: readonly LatencyResult[], delayMs = 150):
   const get = (shape: LatencyShape, system: LatencyResult['system']) => results.find((r) => r.shape === shape && r.system === system);
   const s = (ms: number | undefined) => (ms === undefined ? '–' : `${(ms / 1000).toFixed(2)} s`);
   const lines = [
-    `Every answer after ${delayMs} ms; Tributary with \`maxConcurrency: ${LATENCY_CONCURRENCY}\`; dlt ${'`default`'} is rest_api as documented, \`best\` its best documented parallel option (16 page-range resources with \`parallelized=True\` and 16 extract workers; the child resource \`parallelized\`). "Fetch" is the upstream's view: first request to last answer.`,
+    `Every answer after ${delayMs} ms; Tributary with \`maxConcurrency: ${LATENCY_CONCURRENCY}\`, merging during the fetch (the default) and, in "run, merge after fetch", with \`merge.overlap: false\`; each a first load; dlt ${'`default`'} is rest_api as documented, \`best\` its best documented parallel option (16 page-range resources with \`parallelized=True\` and 16 extract workers; the child resource \`parallelized\`). "Fetch" is the upstream's view: first request to last answer.`,
     '',
-    '| shape | limit (16 in flight) | Tributary fetch | fetch / limit | Tributary run | dlt default run | dlt best run | run: dlt best ÷ Tributary | max in flight (Tributary) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| shape | limit (16 in flight) | Tributary fetch | fetch / limit | Tributary run | run, merge after fetch | dlt default run | dlt best run | run: dlt best ÷ Tributary | max in flight (Tributary) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const shape of LATENCY_SHAPES) {
     const t = get(shape, 'tributary');
+    const after = get(shape, 'tributary, merge after fetch');
     const d = get(shape, 'dlt default');
     const b = get(shape, 'dlt best') ?? d;
     const limit = limitMs(shape, delayMs);
     lines.push(
-      `| ${shape.replace('_', '-')}${SHAPE_REQUESTS[shape].serialOnly ? ' (serial floor)' : ''} | ${s(limit)} | ${s(t?.fetchMs)} | ${t ? `${(t.fetchMs / limit).toFixed(2)}x` : '–'} | ${s(t?.wallMs)} | ${s(d?.wallMs)} | ${s(b?.wallMs)} | ${t && b ? `${(b.wallMs / t.wallMs).toFixed(2)}x` : '–'} | ${t ? `${t.maxInFlight} of ${SHAPE_REQUESTS[shape].serialOnly ? 1 : LATENCY_CONCURRENCY}` : '–'} |`,
+      `| ${shape.replace('_', '-')}${SHAPE_REQUESTS[shape].serialOnly ? ' (serial floor)' : ''} | ${s(limit)} | ${s(t?.fetchMs)} | ${t ? `${(t.fetchMs / limit).toFixed(2)}x` : '–'} | ${s(t?.wallMs)} | ${s(after?.wallMs)} | ${s(d?.wallMs)} | ${s(b?.wallMs)} | ${t && b ? `${(b.wallMs / t.wallMs).toFixed(2)}x` : '–'} | ${t ? `${t.maxInFlight} of ${SHAPE_REQUESTS[shape].serialOnly ? 1 : LATENCY_CONCURRENCY}` : '–'} |`,
     );
   }
   return lines.join('\n');

@@ -40,6 +40,8 @@ export interface BenchContext {
   readonly pageSize: number;
   /** Tributary's `merge.maxPartitions`, when set. */
   readonly mergePartitions?: number;
+  /** Tributary's `merge.overlap` (false: merged only after the fetch). */
+  readonly mergeOverlap: boolean;
   /** Where the bench keeps its working files (gitignored). */
   readonly dataDir: string;
   /** Write CPU profiles of the measured process into this directory. */

@@ -3,7 +3,8 @@
  * cursor pagination, one GraphQL with Relay pagination) merged into one `person` entity matched
  * by e-mail, with a conflict strategy per field.
  */
-export function tributaryBenchConfig(upstreamUrl: string, pageSize: number, mergePartitions?: number): string {
+export function tributaryBenchConfig(upstreamUrl: string, pageSize: number, merge: { maxPartitions?: number; overlap?: boolean } = {}): string {
+  const mergeOptions = [...(merge.maxPartitions ? [`maxPartitions: ${merge.maxPartitions}`] : []), ...(merge.overlap === false ? ['overlap: false'] : [])];
   return `version: 1
 sources:
   crm:
@@ -99,7 +100,7 @@ entities:
           support_tier: { path: $.tier, transforms: [lower] }
           open_tickets: $.openTickets
           updated_at: $.updatedAt
-${mergePartitions ? `merge: { maxPartitions: ${mergePartitions} }\n` : ''}pipelines:
+${mergeOptions.length > 0 ? `merge: { ${mergeOptions.join(', ')} }\n` : ''}pipelines:
   bench:
     schedule: { every: 1h }
     sources: [crm, billing, support]

@@ -45,7 +45,7 @@ export function tributarySystem(ctx: BenchContext, temporal: { client: Client; a
       } finally {
         await db.destroy();
       }
-      await writeFile(configPath, tributaryBenchConfig(ctx.upstreamUrl, ctx.pageSize, ctx.mergePartitions));
+      await writeFile(configPath, tributaryBenchConfig(ctx.upstreamUrl, ctx.pageSize, { maxPartitions: ctx.mergePartitions, overlap: ctx.mergeOverlap }));
     },
     async run(records: number, scenario: Scenario, rep: number): Promise<ScenarioResult> {
       const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
