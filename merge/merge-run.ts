@@ -12,7 +12,7 @@ export type { EntityMergeSummary } from './merge-summary.js';
 export type { MergePartition, MergePlan, PlannedEntity } from './run/merge-plan.js';
 export { type MergeRunInput, prepareMerge } from './run/prepare-merge.js';
 export { mergeOrder } from './run/merge-order.js';
-export { type FollowFetchInput, type FollowState, followableEntities, forgetFollows, mergeWhileFetching } from './run/follow-fetch.js';
+export { type FollowFetchInput, type FollowOutcome, type FollowState, followableEntities, forgetFollows, mergeWhileFetching } from './run/follow-fetch.js';
 export { mergeLockName } from './run/merge-lock.js';
 export { type PartitionOutcome, publishMerge } from './run/publish-merge.js';
 export { writeMergePartition } from './run/write-partition.js';

@@ -146,7 +146,8 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   const followers = (plan.follow ?? []).length > 0 && patched('merge-follows-fetch') ? (plan.follow ?? []).map((f) =>
     following
       .run(async () => {
-        for (;;) await mergeWhileFetching({ runId, entity: f.entity, streams: f.streams });
+        // Until closed: a slice ends, and the next is called, only while the fetch goes on.
+        while (!(await mergeWhileFetching({ runId, entity: f.entity, streams: f.streams }))?.closed);
       })
       .catch((err: unknown) => {
         // Only an optimization: the merge after the fetch takes whatever it did not get to.

@@ -161,24 +161,30 @@ export interface MergeWhileFetchingOptions {
   readonly idleMs?: number;
 }
 
+/** How `mergeWhileFetching` ended. */
+export interface FollowOutcome {
+  /** Nothing more will be merged during this run's fetch (the merge after it took over, the run ended, or the entity is gone): do not call again. */
+  readonly closed: boolean;
+}
+
 /**
  * Follows a run's fetch for one entity: merges what its streams stage as they stage it
  * (`followFetchOnce`), waiting `idleMs` whenever nothing new arrived, until the signal aborts,
- * the slice is over or the run's prepare step takes over. Returns the state recorded last. What
- * it does not get to, the merge after the fetch takes; stopping it anywhere loses nothing.
+ * the slice is over or the entity is closed to it. What it does not get to, the merge after the
+ * fetch takes; stopping it anywhere loses nothing.
  */
-export async function mergeWhileFetching(db: Kysely<Database>, config: TributaryConfig, input: FollowFetchInput, opts: MergeWhileFetchingOptions = {}): Promise<FollowState | undefined> {
+export async function mergeWhileFetching(db: Kysely<Database>, config: TributaryConfig, input: FollowFetchInput, opts: MergeWhileFetchingOptions = {}): Promise<FollowOutcome> {
   const entity = config.entities[input.entity];
-  if (!entity) return undefined;
+  if (!entity) return { closed: true };
   await ensureEntityTable(db, input.entity, entity);
   const until = Date.now() + (opts.sliceMs ?? Infinity);
   while (!opts.signal?.aborted && Date.now() < until) {
     const batch = await followFetchOnce(db, config, input, { ...opts, tableEnsured: true });
     opts.heartbeat?.();
-    if (batch.closed) break;
+    if (batch.closed) return { closed: true };
     if (batch.merged === 0) await idle(opts.idleMs ?? FOLLOW_IDLE_MS, opts.signal);
   }
-  return readStep<FollowState>(db, input.runId, followStep(input.entity));
+  return { closed: false };
 }
 
 /**

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { contentHash } from '../../core/stable-json.js';
 import { followableEntities, prepareMerge } from '../../merge/merge-run.js';
 import { recordRunEnd, recordRunStart } from '../../store/run-store.js';
-import { type FollowState, followFetchOnce, followStep } from '../../merge/run/follow-fetch.js';
+import { type FollowState, followFetchOnce, followStep, mergeWhileFetching } from '../../merge/run/follow-fetch.js';
 import { mergedTables, tableDigests } from '../support/table-digest.js';
 import { ensureStagedStream } from '../support/staged-stream.js';
 import { type MergeFixture, createMergeFixture, mergeConfig } from './merge-fixture.js';
@@ -101,6 +101,7 @@ test('once the run prepares its merge, the merge during the fetch stops and merg
   await f.stage('closing', 'crm.contacts', people()['crm.contacts']!.slice(50, 80));
   await prepareMerge(f.db, config, { runId: 'closing', streams });
   assert.deepEqual(await followFetchOnce(f.db, config, input), { merged: 0, closed: true });
+  assert.deepEqual(await mergeWhileFetching(f.db, config, input), { closed: true }, 'the workflow is told not to call it again');
   const contributions = await sql<{ n: number }>`select count(*)::int as n from tributary.source_record where run_id = 'closing'`.execute(f.db);
   assert.equal(contributions.rows[0]!.n, 80, 'prepare took the 30 the merge during the fetch did not');
 });
