@@ -14,7 +14,7 @@ function adoptedStep(entity: string): string {
  * whose merge failed after its prepare step committed its contributions, with some partitions
  * unwritten. Their keys join this merge's affected keys (`merge_affected`), so the entity rows
  * catch up with the contributions now, and the earlier run is marked adopted for the entity.
- * Runs still running are left alone: their own retries write their partitions. Call it inside
+ * So are the keys a failed run's merge during the fetch listed before the run ended. Runs still running are left alone: their own retries write their partitions. Call it inside
  * the prepare transaction, holding the entity's merge lock. Returns how many runs were adopted.
  */
 export async function adoptUnpublished(trx: Kysely<Database>, runId: string, entity: string): Promise<number> {
@@ -46,5 +46,17 @@ export async function adoptUnpublished(trx: Kysely<Database>, runId: string, ent
     await sql`insert into tributary.merge_step (run_id, step, result) values (${row.run_id}, ${adoptedStep(entity)}, ${JSON.stringify({ by: runId })}::jsonb)`.execute(trx);
     adopted++;
   }
-  return adopted;
+  // Keys a merge during the fetch listed for a run that ended before its prepare step (it failed):
+  // their contributions are stored, their rows are written now.
+  const orphaned = await sql<{ run_id: string }>`
+    with taken as (
+      delete from tributary.merge_affected_key k
+      where k.entity = ${entity} and k.run_id <> ${runId}
+        and not exists (select 1 from tributary.run r where r.run_id = k.run_id and r.status = 'running')
+        and not exists (select 1 from tributary.merge_step p where p.run_id = k.run_id and p.step = ${PREPARE_STEP})
+      returning k.run_id, k.entity_key
+    ), added as (
+      insert into merge_affected (entity, entity_key) select ${entity}, entity_key from taken on conflict do nothing
+    ) select distinct run_id from taken`.execute(trx);
+  return adopted + orphaned.rows.length;
 }

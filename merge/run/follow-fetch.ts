@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import type { TributaryConfig } from '../../config/tributary-config.js';
-import { configDir } from '../../config/config-origin.js';
 import { parseStreamKey, streamKey } from '../../core/stream-key.js';
 import type { Database } from '../../store/database-schema.js';
 import { stagedStreamId } from '../../store/staging/staged-stream.js';
@@ -9,9 +8,7 @@ import { createAffectedTable } from '../contributions/contribution-store.js';
 import { hasContributions } from '../contributions/mark-stream-seen.js';
 import { mergeStream } from '../contributions/merge-stream.js';
 import { type EntityMergeSummary, addSummaries, emptySummary } from '../merge-summary.js';
-import { loadCustomStrategies } from '../resolve/custom-strategy.js';
-import { ensureEntityTable } from '../write/entity-table.js';
-import { writeAffectedEntities } from '../write/entity-writer.js';
+import { ensureEntityTable, hasNoRows } from '../write/entity-table.js';
 import { mergeLockName } from './merge-lock.js';
 import { readStep, saveStep } from './merge-steps.js';
 import { mergeOrder } from './merge-order.js';
@@ -31,9 +28,15 @@ export interface FollowFetchInput {
 export interface FollowState {
   /** Set by the run's prepare step: from then on the merge after the fetch owns the entity, and nothing more is merged here. */
   readonly closed?: boolean;
+  /**
+   * The entity had no rows when this began (its first load): the partitions after the fetch
+   * rewrite every key from the contributions. Otherwise each key whose contributions changed is
+   * listed in `tributary.merge_affected_key` as they are stored, for the partitions to rewrite.
+   */
+  readonly everyKeyAffected: boolean;
   /** Per `source.stream`. */
   readonly streams: Readonly<Record<string, FollowedStream>>;
-  /** What the merge during the fetch counted and wrote; the run's summary adds it. */
+  /** What the merge during the fetch counted; the run's summary adds it. */
   readonly summary: EntityMergeSummary;
 }
 
@@ -88,18 +91,19 @@ export interface FollowBatch {
 /**
  * Merges into one entity, in one transaction under the entity's merge lock, what the run's
  * streams staged since the last call: each followed stream's next records (at most
- * `FOLLOW_BATCH_RECORDS`, in staging order) are mapped, keyed and stored as contributions, and
- * the entity rows they touch are rewritten. A stream is followed only when it had no
- * contributions to the entity as the run began (a first load: its records are plain inserts);
- * the others are merged after the fetch. Committed with the step's new state, so it is exact
- * under retries and crashes; once the run's prepare step closed the entity it does nothing.
+ * `FOLLOW_BATCH_RECORDS`, in staging order) are mapped, keyed and stored as contributions. The
+ * entity rows are not written here: the run's partitions write each once, after the fetch, so
+ * readers see a run's rows when its merge writes them, as without the overlap. A stream is
+ * followed only when it had no contributions to the entity as the run began (a first load: its
+ * records are plain inserts); the others are merged after the fetch. Committed with the step's
+ * new state, so it is exact under retries and crashes; once the run's prepare step closed the
+ * entity it does nothing.
  */
 export async function followFetchOnce(db: Kysely<Database>, config: TributaryConfig, input: FollowFetchInput, opts: { batchRecords?: number; tableEnsured?: boolean } = {}): Promise<FollowBatch> {
   const entity = config.entities[input.entity];
   if (!entity) return { merged: 0, closed: true };
   // DDL outside the data transaction, as the prepare step does it.
   if (!opts.tableEnsured) await ensureEntityTable(db, input.entity, entity);
-  const customs = await loadCustomStrategies(input.entity, entity, configDir(config));
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${mergeLockName(input.entity)}))`.execute(trx);
     const recorded = await readStep<FollowState>(trx, input.runId, followStep(input.entity));
@@ -108,7 +112,7 @@ export async function followFetchOnce(db: Kysely<Database>, config: TributaryCon
     // run's merge took over: its prepare step is recorded until publish, the run ends after, and
     // in between every stream already has the run's contributions, so none is followed.
     if (!recorded && !(await mayFollow(trx, input.runId))) return { merged: 0, closed: true };
-    const state = recorded ?? { streams: {}, summary: emptySummary(input.entity) };
+    const state: FollowState = recorded ?? { everyKeyAffected: await hasNoRows(trx, input.entity, entity), streams: {}, summary: emptySummary(input.entity) };
     await createAffectedTable(trx);
     const now = new Date();
     const streams: Record<string, FollowedStream> = { ...state.streams };
@@ -135,6 +139,7 @@ export async function followFetchOnce(db: Kysely<Database>, config: TributaryCon
         stagedRunId: input.runId,
         now,
         children: [],
+        everyKeyAffected: state.everyKeyAffected,
         slice: { kind: 'new', ids: { after: followed.through, through } },
       });
       summary = addSummaries(summary, counted);
@@ -143,8 +148,11 @@ export async function followFetchOnce(db: Kysely<Database>, config: TributaryCon
     }
     // Nothing recorded until something is merged: a stream's first look is taken again, with the same answer.
     if (merged === 0) return { merged: 0, closed: false };
-    summary = addSummaries(summary, await writeAffectedEntities(trx, input.entity, entity, { runId: input.runId, now, customs, keys: 'pending' }));
-    await saveStep(trx, input.runId, followStep(input.entity), { streams, summary } satisfies FollowState);
+    // Listed for the partitions, and, should the run fail before its merge, for the entity's next merge (`adoptUnpublished`).
+    if (!state.everyKeyAffected) {
+      await sql`insert into tributary.merge_affected_key (run_id, entity, entity_key) select ${input.runId}, entity, entity_key from merge_affected where entity = ${input.entity} on conflict do nothing`.execute(trx);
+    }
+    await saveStep(trx, input.runId, followStep(input.entity), { everyKeyAffected: state.everyKeyAffected, streams, summary } satisfies FollowState);
     return { merged, closed: false };
   });
 }

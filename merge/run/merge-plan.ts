@@ -24,12 +24,6 @@ export interface PlannedEntity {
   readonly partitions: readonly KeyRange[];
   /** What prepare counted (records read, contributions changed, quarantined, identity merges...). */
   readonly summary: EntityMergeSummary;
-  /**
-   * The entity's table (in the `unified` schema), when the merge during the fetch wrote to it:
-   * publish counts `written` from the rows the run left there, as a row written during the fetch
-   * and again after it is one row written.
-   */
-  readonly followedTable?: string;
 }
 
 /** One partition of a merge plan, by reference: its entity's key range number `index`, written and committed on its own. */

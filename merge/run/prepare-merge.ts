@@ -10,7 +10,7 @@ import { mergeChildStream } from '../contributions/merge-children.js';
 import { mergeStream } from '../contributions/merge-stream.js';
 import { QuarantineThresholdError } from '../map/quarantine.js';
 import { type EntityMergeSummary, addSummaries, emptySummary } from '../merge-summary.js';
-import { ensureEntityTable } from '../write/entity-table.js';
+import { ensureEntityTable, hasNoRows } from '../write/entity-table.js';
 import { keyRanges, partitionCount } from './key-ranges.js';
 import type { MergePlan, PlannedEntity } from './merge-plan.js';
 import { PREPARE_STEP, readStep, recordStep } from './merge-steps.js';
@@ -74,13 +74,14 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
       const planned: PlannedEntity[] = [];
       for (const [name, entity] of entities) {
         await sql`select pg_advisory_xact_lock(hashtext(${mergeLockName(name)}))`.execute(trx);
-        // Into an entity with nothing stored yet (its first load), every key the merge writes is
-        // affected: the partitions take them from the contributions instead of a list of each.
-        const everyKeyAffected = await isEmptyEntity(trx, name, entity);
-        // Partitions an earlier failed merge left unwritten are written by this one.
-        if (!everyKeyAffected) await adoptUnpublished(trx, input.runId, name);
         // What was merged while the run fetched is closed to further merging, and only the rest is read here.
         const followed = input.fromLatest || stagedRunId !== input.runId ? undefined : await closeFollow(trx, input.runId, name);
+        // Into an entity with no rows yet (its first load), every key the merge writes is
+        // affected: the partitions take them from the contributions instead of a list of each.
+        // Contributions without rows (a failed run's merge during the fetch) are written with them.
+        const everyKeyAffected = followed?.everyKeyAffected === true || (await hasNoRows(trx, name, entity));
+        // Partitions an earlier failed merge left unwritten are written by this one.
+        if (!everyKeyAffected) await adoptUnpublished(trx, input.runId, name);
         const summary = await mergeEntityStreams(trx, config, name, entity, { runId: input.runId, stagedRunId, now: mergedAt, staged, batchSize: input.batchSize, everyKeyAffected, fromLatest: input.fromLatest, followed });
         checkQuarantine(name, entity, summary);
         if ((refill.get(name) ?? []).length > 0) {
@@ -97,22 +98,18 @@ export async function prepareMerge(db: Kysely<Database>, config: TributaryConfig
             on conflict do nothing`.execute(trx);
         }
         let keys = summary.contributionsChanged;
-        if (!everyKeyAffected) {
-          const listed = await sql<{ n: number }>`
-            with listed as (
-              insert into tributary.merge_affected_key (run_id, entity, entity_key) select ${input.runId}, entity, entity_key from merge_affected where entity = ${name}
-              on conflict do nothing returning 1
-            ) select count(*)::int as n from listed`.execute(trx);
+        if (everyKeyAffected) {
+          // Every stored contribution is written, this run's and any a failed run left without rows.
+          const stored = await sql<{ n: number }>`select count(*)::int as n from tributary.source_record where entity = ${name}`.execute(trx);
+          keys = Math.max(keys, stored.rows[0]?.n ?? 0);
+        } else {
+          // With the keys the merge during the fetch listed already.
+          await sql`insert into tributary.merge_affected_key (run_id, entity, entity_key) select ${input.runId}, entity, entity_key from merge_affected where entity = ${name} on conflict do nothing`.execute(trx);
+          const listed = await sql<{ n: number }>`select count(*)::int as n from tributary.merge_affected_key where run_id = ${input.runId} and entity = ${name}`.execute(trx);
           keys = listed.rows[0]?.n ?? 0;
         }
         // An entity with no row to rewrite (an unchanged rerun) needs no partition at all.
-        planned.push({
-          entity: name,
-          keys: everyKeyAffected ? 'all' : 'listed',
-          partitions: keys === 0 ? [] : keyRanges(partitionCount(keys, config.merge)),
-          summary,
-          ...(followed && followed.summary.written > 0 ? { followedTable: entityTableName(name, entity) } : {}),
-        });
+        planned.push({ entity: name, keys: everyKeyAffected ? 'all' : 'listed', partitions: keys === 0 ? [] : keyRanges(partitionCount(keys, config.merge)), summary });
       }
       // The run's own staged records become the streams' latest payloads (a rerun stages none).
       const latest = input.fromLatest || stagedRunId !== input.runId ? [] : input.streams.filter((s) => entities.some(([, e]) => e.sources[streamKey(s)] !== undefined && e.sources[streamKey(s)]!.deletes === undefined));
@@ -196,14 +193,6 @@ async function mergeFollowedRest(trx: Kysely<Database>, m: Parameters<typeof mer
 
 /** Above every staged `id` (a bigint). */
 const LAST_ID = '9223372036854775807';
-
-/** Whether an entity has neither contributions nor rows (soft-deleted ones included). */
-async function isEmptyEntity(trx: Kysely<Database>, name: string, entity: EntityConfig): Promise<boolean> {
-  const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
-  const result = await sql<{ empty: boolean }>`
-    select not exists (select 1 from tributary.source_record where entity = ${name}) and not exists (select 1 from ${table}) as empty`.execute(trx);
-  return result.rows[0]?.empty ?? false;
-}
 
 function checkQuarantine(name: string, entity: EntityConfig, s: EntityMergeSummary): void {
   const limit = entity.quarantine.failAbove;

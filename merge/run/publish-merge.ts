@@ -1,6 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
-import { ENTITY_SCHEMA } from '../../store/entity-table-layout.js';
 import { type EntityMergeSummary, addSummaries } from '../merge-summary.js';
 import type { WriteCounts } from '../write/entity-writer.js';
 import type { MergePlan } from './merge-plan.js';
@@ -14,22 +13,12 @@ export interface PartitionOutcome {
 
 /**
  * The last step of a run's merge, once every partition committed: the run's summaries (what
- * prepare counted, plus each partition's writes; for an entity the merge during the fetch wrote
- * to, `written` is the live rows the run left, each once), and the run's step records and listed
- * keys are dropped. Safe to run again: it computes from its input and deletes what is left.
+ * prepare counted, plus each partition's writes), and the run's step records and listed keys
+ * are dropped. Safe to run again: it computes from its input and deletes what is left.
  */
 export async function publishMerge(db: Kysely<Database>, plan: MergePlan, outcomes: readonly PartitionOutcome[]): Promise<EntityMergeSummary[]> {
-  const summaries = summarizeMerge(plan, outcomes);
-  const recounted = await Promise.all(
-    plan.entities.map(async (e, i) => {
-      const summary = summaries[i]!;
-      if (e.followedTable === undefined) return summary;
-      const rows = await sql<{ n: number }>`select count(*)::int as n from ${sql.id(ENTITY_SCHEMA, e.followedTable)} where _last_run_id = ${plan.runId} and _deleted_at is null`.execute(db);
-      return { ...summary, written: rows.rows[0]?.n ?? summary.written };
-    }),
-  );
   await clearSteps(db, plan.runId);
-  return recounted;
+  return summarizeMerge(plan, outcomes);
 }
 
 /** Each entity's summary: prepare's counts plus every partition's writes, in plan order. */

@@ -31,12 +31,10 @@ interface Row extends Omit<Contribution, 'source'> {
 /**
  * Which entity keys a merge's writer re-merges: `listed`, the keys the run's prepare step left in
  * `tributary.merge_affected_key`; `all`, every key the entity has contributions for. `all` is for
- * a merge into an entity that had neither contributions nor rows before it: every key is new, so
- * listing them would only cost a row each. `pending`: the keys in this transaction's
- * `merge_affected` (a merge that writes in the transaction that changed the contributions, as the
- * merge during the fetch does).
+ * a merge into an entity with no rows before it: every key with contributions is written, so
+ * listing them would only cost a row each.
  */
-export type AffectedKeys = 'listed' | 'all' | 'pending';
+export type AffectedKeys = 'listed' | 'all';
 
 /** A range of entity keys, `from` (inclusive) up to `to` (exclusive; null: no end): one partition of a merge's writes. */
 export interface KeyRange {
@@ -120,7 +118,7 @@ function readListedKeys(trx: Kysely<Database>, q: AffectedBatchQuery): Promise<Q
   // `offset 0` keeps the lateral subquery from being flattened back into that plan.
   return sql<Row>`
     select k.entity_key, ${contributionColumns('s')}
-    from (select a.entity_key from ${q.keys === 'pending' ? sql`merge_affected a where` : sql`tributary.merge_affected_key a where a.run_id = ${q.runId} and`} a.entity = ${q.entity} and ${keyBounds(sql.ref('a.entity_key'), q.cursor)}
+    from (select a.entity_key from tributary.merge_affected_key a where a.run_id = ${q.runId} and a.entity = ${q.entity} and ${keyBounds(sql.ref('a.entity_key'), q.cursor)}
           order by a.entity_key limit ${q.limit}) k
     left join lateral (
       select r.parent_key, r.source, r.stream, r.source_key, r."values", r.source_updated_at, r.fetched_at, r.deleted_at

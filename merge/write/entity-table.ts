@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { EntityConfig } from '../../config/entities/entity-config.js';
+import type { Database } from '../../store/database-schema.js';
 import { ENTITY_SCHEMA, META_COLUMNS, PARENT_COLUMN, columnType, entityTableName } from '../../store/entity-table-layout.js';
 
 /** Thrown when config changes a column in a way that is not additive and names no migration. */
@@ -162,4 +163,11 @@ function pgTypeName(t: string): string {
   const array = t.endsWith('[]');
   const base = names[array ? t.slice(0, -2) : t] ?? t;
   return array ? `${base}[]` : base;
+}
+
+/** Whether the entity's table has no row (soft-deleted ones included). */
+export async function hasNoRows(db: Kysely<Database>, name: string, entity: EntityConfig): Promise<boolean> {
+  const table = sql.id(ENTITY_SCHEMA, entityTableName(name, entity));
+  const result = await sql<{ empty: boolean }>`select not exists (select 1 from ${table}) as empty`.execute(db);
+  return result.rows[0]?.empty ?? false;
 }

@@ -28,7 +28,7 @@ export interface WriteOptions {
   readonly batchSize?: number;
   /** Loaded `custom` strategy functions by field. */
   readonly customs?: ReadonlyMap<string, CustomStrategyFn>;
-  /** Which keys to re-merge (default `listed`: those the run's prepare step listed in `tributary.merge_affected_key`; `pending`: this transaction's `merge_affected`). */
+  /** Which keys to re-merge (default `listed`: those the run's prepare step listed in `tributary.merge_affected_key`). */
   readonly keys?: AffectedKeys;
   /** Only the keys in this range (a partition); default every key. */
   readonly range?: KeyRange;
@@ -58,7 +58,7 @@ const RESOLVE_SLICE = 100;
  */
 export async function writeAffectedEntities(trx: Kysely<Database>, name: string, entity: EntityConfig, opts: WriteOptions): Promise<WriteCounts> {
   if (opts.keys === 'all') return withPlannerSettings(trx, ALL_KEYS_PLANNER, () => writeBatches(trx, name, entity, opts, 'all'));
-  return writeBatches(trx, name, entity, opts, opts.keys ?? 'listed');
+  return writeBatches(trx, name, entity, opts, 'listed');
 }
 
 async function writeBatches(trx: Kysely<Database>, name: string, entity: EntityConfig, opts: WriteOptions, keys: AffectedKeys): Promise<WriteCounts> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { contentHash } from '../../core/stable-json.js';
-import { followableEntities, prepareMerge } from '../../merge/merge-run.js';
+import { followableEntities, forgetFollows, prepareMerge } from '../../merge/merge-run.js';
 import { recordRunEnd, recordRunStart } from '../../store/run-store.js';
 import { type FollowState, followFetchOnce, followStep, mergeWhileFetching } from '../../merge/run/follow-fetch.js';
 import { mergedTables, tableDigests } from '../support/table-digest.js';
@@ -31,15 +31,15 @@ const streams = [
   { source: 'billing', stream: 'customers' },
 ];
 
-/**
- * Every merged table, the entity table by its live rows: an entity the merge during the fetch
- * wrote and a later record then merged into another stays as a row soft-deleted with
- * `_merged_into` (readers may have seen its key), which an all-at-once merge never wrote.
- */
+/** Every table a merge writes. */
 async function digest() {
-  await sql`create or replace view public.customer_live as select * from unified.customer where _deleted_at is null`.execute(f.db);
-  const tables = (await mergedTables(f.db)).filter((t) => t !== 'unified.customer');
-  return tableDigests(f.db, [...tables, 'public.customer_live']);
+  return tableDigests(f.db, await mergedTables(f.db));
+}
+
+/** Contributions stored and entity rows written so far. */
+async function progress(runId: string) {
+  const contributions = await sql<{ n: number }>`select count(*)::int as n from tributary.source_record where run_id = ${runId}`.execute(f.db);
+  return { contributions: contributions.rows[0]!.n, rows: (await f.rows('customer')).length };
 }
 
 /** Records `runId` as running: the merge during the fetch follows only a running run. */
@@ -75,21 +75,72 @@ test('records merged while they are staged, then the rest after the fetch, leave
     await f.stage('follow', 'billing.customers', all['billing.customers']!.slice((i / 100) * 75, (i / 100) * 75 + 75));
     await followFetchOnce(f.db, config, input, { batchRecords: 150 });
   }
-  const during = (await f.rows('customer')).filter((r) => r._deleted_at === null).length;
-  assert.ok(during > 0, 'entity rows were written during the fetch');
+  const during = await progress('follow');
+  assert.ok(during.contributions > 0, 'contributions were stored during the fetch');
+  assert.equal(during.rows, 0, 'entity rows are written after the fetch');
   // A later page repeats 30 contacts the merge during the fetch already took, with new names.
   await restage('follow', 'crm.contacts', renamed);
   const state = (await f.db.selectFrom('tributary.merge_step').select('result').where('run_id', '=', 'follow').where('step', '=', followStep('customer')).executeTakeFirstOrThrow()).result as FollowState;
   assert.equal(state.streams['crm.contacts']?.followed, true);
+  assert.equal(state.everyKeyAffected, true, 'a first load: the partitions write every key');
   const [summary] = await f.merge(config, 'follow');
   assert.deepEqual(await digest(), whole);
-  const merged = await sql<{ n: number; pointed: number }>`select count(*)::int as n, count(_merged_into)::int as pointed from unified.customer where _deleted_at is not null`.execute(f.db);
-  assert.equal(merged.rows[0]!.pointed, merged.rows[0]!.n, 'every extra row is an entity merged into another, and says into which');
   assert.equal(summary?.recordsRead, wholeSummary?.recordsRead, 'every staged record counted read once');
   assert.equal(summary?.quarantined, wholeSummary?.quarantined);
-  assert.equal(summary?.written, wholeSummary?.written, 'an entity row written during the fetch and again after it counts once');
+  assert.equal(summary?.written, wholeSummary?.written);
   const left = await f.db.selectFrom('tributary.merge_step').select('step').where('run_id', '=', 'follow').execute();
   assert.deepEqual(left, [], 'published: the merge-during-the-fetch state is cleared with the other steps');
+});
+
+test('into an entity with rows, the keys the merge during the fetch touched are listed for the partitions; a failed run\'s are written by the next merge', async () => {
+  const all = people();
+  const billingFirst = { 'billing.customers': all['billing.customers']! };
+  // Uninterrupted: billing loaded first, then contacts merged after the fetch.
+  await f.mergeFresh(config, 'base', billingFirst);
+  for (const [ref, rs] of Object.entries({ 'crm.contacts': all['crm.contacts']! })) await f.stage('whole', ref, rs);
+  await f.merge(config, 'whole');
+  const whole = await digest();
+
+  for (const ending of ['merged', 'failed'] as const) {
+    await f.mergeFresh(config, 'base', billingFirst);
+    const runId = `listed-${ending}`;
+    await running(runId);
+    const input = { runId, entity: 'customer', streams };
+    for (let i = 0; i < 400; i += 100) {
+      await f.stage(runId, 'crm.contacts', all['crm.contacts']!.slice(i, i + 100));
+      await followFetchOnce(f.db, config, input, { batchRecords: 150 });
+    }
+    const state = (await f.db.selectFrom('tributary.merge_step').select('result').where('run_id', '=', runId).where('step', '=', followStep('customer')).executeTakeFirstOrThrow()).result as FollowState;
+    assert.equal(state.everyKeyAffected, false);
+    if (ending === 'merged') {
+      await f.merge(config, runId);
+    } else {
+      // The run fails before its merge; the next run of the pipeline (nothing new staged) writes the rows.
+      await recordRunEnd(f.db, { runId, status: 'failed', summary: {} });
+      await forgetFollows(f.db, runId);
+      await running('next');
+      await f.merge(config, 'next');
+    }
+    assert.deepEqual(await digest(), whole, ending);
+    const keys = await sql<{ n: number }>`select count(*)::int as n from tributary.merge_affected_key`.execute(f.db);
+    assert.equal(keys.rows[0]!.n, 0, `${ending}: no listed key left`);
+  }
+});
+
+test('a first load whose run fails after the merge during the fetch stored contributions: the next merge writes their rows', async () => {
+  const contacts = { 'crm.contacts': people()['crm.contacts']!.slice(0, 120) };
+  await f.mergeFresh(config, 'whole', contacts);
+  const whole = await digest();
+  await f.reset();
+  await running('failing');
+  await f.stage('failing', 'crm.contacts', contacts['crm.contacts']);
+  assert.equal((await followFetchOnce(f.db, config, { runId: 'failing', entity: 'customer', streams })).merged, 120);
+  await recordRunEnd(f.db, { runId: 'failing', status: 'failed', summary: {} });
+  await forgetFollows(f.db, 'failing');
+  assert.deepEqual(await progress('failing'), { contributions: 120, rows: 0 });
+  await running('after');
+  await f.merge(config, 'after');
+  assert.deepEqual(await digest(), whole);
 });
 
 test('once the run prepares its merge, the merge during the fetch stops and merges nothing more', async () => {

@@ -138,8 +138,8 @@ test('SIGKILL of the worker while fetch and merge overlap: a new worker fetches 
   };
   await waitFor(async () => (await merging()) || undefined, { timeoutMs: 60_000, intervalMs: 20, maxIntervalMs: 20, description: 'records merged while the fetch goes on' });
   await first.kill('SIGKILL');
-  const atKill = await sql<{ n: number }>`select count(*)::int as n from unified.person`.execute(db);
-  assert.ok(atKill.rows[0]!.n > 0 && atKill.rows[0]!.n < api.records.length, `entity rows written during the fetch: ${atKill.rows[0]!.n}`);
+  const atKill = await sql<{ n: number }>`select count(*)::int as n from tributary.source_record where run_id = ${runId}`.execute(db);
+  assert.ok(atKill.rows[0]!.n < api.records.length, `records merged during the fetch: ${atKill.rows[0]!.n}`);
   workers.push(await spawnWorker(overlapEnv));
   await handle.result();
   await assertComplete(runId);
