@@ -1,5 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { EntityConfig } from '../config/entities/entity-config.js';
+import { poolOf } from '../store/create-database.js';
 import { ENTITY_SCHEMA, entityTableName } from '../store/entity-table-layout.js';
 import type { Database } from '../store/database-schema.js';
 import type { QueryableColumn } from './entity-fields.js';
@@ -131,10 +132,16 @@ function afterCondition(keys: readonly SortKey[], values: ReadonlyArray<string |
   return sql`(${sql.join(branches, sql` or `)})`;
 }
 
-/** Runs a query on an entity table; a table not created yet (no merge ran) reads as empty. */
+/**
+ * Runs a query on an entity table, on the pool under `db` when there is one (compiled by Kysely,
+ * run by pg: the API's hot path); a table not created yet (no merge ran) reads as empty.
+ */
 async function tableRows(db: Kysely<Database>, query: RawBuilder<unknown>): Promise<Record<string, unknown>[]> {
   try {
-    return (await query.execute(db)).rows as Record<string, unknown>[];
+    const pool = poolOf(db);
+    if (!pool) return (await query.execute(db)).rows as Record<string, unknown>[];
+    const compiled = query.compile(db);
+    return (await pool.query<Record<string, unknown>>(compiled.sql, [...compiled.parameters])).rows;
   } catch (err) {
     if ((err as { code?: string }).code === '42P01') return [];
     throw err;

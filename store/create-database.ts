@@ -34,5 +34,18 @@ export function connectDatabase(url: string, opts: { max?: number; applicationNa
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return { db, pool };
+}
+
+const pools = new WeakMap<Kysely<Database>, pg.Pool>();
+
+/**
+ * The pg pool under a Kysely instance `connectDatabase` made (not a transaction's), for hot read
+ * paths that run a query Kysely compiled straight on the pool: Kysely's executor costs about a
+ * fifth of the access API's list-page throughput.
+ */
+export function poolOf(db: Kysely<Database>): pg.Pool | undefined {
+  return pools.get(db);
 }
