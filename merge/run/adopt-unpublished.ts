@@ -14,8 +14,9 @@ function adoptedStep(entity: string): string {
  * whose merge failed after its prepare step committed its contributions, with some partitions
  * unwritten. Their keys join this merge's affected keys (`merge_affected`), so the entity rows
  * catch up with the contributions now, and the earlier run is marked adopted for the entity.
- * So are the keys a failed run's merge during the fetch listed before the run ended. Runs still running are left alone: their own retries write their partitions. Call it inside
- * the prepare transaction, holding the entity's merge lock. Returns how many runs were adopted.
+ * So are the keys a failed run's merge during the fetch listed before the run ended. Runs still
+ * running are left alone: their own retries write their partitions. Call it inside the prepare
+ * transaction, holding the entity's merge lock. Returns how many runs were adopted.
  */
 export async function adoptUnpublished(trx: Kysely<Database>, runId: string, entity: string): Promise<number> {
   const { rows } = await sql<{ run_id: string; result: MergePlan; written: string[] }>`

@@ -97,7 +97,7 @@ test('into an entity with rows, the keys the merge during the fetch touched are 
   const billingFirst = { 'billing.customers': all['billing.customers']! };
   // Uninterrupted: billing loaded first, then contacts merged after the fetch.
   await f.mergeFresh(config, 'base', billingFirst);
-  for (const [ref, rs] of Object.entries({ 'crm.contacts': all['crm.contacts']! })) await f.stage('whole', ref, rs);
+  await f.stage('whole', 'crm.contacts', all['crm.contacts']!);
   await f.merge(config, 'whole');
   const whole = await digest();
 
