@@ -1,4 +1,6 @@
 import { type Server, createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { spawnTs } from '../measure/child-process.js';
 
 /** The four shapes of the latency workload, as slow SaaS APIs page them. */
 export const LATENCY_SHAPES = ['page_number', 'offset', 'parent_child', 'cursor'] as const;
@@ -23,13 +25,52 @@ export interface ShapeLog {
   lastDoneAt: number;
 }
 
+/** One request as the upstream saw it (epoch ms, fractional): for timelines of requests in flight. */
+export interface RequestEvent {
+  readonly path: string;
+  readonly startAt: number;
+  readonly doneAt: number;
+}
+
 /** The latency upstream: every answer after `delayMs`, with a per-shape log of requests and in-flight counts. */
 export interface LatencyUpstream {
   readonly url: string;
   readonly delayMs: number;
-  log(shape: LatencyShape): ShapeLog;
-  reset(): void;
+  log(shape: LatencyShape): Promise<ShapeLog>;
+  /** Every request since the last reset, in the order answered. */
+  events(): Promise<RequestEvent[]>;
+  reset(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The control paths of the upstream process (see `serve-latency.ts`). */
+const CONTROL = { log: '/_control/log/', events: '/_control/events', reset: '/_control/reset' } as const;
+
+/**
+ * The latency upstream in its own process, so its timers and JSON never share an event loop with
+ * the worker under test (the worker's bench process hosts it; dlt runs apart either way).
+ */
+export async function spawnLatencyUpstream(delayMs = 150): Promise<LatencyUpstream> {
+  const child = spawnTs(fileURLToPath(new URL('./serve-latency.ts', import.meta.url)), { env: { ...process.env, LATENCY_DELAY_MS: String(delayMs) } });
+  const { url } = await child.waitForJson<{ url: string }>((v) => typeof v['url'] === 'string');
+  const get = async <T>(path: string, method = 'GET'): Promise<T> => {
+    const res = await fetch(`${url}${path}`, { method });
+    if (!res.ok) throw new Error(`latency upstream control ${path}: ${res.status}`);
+    return (await res.json()) as T;
+  };
+  return {
+    url,
+    delayMs,
+    log: (shape) => get<ShapeLog>(`${CONTROL.log}${shape}`),
+    events: () => get<RequestEvent[]>(CONTROL.events),
+    reset: async () => {
+      await get(CONTROL.reset, 'POST');
+    },
+    stop: async () => {
+      child.proc.kill('SIGTERM');
+      await child.exited;
+    },
+  };
 }
 
 const record = (prefix: string, n: number) => ({ id: `${prefix}${n}`, email: `${prefix}${n}@example.com`, name: `Person ${n}`, plan: n % 3 ? 'pro' : 'free', updated_at: '2026-11-01T00:00:00Z' });
@@ -48,8 +89,22 @@ export async function startLatencyUpstream(delayMs = 150): Promise<LatencyUpstre
     if (!e) logs.set(shape, (e = { requests: 0, maxInFlight: 0, inFlight: 0, firstAt: 0, lastDoneAt: 0 }));
     return e;
   };
+  const events: RequestEvent[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.startsWith('/_control/')) {
+      const answer = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (url.pathname.startsWith(CONTROL.log)) {
+        const { inFlight: _i, ...rest } = entry(url.pathname.slice(CONTROL.log.length) as LatencyShape);
+        return answer(rest);
+      }
+      if (url.pathname === CONTROL.events) return answer(events);
+      if (url.pathname === CONTROL.reset) {
+        logs.clear();
+        events.length = 0;
+        return answer({ reset: true });
+      }
+    }
     const q = (k: string, d: number) => Number(url.searchParams.get(k) ?? d);
     let shape: LatencyShape | undefined;
     let body: unknown;
@@ -90,10 +145,12 @@ export async function startLatencyUpstream(delayMs = 150): Promise<LatencyUpstre
     e.maxInFlight = Math.max(e.maxInFlight, e.inFlight);
     if (e.firstAt === 0) e.firstAt = performance.now();
     const text = JSON.stringify(body);
+    const startAt = performance.timeOrigin + performance.now();
     setTimeout(() => {
       e.inFlight--;
       res.writeHead(200, { 'content-type': 'application/json' }).end(text, () => {
         e.lastDoneAt = performance.now();
+        events.push({ path: req.url ?? '', startAt, doneAt: performance.timeOrigin + e.lastDoneAt });
       });
     }, delayMs);
   });
@@ -103,11 +160,15 @@ export async function startLatencyUpstream(delayMs = 150): Promise<LatencyUpstre
   return {
     url: `http://127.0.0.1:${port}`,
     delayMs,
-    log: (shape) => {
+    log: async (shape) => {
       const { inFlight: _i, ...rest } = entry(shape);
       return { ...rest };
     },
-    reset: () => logs.clear(),
+    events: async () => [...events],
+    reset: async () => {
+      logs.clear();
+      events.length = 0;
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()),
   };
 }

@@ -20,7 +20,7 @@ import { syncPipeline } from '../../workflows/index.js';
 import { spawnChild } from '../measure/child-process.js';
 import { recreateDatabase } from '../measure/pg-stats.js';
 import { DLT_VENV } from '../systems/dlt.js';
-import { LATENCY_SHAPES, type LatencyShape, SHAPE_REQUESTS, type ShapeLog, startLatencyUpstream } from './latency-upstream.js';
+import { LATENCY_SHAPES, type LatencyShape, SHAPE_REQUESTS, type ShapeLog, spawnLatencyUpstream } from './latency-upstream.js';
 
 /** Requests Tributary keeps in flight per source in the workload (its `rateLimit.maxConcurrency`). */
 export const LATENCY_CONCURRENCY = 16;
@@ -87,10 +87,10 @@ function tributaryConfig(url: string, overlap: boolean) {
 
 /** Runs every shape with every system; answers the results (and writes them to `dataDir`). */
 export async function runLatencyWorkload(ctx: LatencyContext): Promise<LatencyResult[]> {
-  const upstream = await startLatencyUpstream(150);
+  const upstream = await spawnLatencyUpstream(150);
   const results: LatencyResult[] = [];
-  const observed = (shape: LatencyShape): Pick<LatencyResult, 'fetchMs' | 'requests' | 'maxInFlight'> => {
-    const l: ShapeLog = upstream.log(shape);
+  const observed = async (shape: LatencyShape): Promise<Pick<LatencyResult, 'fetchMs' | 'requests' | 'maxInFlight'>> => {
+    const l: ShapeLog = await upstream.log(shape);
     return { fetchMs: l.lastDoneAt - l.firstAt, requests: l.requests, maxInFlight: l.maxInFlight };
   };
   try {
@@ -104,10 +104,10 @@ export async function runLatencyWorkload(ctx: LatencyContext): Promise<LatencyRe
       const worker = await startWorker({ address: ctx.address, namespace: ctx.namespace, taskQueue, config: tributaryConfig(upstream.url, overlap), db, pool, workflowBundlePath: ctx.bundlePath, log });
       try {
         for (const shape of LATENCY_SHAPES) {
-          upstream.reset();
+          await upstream.reset();
           const started = performance.now();
           await ctx.client.workflow.execute(syncPipeline, { workflowId: `latency-${shape}-${Date.now()}`, taskQueue, args: [{ pipeline: shape, windowEnd: new Date().toISOString() }] });
-          const result: LatencyResult = { shape, system: overlap ? 'tributary' : 'tributary, merge after fetch', wallMs: performance.now() - started, ...observed(shape) };
+          const result: LatencyResult = { shape, system: overlap ? 'tributary' : 'tributary, merge after fetch', wallMs: performance.now() - started, ...(await observed(shape)) };
           results.push(result);
           ctx.log(describe(result, upstream.delayMs));
         }
@@ -122,10 +122,10 @@ export async function runLatencyWorkload(ctx: LatencyContext): Promise<LatencyRe
       for (const mode of ['default', 'best'] as const) {
         for (const shape of LATENCY_SHAPES) {
           if (mode === 'best' && shape === 'cursor') continue;
-          upstream.reset();
+          await upstream.reset();
           await rm(pipelines, { recursive: true, force: true });
           const out = await runDlt(shape, mode, upstream.url, ctx.databaseUrl('bench_latency_dlt'), pipelines);
-          const result: LatencyResult = { shape, system: mode === 'default' ? 'dlt default' : 'dlt best', wallMs: out.wall_s * 1000, ...observed(shape) };
+          const result: LatencyResult = { shape, system: mode === 'default' ? 'dlt default' : 'dlt best', wallMs: out.wall_s * 1000, ...(await observed(shape)) };
           results.push(result);
           ctx.log(describe(result, upstream.delayMs));
         }
