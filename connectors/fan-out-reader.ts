@@ -57,17 +57,30 @@ export function createFanOutReader(
 ): StreamReader {
   const copies = Object.entries(fields).map(([name, path]) => [name, compileJsonPath(path)] as const);
   const names = copies.map(([name]) => name);
+  // The position whose wait for a next parent `ahead` just gave up on: the read of the same state
+  // then answers `pending` at once instead of waiting as long again.
+  let waitedAfter: string | undefined;
   return {
     paginationType: `${inner.paginationType} per parent`,
     async ahead(state, count) {
       let from: string | undefined;
       if (typeof state?.parent === 'string') from = state.parent;
-      else from = (await parents.positionsAfter(typeof state?.after === 'string' ? state.after : '0', 1))[0];
+      else {
+        // Waiting here for the next parent (the stream's first, or the first after a wait) lets
+        // the parents staged meanwhile be requested together, not the first on its own before them.
+        const after = typeof state?.after === 'string' ? state.after : '0';
+        const next = await parents.after(after);
+        if (next === 'pending') waitedAfter = after;
+        from = next === 'pending' ? undefined : next?.position;
+      }
       if (from === undefined) return [];
       return (await parents.positionsAfter(from, count)).map((position) => ({ parent: position }));
     },
     async readPage(state) {
-      const parent = typeof state?.parent === 'string' ? await parents.at(state.parent) : await parents.after(typeof state?.after === 'string' ? state.after : '0');
+      const after = typeof state?.after === 'string' ? state.after : '0';
+      const waited = waitedAfter === after;
+      waitedAfter = undefined;
+      const parent = typeof state?.parent === 'string' ? await parents.at(state.parent) : await parents.after(after, { wait: !waited });
       if (parent === 'pending') return { records: [], next: state, url: '(waiting for parent records)', pending: true };
       if (!parent) return { records: [], next: null, url: '(no parent records)' };
       const innerState = typeof state?.page === 'string' ? (JSON.parse(state.page) as PaginationState) : null;

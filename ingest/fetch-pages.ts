@@ -75,6 +75,14 @@ export const STAGE_GROUP_RECORDS = 1000;
  */
 export const STAGE_GROUP_WAIT_MS = 1000;
 
+/**
+ * Pages a fetch may hold requested ahead of the one it stages next (in flight or arrived), per
+ * request in flight: pages are staged in order, so pages arriving before an earlier one wait;
+ * with room for only two per request, a child page after its parent's first page held back
+ * the next wave of requests until the wave before it was staged.
+ */
+const AHEAD_PER_IN_FLIGHT = 4;
+
 /** A fetched page waiting to be staged, with what is reported once it is. */
 interface PendingPage extends StagedPage {
   readonly cursorMax: string | undefined;
@@ -127,6 +135,8 @@ export async function fetchPages(
     concurrency?: number;
     /** When to stage the pages fetched so far (default `STAGE_GROUP_RECORDS`, `STAGE_GROUP_WAIT_MS`). */
     group?: { readonly records: number; readonly waitMs: number };
+    /** Stage the stream's first page on its own, as soon as it arrives: the stream has children in the run, which start on its records. */
+    firstPageAlone?: boolean;
     /** Stage only the records the last merge did not take in as they are (`changeFilterOf`); without it every record is staged. */
     changeFilter?: ChangeFilter | undefined;
   },
@@ -181,6 +191,9 @@ export async function fetchPages(
   // States this chunk has taken: a queued state may be reached (and taken) before it is launched.
   const taken = new Set<string>();
   let queue: Array<PaginationState | null> = [];
+  // Successors of pages that arrived early: launched before the states `ahead` named, and kept
+  // when a later page replaces those (they are never named again).
+  const successors: PaginationState[] = [];
   let inFlight = 0;
   let remaining = opts.maxPages;
   const launch = (state: PaginationState | null, key: string): Promise<StreamPage> => {
@@ -191,7 +204,7 @@ export async function fetchPages(
       .then(
         (p) => {
           // Its successor is known now: wanted next, ahead of pages further on.
-          if (concurrency > 1 && p.next && !p.pending && !requested.has(stateKey(p.next))) queue.unshift(p.next);
+          if (concurrency > 1 && p.next && !p.pending && !requested.has(stateKey(p.next))) successors.push(p.next);
         },
         // Until its turn comes (or never, when paging ends first), its failure is not unhandled.
         () => undefined,
@@ -204,8 +217,8 @@ export async function fetchPages(
     return page;
   };
   const pump = (): void => {
-    while (queue.length > 0 && inFlight < concurrency && requested.size < Math.min(2 * concurrency, remaining)) {
-      const state = queue.shift()!;
+    while ((successors.length > 0 || queue.length > 0) && inFlight < concurrency && requested.size < Math.min(AHEAD_PER_IN_FLIGHT * concurrency, remaining)) {
+      const state = successors.shift() ?? queue.shift()!;
       const key = stateKey(state);
       // Kept in `requested` until taken; its failure is handled in `launch`.
       if (!requested.has(key) && !taken.has(key)) void launch(state, key);
@@ -221,14 +234,14 @@ export async function fetchPages(
   };
   const requestAhead = async (state: PaginationState | null): Promise<void> => {
     if (remaining <= 0) return;
-    const more = concurrency > 1 && reader.ahead ? await reader.ahead(state, Math.min(2 * concurrency, remaining) - 1) : [];
+    const more = concurrency > 1 && reader.ahead ? await reader.ahead(state, Math.min(AHEAD_PER_IN_FLIGHT * concurrency, remaining) - 1) : [];
     queue = [state, ...more];
     pump();
   };
 
   let pendingMax = cursorMax;
   try {
-    if (concurrency > 1 && !checkpoint.done && checkpoint.state !== null) await requestAhead(checkpoint.state as PaginationState);
+    if (concurrency > 1 && !checkpoint.done) await requestAhead(checkpoint.state as PaginationState | null);
     for (let i = 0; i < opts.maxPages && !checkpoint.done; i++) {
       const page = await take(checkpoint.state as PaginationState | null);
       // Nothing to read yet (a child waiting for its parent stream): end the chunk; the next one asks again.
@@ -263,7 +276,8 @@ export async function fetchPages(
       const parent = page.parent ? { parentKey: page.parent.key, parentHash: page.parent.hash, max: pageMax } : undefined;
       group.push({ seq: pages, records, fetchedAt, checkpoint, lazyCommit: true, cursorMax: pendingMax, cappedBy, parent });
       groupRecords += records.length;
-      if (lastOfChunk || groupRecords >= grouping.records || fetchedAt.getTime() - group[0]!.fetchedAt.getTime() >= grouping.waitMs) {
+      const alone = opts.firstPageAlone === true && pages === 1;
+      if (lastOfChunk || alone || groupRecords >= grouping.records || fetchedAt.getTime() - group[0]!.fetchedAt.getTime() >= grouping.waitMs) {
         await flush(lastOfChunk);
       }
       if (lastOfChunk) break;

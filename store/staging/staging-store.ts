@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { CheckpointConflictError } from './checkpoint-conflict-error.js';
 import type { Database } from '../database-schema.js';
 import { type CopyPool, stagePagesWithCopy } from './stage-page-copy.js';
+import { announceStaged } from './staged-events.js';
 import { ensureStagedStatistics } from './staged-statistics.js';
 import { stagedStreamId } from './staged-stream.js';
 import { type StagedPage, advanceCheckpointQuery, assertConsecutive, rowPerKey, upsertStagedQuery } from './staging-statements.js';
@@ -92,7 +93,11 @@ export async function stagePages(target: Kysely<Database> | StagingTarget, key: 
   const { db, copyPool } = 'selectFrom' in target ? { db: target, copyPool: undefined } : target;
   assertConsecutive(pages);
   const rows = rowPerKey(pages, keep);
-  if (copyPool) return stagePagesWithCopy(copyPool, db, key, pages, rows, keep, filter);
+  if (copyPool) {
+    await stagePagesWithCopy(copyPool, db, key, pages, rows, keep, filter);
+    announceStaged(key);
+    return;
+  }
   // Compiled before the first await: the caller may go on with the pages' cursor state.
   const advance = advanceCheckpointQuery(db, key, pages);
   await db.transaction().execute(async (trx) => {
@@ -102,6 +107,7 @@ export async function stagePages(target: Kysely<Database> | StagingTarget, key: 
     const changed = await withoutUnchanged(async (q) => (await trx.executeQuery(q)).rows, db, key, advanced.stream_id, rows, filter);
     if (changed.length > 0) await trx.executeQuery(upsertStagedQuery(db, advanced.stream_id, changed, keep));
   });
+  announceStaged(key);
 }
 
 /** One staged record as read back for merging. */

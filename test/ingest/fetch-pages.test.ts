@@ -93,6 +93,14 @@ test('pages are staged a group at a time, each group reported once it is staged'
   assert.deepEqual(await reported('slow', { records: 1000, waitMs: 0 }), [1, 2, 3, 4, 5], 'a page that waited long enough is staged alone');
 });
 
+test('a parent stream stages its first page alone, at once, and groups the pages after it', async () => {
+  const key = { runId: 'first-alone', source: 'crm', stream: 'contacts' };
+  const reported: number[] = [];
+  await fetchPages(db, key, source, fakeReader(5), { maxPages: 10, group: { records: 4, waitMs: 60_000 }, firstPageAlone: true, onPage: (p) => reported.push(p.pages) });
+  assert.deepEqual(reported, [1, 3, 5], 'children start on the first page; later pages are grouped as before');
+  assert.deepEqual(await staged(key.runId), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a', 'r3b', 'r4a', 'r4b', 'r5a', 'r5b']);
+});
+
 test('a request failing while the page before is staged fails the chunk after that page is staged', async () => {
   const key = { runId: 'failing', source: 'crm', stream: 'contacts' };
   await assert.rejects(fetchPages(db, key, source, fakeReader(5, { failAt: 3 }), { maxPages: 10 }), /page 3 failed/);

@@ -65,6 +65,9 @@ test('children are requested while the parent stream is still paging; every chil
   assert.equal(api.log.filter((r) => r.path.startsWith('/parents?')).length, 7, 'six pages and an empty one, one at a time');
   const firstChild = Math.min(...api.log.filter((r) => r.path.includes('/items')).map((r) => r.at));
   assert.ok(firstChild < lastParentPage, `the first child request (${firstChild}) came before the last parent page (${lastParentPage})`);
+  // The parent's first page is staged alone, at once: its children start while the second page is awaited.
+  const thirdParentPage = api.log.filter((r) => r.path.startsWith('/parents?')).map((r) => r.at).sort((a, b) => a - b)[2]!;
+  assert.ok(firstChild < thirdParentPage, `the first child request (${firstChild}) came before the second parent page was answered (${thirdParentPage})`);
   const staged = (await sql<{ n: number; d: number }>`select count(*)::int as n, count(distinct source_key)::int as d from tributary.staged_record r join tributary.fetch_checkpoint c using (stream_id) where c.run_id = 'children-follow' and c.stream = 'children'`.execute(h.db)).rows[0]!;
   assert.deepEqual(staged, { n: 240, d: 240 });
   assert.equal((await sql<{ n: number }>`select count(*)::int as n from unified.item`.execute(h.db)).rows[0]!.n, 240);
