@@ -14,6 +14,7 @@ import * as m0013 from './0013_identity_link_key_first.js';
 import * as m0014 from './0014_parent_state.js';
 import * as m0015 from './0015_merge_steps.js';
 import * as m0016 from './0016_latest_record.js';
+import * as m0017 from './0017_entity_last_seen.js';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations = {
@@ -33,4 +34,5 @@ export const migrations = {
   '0014_parent_state': m0014,
   '0015_merge_steps': m0015,
   '0016_latest_record': m0016,
+  '0017_entity_last_seen': m0017,
 };

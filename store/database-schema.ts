@@ -96,14 +96,27 @@ export interface EntityRedirectTable {
 }
 
 /**
- * When an entity was last seen upstream (`tributary.entity_seen`); apart from the entity row so
- * reruns rewrite nothing. Exact to within an hour: a row is rewritten only when its entity is seen
- * at least an hour after `last_seen` (`merge/mark-stream-seen.ts` `SEEN_PRECISION`).
+ * Sightings of an entity upstream that no contribution records (`tributary.entity_seen`): a record
+ * fetched again unchanged leaves its contribution's `fetched_at` as it was. Apart from the entity
+ * row so reruns rewrite nothing. Exact to within an hour: a sighting is written only when it is at
+ * least an hour after what is known (`store/entity-seen.ts` `SEEN_PRECISION`). When an entity was
+ * last seen is `tributary.entity_last_seen`.
  */
 export interface EntitySeenTable {
   entity: string;
   entity_key: string;
   last_seen: Timestamp;
+  last_run_id: string;
+}
+
+/**
+ * When each entity was last seen upstream (the view `tributary.entity_last_seen`): the later of
+ * its `entity_seen` row and its contributions' fetch times, with the run that saw it.
+ */
+export interface EntityLastSeenView {
+  entity: string;
+  entity_key: string;
+  last_seen: Date;
   last_run_id: string;
 }
 
@@ -250,6 +263,7 @@ export interface Database {
   'tributary.quarantine': QuarantineTable;
   'tributary.entity_redirect': EntityRedirectTable;
   'tributary.entity_seen': EntitySeenTable;
+  'tributary.entity_last_seen': EntityLastSeenView;
   'tributary.oauth_token': OAuthTokenTable;
   'tributary.graphql_schema': GraphqlSchemaTable;
   'tributary.watermark': WatermarkTable;

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../store/database-schema.js';
 import { rawHashSql } from '../map/raw-hash.js';
-import { SEEN_ON_CONFLICT } from '../../store/entity-seen.js';
+import { SEEN_ON_CONFLICT, SEEN_PRECISION } from '../../store/entity-seen.js';
 
 /** A mapped source record, keyed and hashed, ready to store as a contribution. */
 export interface ContributionRow {
@@ -160,14 +160,18 @@ export async function withdrawContributions(
 
 /**
  * Records that entities were seen upstream in this run (`tributary.entity_seen`), a narrow
- * table apart from the entity rows, so bumping "last seen" never rewrites an entity row. A row
- * moves on only by at least `SEEN_PRECISION`, never back.
+ * table apart from the entity rows, so bumping "last seen" never rewrites an entity row. Called
+ * after the contributions are stored: a sighting within `SEEN_PRECISION` of a contribution's
+ * fetch time is already recorded there (a changed record), and a row moves on only by at least
+ * `SEEN_PRECISION`, never back (`tributary.entity_last_seen` takes the later of the two).
  */
 export async function markSeen(trx: Kysely<Database>, entity: string, runId: string, seen: ReadonlyArray<{ entity_key: string; at: string }>): Promise<void> {
   if (seen.length === 0) return;
   await sql`
     insert into tributary.entity_seen as e (entity, entity_key, last_seen, last_run_id)
-    select ${entity}, r.entity_key, max(r.at), ${runId} from jsonb_to_recordset(${JSON.stringify(seen)}::jsonb) as r(entity_key text, at timestamptz)
-    group by r.entity_key
+    select ${entity}, g.entity_key, g.at, ${runId} from (
+      select r.entity_key, max(r.at) as at from jsonb_to_recordset(${JSON.stringify(seen)}::jsonb) as r(entity_key text, at timestamptz) group by r.entity_key
+    ) g
+    where not exists (select 1 from tributary.source_record s where s.entity = ${entity} and s.entity_key = g.entity_key and s.fetched_at + ${SEEN_PRECISION} > g.at)
     ${SEEN_ON_CONFLICT}`.execute(trx);
 }

@@ -113,7 +113,7 @@ export async function mergeChildStream(m: ChildStreamMerge): Promise<EntityMerge
     countChanged(tally, m.ref, await upsertContributions(m.trx, target, rows));
     const at = new Date(Math.max(...batch.map((r) => r.fetchedAt.getTime())));
     tally.withdrawn += await withdrawContributions(m.trx, target, { parentSourceKeys: replaced, keep: rows.map((r) => r.source_key) }, at);
-    // When the writer re-merges every key it marks them seen itself (`markSeenInRange`).
+    // On a first load (every key affected) the contributions' fetch times are the sightings: no seen row.
     if (!m.everyKeyAffected) await markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at })));
   }
   return tally;

@@ -138,7 +138,7 @@ export async function mergeStream(m: StreamMerge): Promise<EntityMergeSummary> {
       // A stream's first merge into the entity only adds rows: no old row to probe, compare or move.
       const stored = known ? upsertContributions(m.trx, target, rows) : insertContributions(m.trx, target, rows, { markAffected: !m.everyKeyAffected });
       writes.add(stored.then((n) => countChanged(tally, m.ref, n)));
-      // When the writer re-merges every key it marks them seen itself, once each (`markSeenInRange`).
+      // On a first load (every key affected) the contributions' fetch times are the sightings: no seen row.
       if (!m.everyKeyAffected) writes.add(markSeen(m.trx, m.name, m.runId, rows.map((r) => ({ entity_key: r.entity_key, at: r.fetched_at }))));
     }
   } catch (err) {

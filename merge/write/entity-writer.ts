@@ -4,7 +4,6 @@ import type { Database } from '../../store/database-schema.js';
 import { ALL_KEYS_PLANNER, ALL_KEY_RANGE, type AffectedKeys, type KeyRange, readAffectedBatch } from './affected-batch.js';
 import type { CustomStrategyFn } from '../resolve/custom-strategy.js';
 import { ENTITY_SCHEMA, entityTableName } from '../../store/entity-table-layout.js';
-import { markSeenInRange } from './seen-in-range.js';
 import { type EntityRow, compileEntityUpsert } from './entity-upsert.js';
 import { type ResolvedEntity, compileEntityResolver } from '../resolve/resolve-entity.js';
 import { withPlannerSettings } from '../planner-settings.js';
@@ -39,8 +38,8 @@ const RESOLVE_SLICE = 100;
 
 /**
  * Re-merges every entity of `name` in `opts.range` that the run's prepare step listed in
- * `tributary.merge_affected_key` (or, with `keys: 'all'`, every entity it has contributions for,
- * marking each seen as it goes) from all its stored contributions and upserts the rows
+ * `tributary.merge_affected_key` (or, with `keys: 'all'`, every entity it has contributions for)
+ * from all its stored contributions and upserts the rows
  * set-based, a batch of keys at a time. Rows whose hash did not change are skipped by the
  * `where` guard, so an unchanged rerun writes nothing. An entity whose records were all
  * withdrawn keeps its last values and is soft-deleted with `_deleted_by`; one left with no
@@ -70,17 +69,12 @@ async function writeBatches(trx: Kysely<Database>, name: string, entity: EntityC
   const pipeline = createStatementPipeline();
   const range = opts.range ?? ALL_KEY_RANGE;
   const read = (after: string | null) => readAffectedBatch(trx, { runId: opts.runId, entity: name, cursor: { after, range }, limit, keys });
-  let after: string | null = null;
-  let next = pipeline.track(read(after));
+  let next = pipeline.track(read(null));
   try {
     for (;;) {
       const batch = await next;
       if (batch.lastKey === undefined) break;
       next = pipeline.track(read(batch.lastKey));
-      // The stream mergers left seen-marking to this pass: its keys are final (redirects applied)
-      // and each is marked once, however many streams contributed to it.
-      if (keys === 'all') pipeline.add(markSeenInRange(trx, name, opts.runId, { after, range }, batch.lastKey), () => undefined);
-      after = batch.lastKey;
       const live: EntityRow[] = [];
       const withdrawn: ResolvedEntity[] = [];
       const orphans: string[] = [];

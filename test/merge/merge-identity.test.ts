@@ -24,7 +24,7 @@ async function liveRows(): Promise<unknown[]> {
 
 /** Every live entity, and only those, is marked seen (through redirects too). */
 async function assertSeenAreLive(message: string): Promise<void> {
-  const seen = await f.db.selectFrom('tributary.entity_seen').select('entity_key').orderBy('entity_key').execute();
+  const seen = await f.db.selectFrom('tributary.entity_last_seen').select('entity_key').orderBy('entity_key').execute();
   const live = await sql<{ _key: string }>`select _key from unified.customer where _deleted_at is null order by _key`.execute(f.db);
   assert.deepEqual(seen.map((s) => s.entity_key), live.rows.map((r) => r._key), message);
 }

@@ -88,7 +88,7 @@ test('every strategy resolves against real Postgres, with provenance per field; 
   assert.equal((prov.nick as { source: string }).source, 'billing');
   assert.equal((prov.tickets as unknown[]).length, 2);
 
-  const seen = await f.db.selectFrom('tributary.entity_seen').selectAll().execute();
+  const seen = await f.db.selectFrom('tributary.entity_last_seen').selectAll().execute();
   assert.equal(seen.length, 1);
   assert.equal(seen[0]?.last_run_id, 'r1');
 
@@ -101,7 +101,7 @@ test('every strategy resolves against real Postgres, with provenance per field; 
   assert.equal(again?.written, 0);
   const [same] = await f.rows('customer');
   assert.equal(same?._last_run_id, 'r1');
-  const seenAgain = await f.db.selectFrom('tributary.entity_seen').selectAll().executeTakeFirstOrThrow();
+  const seenAgain = await f.db.selectFrom('tributary.entity_last_seen').selectAll().executeTakeFirstOrThrow();
   assert.equal(seenAgain.last_run_id, 'r2');
   assert.equal(seenAgain.last_seen.toISOString(), '2026-02-01T00:00:00.000Z');
 });

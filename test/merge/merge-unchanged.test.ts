@@ -56,7 +56,7 @@ test('an unchanged record is not mapped again, yet counts as read and its entity
   assert.equal(s?.contributionsChanged, 1);
   const names = (await liveRows()).map((r) => r.name).sort();
   assert.deepEqual(names, ['Ada', 'Bobby']);
-  const seen = await f.db.selectFrom('tributary.entity_seen').select(['last_run_id', 'last_seen']).execute();
+  const seen = await f.db.selectFrom('tributary.entity_last_seen').select(['last_run_id', 'last_seen']).execute();
   assert.equal(seen.length, 2);
   assert.ok(seen.every((x) => x.last_run_id === 'u2' && x.last_seen.toISOString() === '2026-02-01T00:00:00.000Z'));
 
@@ -75,11 +75,11 @@ test('last seen moves on only by at least an hour, so close reruns rewrite no se
   await f.merge(config, 's1');
   await f.stage('s2', 'crm.contacts', [ada], new Date('2026-01-01T00:30:00Z'));
   await f.merge(config, 's2');
-  const close = await f.db.selectFrom('tributary.entity_seen').select(['last_run_id', 'last_seen']).executeTakeFirstOrThrow();
+  const close = await f.db.selectFrom('tributary.entity_last_seen').select(['last_run_id', 'last_seen']).executeTakeFirstOrThrow();
   assert.deepEqual([close.last_run_id, close.last_seen.toISOString()], ['s1', '2026-01-01T00:00:00.000Z']);
   await f.stage('s3', 'crm.contacts', [ada], new Date('2026-01-01T01:00:00Z'));
   await f.merge(config, 's3');
-  const later = await f.db.selectFrom('tributary.entity_seen').select(['last_run_id', 'last_seen']).executeTakeFirstOrThrow();
+  const later = await f.db.selectFrom('tributary.entity_last_seen').select(['last_run_id', 'last_seen']).executeTakeFirstOrThrow();
   assert.deepEqual([later.last_run_id, later.last_seen.toISOString()], ['s3', '2026-01-01T01:00:00.000Z']);
 });
 
@@ -148,7 +148,7 @@ test('property: runs that repeat earlier records unchanged (skipped) end where o
       const live = await liveRows();
       assert.deepEqual(live, once);
       // Every live entity, and only those, was seen (through redirects too).
-      const seen = await f.db.selectFrom('tributary.entity_seen').select('entity_key').orderBy('entity_key').execute();
+      const seen = await f.db.selectFrom('tributary.entity_last_seen').select('entity_key').orderBy('entity_key').execute();
       assert.deepEqual(seen.map((s) => s.entity_key), live.map((r) => r._key));
     }),
     { numRuns: 25 },
@@ -160,9 +160,13 @@ test('marking seen by walking entity_seen and by probing it marks the same rows 
   const people = Array.from({ length: 40 }, (_, i) => ({ id: `c${i}`, email: `p${i}@x.io`, name: `P${i}`, score: i }));
   await f.stage('w1', 'crm.contacts', people, new Date('2026-01-01T00:00:00Z'));
   await f.merge(config, 'w1');
-  // Half an hour later (no move), two hours later (moves), a lost seen row (comes back), a change and a new record.
-  await sql`update tributary.entity_seen set last_seen = last_seen - interval '2 hours' where entity_key in (select entity_key from tributary.source_record where source_key in ('c1', 'c2'))`.execute(f.db);
-  await sql`delete from tributary.entity_seen where entity_key = (select entity_key from tributary.source_record where source_key = 'c3')`.execute(f.db);
+  // A first load writes no seen row: its contributions' fetch times say when the entities were seen.
+  assert.equal((await sql<{ n: number }>`select count(*)::int as n from tributary.entity_seen`.execute(f.db)).rows[0]!.n, 0);
+  // Half an hour later (no move); three records fetched two hours before (they move), one of
+  // them also seen 90 minutes before (its row moves on); a change and a new record.
+  await sql`update tributary.source_record set fetched_at = fetched_at - interval '2 hours' where source_key in ('c1', 'c2', 'c3')`.execute(f.db);
+  await sql`insert into tributary.entity_seen (entity, entity_key, last_seen, last_run_id)
+    select entity, entity_key, timestamptz '2026-01-01T00:00:00Z' - interval '90 minutes', 'w0' from tributary.source_record where source_key = 'c3'`.execute(f.db);
   const next = [...people.slice(0, 30), { ...people[30]!, name: 'Changed' }, { id: 'c99', email: 'new@x.io', name: 'New', score: 0 }];
   await f.stage('w2', 'crm.contacts', next, new Date('2026-01-01T00:30:00Z'));
   const q = { runId: 'w2', source: 'crm', stream: 'contacts', entity: 'customer', fingerprint: mappingFingerprint(config.entities.customer!, 'crm.contacts'), mergeRunId: 'w2' };
@@ -185,8 +189,8 @@ test('marking seen by walking entity_seen and by probing it marks the same rows 
   assert.deepEqual(walk, probe);
   assert.deepEqual(walk.counts, { staged: 32, unchanged: 30 });
   assert.deepEqual(walk.changed.map((c) => c.source_key), ['c30', 'c99']);
-  assert.equal(walk.seen.filter((r) => r.last_run_id === 'w2').length, 3, 'the two stale rows moved and the lost one came back');
-  assert.equal(walk.seen.length, 40);
+  assert.equal(walk.seen.filter((r) => r.last_run_id === 'w2').length, 3, 'the two stale sightings are recorded and the stale row moved on');
+  assert.equal(walk.seen.length, 3, 'sightings within the hour of their contributions write no row');
 });
 
 test('marking seen walks entity_seen for a stream that covers a good part of the entity, and probes it for a small one', async () => {
@@ -194,6 +198,8 @@ test('marking seen walks entity_seen for a stream that covers a good part of the
   const people = Array.from({ length: 50 }, (_, i) => ({ id: `c${i}`, email: `p${i}@x.io`, name: `P${i}`, score: i }));
   await f.stage('a1', 'crm.contacts', people);
   await f.merge(config, 'a1');
+  // Seen rows of later sightings (a first load writes none).
+  await sql`insert into tributary.entity_seen (entity, entity_key, last_seen, last_run_id) select entity, entity_key, fetched_at + interval '2 hours', 'a1b' from tributary.source_record`.execute(f.db);
   await f.stage('a2', 'crm.contacts', people.slice(0, 20));
   await f.stage('a3', 'crm.contacts', people.slice(0, 2));
   const q = { source: 'crm', stream: 'contacts', entity: 'customer', fingerprint: '', mergeRunId: 'x' };
