@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { EntityConfig } from '../../config/entities/entity-config.js';
+import { configDir } from '../../config/config-origin.js';
 import type { TributaryConfig } from '../../config/tributary-config.js';
 import { parseStreamKey, streamKey } from '../../core/stream-key.js';
 import type { Database } from '../../store/database-schema.js';
@@ -9,6 +11,8 @@ import { hasContributions } from '../contributions/mark-stream-seen.js';
 import { mergeStream } from '../contributions/merge-stream.js';
 import { type EntityMergeSummary, addSummaries, emptySummary } from '../merge-summary.js';
 import { ensureEntityTable, hasNoRows } from '../write/entity-table.js';
+import { writeAffectedEntities } from '../write/entity-writer.js';
+import { loadCustomStrategies } from '../resolve/custom-strategy.js';
 import { mergeLockName } from './merge-lock.js';
 import { readStep, saveStep } from './merge-steps.js';
 import { mergeOrder } from './merge-order.js';
@@ -34,6 +38,13 @@ export interface FollowState {
    * listed in `tributary.merge_affected_key` as they are stored, for the partitions to rewrite.
    */
   readonly everyKeyAffected: boolean;
+  /**
+   * The entity had no rows when this began and this run's stream is its only source: each
+   * transaction here also writes the rows of the keys it touched (a key has one contribution, so
+   * no row is written twice), and the partitions after the fetch write only what it did not get to.
+   * Readers see such an entity's rows as its stream is fetched.
+   */
+  readonly rowsWritten?: boolean;
   /** Per `source.stream`. */
   readonly streams: Readonly<Record<string, FollowedStream>>;
   /** What the merge during the fetch counted; the run's summary adds it. */
@@ -50,6 +61,7 @@ export interface FollowedStream {
 
 /** Staged records a transaction of the merge during the fetch takes per stream at most. */
 export const FOLLOW_BATCH_RECORDS = 10_000;
+
 
 /** How long the merge during the fetch waits before looking again when nothing new was staged. */
 export const FOLLOW_IDLE_MS = 250;
@@ -92,8 +104,10 @@ export interface FollowBatch {
  * Merges into one entity, in one transaction under the entity's merge lock, what the run's
  * streams staged since the last call: each followed stream's next records (at most
  * `FOLLOW_BATCH_RECORDS`, in staging order) are mapped, keyed and stored as contributions. The
- * entity rows are not written here: the run's partitions write each once, after the fetch, so
- * readers see a run's rows when its merge writes them, as without the overlap. A stream is
+ * entity rows are written here only for an entity on its first load whose only source is the
+ * run's stream (`FollowState.rowsWritten`: no row is written twice); otherwise the run's
+ * partitions write each once, after the fetch, where several sources would rewrite a row once
+ * each and readers see the rows when the run's merge writes them. A stream is
  * followed only when it had no contributions to the entity as the run began (a first load: its
  * records are plain inserts); the others are merged after the fetch. Committed with the step's
  * new state, so it is exact under retries and crashes; once the run's prepare step closed the
@@ -112,7 +126,8 @@ export async function followFetchOnce(db: Kysely<Database>, config: TributaryCon
     // run's merge took over: its prepare step is recorded until publish, the run ends after, and
     // in between every stream already has the run's contributions, so none is followed.
     if (!recorded && !(await mayFollow(trx, input.runId))) return { merged: 0, closed: true };
-    const state: FollowState = recorded ?? { everyKeyAffected: await hasNoRows(trx, input.entity, entity), streams: {}, summary: emptySummary(input.entity) };
+    const state: FollowState = recorded ?? (await startState(trx, input.entity, entity));
+    const rowsWritten = state.rowsWritten === true;
     await createAffectedTable(trx);
     const now = new Date();
     const streams: Record<string, FollowedStream> = { ...state.streams };
@@ -139,7 +154,8 @@ export async function followFetchOnce(db: Kysely<Database>, config: TributaryCon
         stagedRunId: input.runId,
         now,
         children: [],
-        everyKeyAffected: state.everyKeyAffected,
+        // Writing rows here, the keys touched are listed (in `merge_affected`) for the write below.
+        everyKeyAffected: state.everyKeyAffected && !rowsWritten,
         slice: { kind: 'new', ids: { after: followed.through, through } },
       });
       summary = addSummaries(summary, counted);
@@ -148,13 +164,31 @@ export async function followFetchOnce(db: Kysely<Database>, config: TributaryCon
     }
     // Nothing recorded until something is merged: a stream's first look is taken again, with the same answer.
     if (merged === 0) return { merged: 0, closed: false };
-    // Listed for the partitions, and, should the run fail before its merge, for the entity's next merge (`adoptUnpublished`).
-    if (!state.everyKeyAffected) {
-      await sql`insert into tributary.merge_affected_key (run_id, entity, entity_key) select ${input.runId}, entity, entity_key from merge_affected where entity = ${input.entity} on conflict do nothing`.execute(trx);
+    const listTouched = () => sql`insert into tributary.merge_affected_key (run_id, entity, entity_key) select ${input.runId}, entity, entity_key from merge_affected where entity = ${input.entity} on conflict do nothing`.execute(trx);
+    if (rowsWritten) {
+      // Written now, in the transaction that stored their contributions: listed only for the writer, then unlisted.
+      await listTouched();
+      const customs = await loadCustomStrategies(input.entity, entity, configDir(config));
+      summary = addSummaries(summary, await writeAffectedEntities(trx, input.entity, entity, { runId: input.runId, now, customs, keys: 'listed' }));
+      await sql`delete from tributary.merge_affected_key where run_id = ${input.runId} and entity = ${input.entity}`.execute(trx);
+    } else if (!state.everyKeyAffected) {
+      // Listed for the partitions, and, should the run fail before its merge, for the entity's next merge (`adoptUnpublished`).
+      await listTouched();
     }
-    await saveStep(trx, input.runId, followStep(input.entity), { everyKeyAffected: state.everyKeyAffected, streams, summary } satisfies FollowState);
+    await saveStep(trx, input.runId, followStep(input.entity), { everyKeyAffected: state.everyKeyAffected, ...(rowsWritten ? { rowsWritten } : {}), streams, summary } satisfies FollowState);
     return { merged, closed: false };
   });
+}
+
+/**
+ * How an entity's merge during the fetch starts: into an entity without rows the partitions
+ * write every key after the fetch, unless the run's stream is the entity's only source, whose
+ * rows are then written here (see `FollowState.rowsWritten`).
+ */
+async function startState(trx: Kysely<Database>, name: string, entity: EntityConfig): Promise<FollowState> {
+  const empty = await hasNoRows(trx, name, entity);
+  const rowsWritten = empty && Object.keys(entity.sources).length === 1;
+  return { everyKeyAffected: empty && !rowsWritten, ...(rowsWritten ? { rowsWritten } : {}), streams: {}, summary: emptySummary(name) };
 }
 
 /** Options of `mergeWhileFetching`. */

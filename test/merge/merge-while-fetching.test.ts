@@ -92,6 +92,48 @@ test('records merged while they are staged, then the rest after the fetch, leave
   assert.deepEqual(left, [], 'published: the merge-during-the-fetch state is cleared with the other steps');
 });
 
+test('an entity whose only source is the fetched stream gets its rows during the fetch; the tables end as an all-at-once merge leaves them, a failed run\'s rows stay', async () => {
+  const single = mergeConfig({ contact: { matchOn: ['email'], fields: overlappingCustomer.fields, sources: { 'crm.contacts': overlappingCustomer.sources['crm.contacts'] } } });
+  const contacts = people()['crm.contacts']!;
+  const renamed: Array<Record<string, unknown>> = contacts.slice(0, 30).map((r) => ({ ...r, name: `${String(r.name)} again` }));
+  const only = [{ source: 'crm', stream: 'contacts' }];
+  const rows = async () => (await sql<{ n: number }>`select count(*)::int as n from unified.contact`.execute(f.db)).rows[0]!.n;
+  const listed = async () => (await sql<{ n: number }>`select count(*)::int as n from tributary.merge_affected_key`.execute(f.db)).rows[0]!.n;
+  await f.reset();
+  await f.stage('whole', 'crm.contacts', contacts);
+  for (const r of renamed) await sql`update tributary.staged_record set payload = ${JSON.stringify(r)}, hash = ${contentHash(r)} where source_key = ${String(r.id)}`.execute(f.db);
+  await f.merge(single, 'whole');
+  const whole = await digest();
+
+  await f.reset();
+  await running('single');
+  await f.stage('single', 'crm.contacts', contacts.slice(0, 250));
+  assert.equal((await followFetchOnce(f.db, single, { runId: 'single', entity: 'contact', streams: only }, { batchRecords: 100 })).merged, 100);
+  assert.equal(await rows(), 100, 'the rows are written with their contributions');
+  assert.equal(await listed(), 0, 'and not listed for the partitions');
+  await followFetchOnce(f.db, single, { runId: 'single', entity: 'contact', streams: only }, { batchRecords: 100 });
+  await f.stage('single', 'crm.contacts', contacts.slice(250));
+  // A later page repeats 30 contacts whose rows are written already, with new names.
+  await restage('single', 'crm.contacts', renamed);
+  await f.merge(single, 'single');
+  assert.deepEqual(await digest(), whole);
+  assert.equal(await listed(), 0);
+
+  // A failed run keeps the rows written during its fetch; the next run's merge takes the rest.
+  await f.reset();
+  await running('failed');
+  await f.stage('failed', 'crm.contacts', contacts.slice(0, 250));
+  await followFetchOnce(f.db, single, { runId: 'failed', entity: 'contact', streams: only });
+  await recordRunEnd(f.db, { runId: 'failed', status: 'failed', summary: {} });
+  await forgetFollows(f.db, 'failed');
+  assert.equal(await rows(), 250);
+  await running('next');
+  await f.stage('next', 'crm.contacts', contacts);
+  for (const r of renamed) await sql`update tributary.staged_record set payload = ${JSON.stringify(r)}, hash = ${contentHash(r)} where source_key = ${String(r.id)} and stream_id = (select stream_id from tributary.fetch_checkpoint where run_id = 'next')`.execute(f.db);
+  await f.merge(single, 'next');
+  assert.deepEqual(await digest(), whole);
+});
+
 test('into an entity with rows, the keys the merge during the fetch touched are listed for the partitions; a failed run\'s are written by the next merge', async () => {
   const all = people();
   const billingFirst = { 'billing.customers': all['billing.customers']! };
