@@ -1,7 +1,7 @@
 import { type StreamRef, streamKey } from '../core/stream-key.js';
 import type { Kysely } from 'kysely';
 import type { TributaryConfig } from '../config/tributary-config.js';
-import type { SourceConfig } from '../config/sources/source-config.js';
+import { hasChildStreams } from '../config/sources/source-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { configDir } from '../config/config-origin.js';
 import { sideloadKeyPaths } from '../config/entities/sideload-path.js';
@@ -126,17 +126,12 @@ export async function fetchChunk(
       ...(hooks.onPage ? { onPage: hooks.onPage } : {}),
       ...(incremental ? { incremental } : {}),
       ...(perParent ? { perParent } : {}),
-      firstPageAlone: hasChildren(source, input.stream),
+      firstPageAlone: hasChildStreams(source, input.stream),
       changeFilter: await changeFilterFor(db, deps.config, input),
     });
   } finally {
     chunkOver.abort();
   }
-}
-
-/** Whether a stream of the source fans out over `stream`'s records. */
-function hasChildren(source: SourceConfig, stream: string): boolean {
-  return source.type === 'rest' && Object.values(source.streams).some((s) => 'parent' in s && s.parent?.stream === stream);
 }
 
 /** The stream's change filter (`changeFilterOf`), unless none of its records has a latest payload yet (a first load: nothing to compare with). */

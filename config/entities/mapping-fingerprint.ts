@@ -1,3 +1,4 @@
+import { hasChildStreams } from '../sources/source-config.js';
 import { contentHash } from '../../core/stable-json.js';
 import { parseStreamKey, streamKey } from '../../core/stream-key.js';
 import type { TributaryConfig } from '../tributary-config.js';
@@ -31,9 +32,9 @@ export function mappingFingerprint(entity: EntityConfig, ref: string): string {
  */
 export function changeFilterOf(config: TributaryConfig, ref: string): { readonly fingerprint: string; readonly entities: readonly string[] } | undefined {
   const { source, stream } = parseStreamKey(ref);
-  const streams = config.sources[source]?.streams as Record<string, { parent?: { stream: string }; duplicates?: string }> | undefined;
+  const streams = config.sources[source]?.streams as Record<string, { duplicates?: string }> | undefined;
   if (!streams?.[stream] || streams[stream]!.duplicates === 'fail') return undefined;
-  if (Object.values(streams).some((s) => s.parent?.stream === stream)) return undefined;
+  if (hasChildStreams(config.sources[source], stream)) return undefined;
   const entities = Object.entries(config.entities).filter(([, e]) => e.sources[ref] !== undefined);
   if (entities.length === 0 || entities.some(([, e]) => e.sources[ref]!.deletes !== undefined)) return undefined;
   return { fingerprint: streamFingerprint(config, ref), entities: entities.map(([name]) => name) };

@@ -10,3 +10,8 @@ export const sourceSchema = z.discriminatedUnion('type', [restSourceSchema, grap
 
 /** Validated source config. */
 export type SourceConfig = z.infer<typeof sourceSchema>;
+
+/** Whether another stream of the source fans out over `stream`'s records (its `parent`). */
+export function hasChildStreams(source: SourceConfig | undefined, stream: string): boolean {
+  return Object.values(source?.streams ?? {}).some((s) => 'parent' in s && s.parent?.stream === stream);
+}

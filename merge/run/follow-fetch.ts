@@ -62,7 +62,6 @@ export interface FollowedStream {
 /** Staged records a transaction of the merge during the fetch takes per stream at most. */
 export const FOLLOW_BATCH_RECORDS = 10_000;
 
-
 /** How long the merge during the fetch waits before looking again when nothing new was staged. */
 export const FOLLOW_IDLE_MS = 250;
 
