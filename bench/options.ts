@@ -30,6 +30,10 @@ export interface BenchOptions {
   readonly access: 'with' | 'only' | 'skip';
   /** The mapping cost of 1M records (see bench/mapping): `with` the throughput runs (default), `only`, or `skip`. */
   readonly mapping: 'with' | 'only' | 'skip';
+  /** Settings N of the database scaling workload (a second Postgres on N cores, N parallel workers, N partitions; see bench/scaling); empty: not run. */
+  readonly dbScaling: readonly number[];
+  /** Run only the database scaling workload. */
+  readonly dbScalingOnly: boolean;
 }
 
 /** The defaults: 100k and 1M records, 3 repetitions of each, all scenarios and systems, 250 records a page. */
@@ -48,6 +52,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   latency: 'with',
   access: 'with',
   mapping: 'with',
+  dbScaling: [],
+  dbScalingOnly: false,
 };
 
 const USAGE = `npm run bench -- [options]
@@ -69,7 +75,10 @@ const USAGE = `npm run bench -- [options]
   --access-only              only the access API under load (1M rows; Tributary and a minimal node:http + pg server)
   --skip-access              leave the access API load out
   --mapping-only             only the mapping cost of 1M records (in process, a few seconds)
-  --skip-mapping             leave the mapping cost out`;
+  --skip-mapping             leave the mapping cost out
+  --db-scaling 1,2,4         also a first load (of the largest --records) into a second Postgres pinned to N cores
+                             with N parallel workers and N merge partitions, for each N
+  --db-scaling-only 1,2,4    only that`;
 
 function count(text: string): number {
   const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
@@ -115,7 +124,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (arg === '--skip-access') o.access = 'skip';
     else if (arg === '--mapping-only') o.mapping = 'only';
     else if (arg === '--skip-mapping') o.mapping = 'skip';
-    else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
+    else if (arg === '--db-scaling' || arg === '--db-scaling-only') {
+      o.dbScaling = value().split(',').map(count);
+      if (o.dbScaling.some((n) => n < 1 || n > 64)) throw new Error(`${arg} takes settings from 1 to 64`);
+      o.dbScalingOnly = arg === '--db-scaling-only';
+    } else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   if (o.pageSize < 1 || o.pageSize > 1000) throw new Error('--page-size must be between 1 and 1000');
@@ -126,5 +139,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (o.latency === 'only') [o.access, o.mapping] = ['skip', 'skip'];
   if (o.access === 'only') [o.latency, o.mapping] = ['skip', 'skip'];
   if (o.mapping === 'only') [o.latency, o.access] = ['skip', 'skip'];
+  // The scaling workload measures Tributary alone.
+  if (o.dbScalingOnly) [o.latency, o.access, o.mapping, o.systems] = ['skip', 'skip', 'skip', ['tributary']];
   return o;
 }

@@ -18,7 +18,8 @@ import { preloadsStatements, withPg } from './measure/pg-stats.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { renderResults } from './report/markdown.js';
 import { systemInfo } from './report/system-info.js';
-import { writeAccessSection, writeLatencySection, writeMappingSection, writeResultsSection } from './report/write-report.js';
+import { writeAccessSection, writeLatencySection, writeMappingSection, writeResultsSection, writeScalingSection } from './report/write-report.js';
+import { renderScaling, runScalingWorkload } from './scaling/run-scaling.js';
 import { MAPPING_RECORDS, renderMapping, runMappingWorkload } from './mapping/run-mapping.js';
 import { ACCESS_ROWS, renderAccess, runAccessWorkload } from './access/run-access.js';
 import { renderLatency, runLatencyWorkload } from './latency/run-latency.js';
@@ -112,7 +113,7 @@ async function run(opts: BenchOptions): Promise<void> {
       }
     };
 
-    const throughput = opts.latency !== 'only' && opts.access !== 'only' && opts.mapping !== 'only';
+    const throughput = opts.latency !== 'only' && opts.access !== 'only' && opts.mapping !== 'only' && !opts.dbScalingOnly;
     for (const records of throughput ? opts.records : []) {
       await control(upstreamUrl, { total: records, generation: 0 });
       const reps = records >= 1_000_000 ? opts.repsLarge : opts.reps;
@@ -137,6 +138,15 @@ async function run(opts: BenchOptions): Promise<void> {
       }
     }
     if (throughput) save();
+    if (opts.dbScaling.length > 0) {
+      const records = Math.max(...opts.records);
+      log(`database scaling: a first load of ${records} records for settings ${opts.dbScaling.join(', ')}`);
+      await control(upstreamUrl, { total: records, generation: 0 });
+      const tributary = (c: BenchContext) => tributarySystem(c, { client, address: temporal.address, namespace: temporal.namespace, bundlePath });
+      const scaling = await runScalingWorkload({ ctx, system: tributary, log }, records, opts.dbScaling);
+      writeFileSync(join(DATA_DIR, `scaling-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(scaling, null, 2));
+      if (opts.writeReport) writeScalingSection(REPORT, `Measured ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by \`${command}\` on ${info.cpus} × ${info.cpuModel}.\n\n${renderScaling(scaling)}`);
+    }
     if (opts.mapping !== 'skip') {
       log(`mapping cost: ${MAPPING_RECORDS} records`);
       const firstLoads = results.filter((r) => r.system === 'tributary' && r.scenario === 'first' && r.records === MAPPING_RECORDS).map((r) => r.wallMs).sort((a, b) => a - b);

@@ -59,7 +59,7 @@ export function limitMs(shape: LatencyShape, delayMs: number): number {
   return Math.ceil(requests / LATENCY_CONCURRENCY) * delayMs;
 }
 
-function tributaryConfig(url: string, overlap: boolean) {
+export function tributaryConfig(url: string, overlap: boolean) {
   const person = { matchOn: ['email'], fields: { email: { type: 'string' }, name: { type: 'string' }, plan: { type: 'string' } } };
   const mapping = { fields: { email: '$.email', name: '$.name', plan: '$.plan' } };
   const rateLimit = { maxConcurrency: LATENCY_CONCURRENCY };

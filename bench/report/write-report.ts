@@ -40,3 +40,8 @@ export function writeAccessSection(path: string, section: string): void {
 export function writeMappingSection(path: string, section: string): void {
   writeNamedSection(path, 'mapping', 'Mapping cost: RFC 9535 paths', section);
 }
+
+/** Replaces the database scaling workload's generated section of BENCHMARKS.md. */
+export function writeScalingSection(path: string, section: string): void {
+  writeNamedSection(path, 'scaling', 'Sizing a database server: the first load by database cores', section);
+}

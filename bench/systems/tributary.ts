@@ -18,6 +18,9 @@ import type { WorkerStats } from './tributary-worker.js';
 const WORKER_MAIN = fileURLToPath(new URL('./tributary-worker.ts', import.meta.url));
 const DATABASE = 'bench_tributary';
 
+// Compiled once per output directory, however many systems (the scaling workload makes one per setting).
+const compiled = new Map<string, Promise<string>>();
+
 /**
  * Tributary end to end: a worker child process per scenario (so peak RSS and CPU are per
  * scenario, and Postgres has the worker's row counts once its connections close), the
@@ -27,13 +30,13 @@ const DATABASE = 'bench_tributary';
 export function tributarySystem(ctx: BenchContext, temporal: { client: Client; address: string; namespace: string; bundlePath: string }): BenchSystem {
   const url = ctx.databaseUrl(DATABASE);
   const configPath = join(ctx.dataDir, 'tributary-pipeline.yaml');
-  let compiled: Promise<string> | undefined;
   const workerMain = () => {
-    if (!compiled) {
+    const out = join(ctx.dataDir, 'dist');
+    if (!compiled.has(out)) {
       ctx.log('compiling the worker (tsconfig.build.json)');
-      compiled = compileForBench(WORKER_MAIN, join(ctx.dataDir, 'dist'));
+      compiled.set(out, compileForBench(WORKER_MAIN, out));
     }
-    return compiled;
+    return compiled.get(out)!;
   };
   return {
     name: 'tributary',
