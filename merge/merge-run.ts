@@ -18,6 +18,7 @@ export { type PartitionOutcome, publishMerge } from './run/publish-merge.js';
 export { writeMergePartition } from './run/write-partition.js';
 export { recordLatest } from './run/record-latest.js';
 export { planPartitions } from './run/merge-plan.js';
+export { summarizeCommitted } from './run/committed-summary.js';
 
 /**
  * Merges a run's staged records into the entity tables, in this process: the prepare step (one

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { contentHash } from '../../core/stable-json.js';
-import { followableEntities, forgetFollows, prepareMerge } from '../../merge/merge-run.js';
+import { followableEntities, forgetFollows, prepareMerge, summarizeCommitted } from '../../merge/merge-run.js';
 import { recordRunEnd, recordRunStart } from '../../store/run-store.js';
 import { type FollowState, followFetchOnce, followStep, mergeWhileFetching } from '../../merge/run/follow-fetch.js';
 import { mergedTables, tableDigests } from '../support/table-digest.js';
@@ -124,6 +124,9 @@ test('an entity whose only source is the fetched stream gets its rows during the
   await running('failed');
   await f.stage('failed', 'crm.contacts', contacts.slice(0, 250));
   await followFetchOnce(f.db, single, { runId: 'failed', entity: 'contact', streams: only });
+  // Its summary says what stays: 250 records read, 250 contributions and 250 rows written.
+  const [stays] = await summarizeCommitted(f.db, 'failed');
+  assert.deepEqual([stays?.entity, stays?.recordsRead, stays?.contributionsChanged, stays?.written], ['contact', 250, 250, 250]);
   await recordRunEnd(f.db, { runId: 'failed', status: 'failed', summary: {} });
   await forgetFollows(f.db, 'failed');
   assert.equal(await rows(), 250);
@@ -177,6 +180,8 @@ test('a first load whose run fails after the merge during the fetch stored contr
   await running('failing');
   await f.stage('failing', 'crm.contacts', contacts['crm.contacts']);
   assert.equal((await followFetchOnce(f.db, config, { runId: 'failing', entity: 'customer', streams })).merged, 120);
+  const [stored] = await summarizeCommitted(f.db, 'failing');
+  assert.deepEqual([stored?.contributionsChanged, stored?.written], [120, 0], 'contributions stored, no row written');
   await recordRunEnd(f.db, { runId: 'failing', status: 'failed', summary: {} });
   await forgetFollows(f.db, 'failing');
   assert.deepEqual(await progress('failing'), { contributions: 120, rows: 0 });
@@ -193,6 +198,9 @@ test('once the run prepares its merge, the merge during the fetch stops and merg
   assert.deepEqual(await followFetchOnce(f.db, config, input), { merged: 50, closed: false });
   await f.stage('closing', 'crm.contacts', people()['crm.contacts']!.slice(50, 80));
   await prepareMerge(f.db, config, { runId: 'closing', streams });
+  // Prepared (and, one partition, written in prepare's transaction): that is what the run committed, should it fail now.
+  const [prepared] = await summarizeCommitted(f.db, 'closing');
+  assert.deepEqual([prepared?.recordsRead, prepared?.contributionsChanged, prepared?.written], [80, 80, 80]);
   assert.deepEqual(await followFetchOnce(f.db, config, input), { merged: 0, closed: true });
   assert.deepEqual(await mergeWhileFetching(f.db, config, input), { closed: true }, 'the workflow is told not to call it again');
   const contributions = await sql<{ n: number }>`select count(*)::int as n from tributary.source_record where run_id = 'closing'`.execute(f.db);
