@@ -76,6 +76,13 @@ export interface RecordLatestInput {
   readonly latest: readonly StreamRef[];
 }
 
+/** Input of `recordFollowedLatest`: the run, the entities it merged during the fetch, and the streams it merges. */
+export interface RecordFollowedLatestInput {
+  readonly runId: string;
+  readonly follow: ReadonlyArray<{ readonly entity: string }>;
+  readonly streams: readonly StreamRef[];
+}
+
 /** Input of `publishMerge`: the prepared plan and what each of its partitions returned. */
 export interface PublishMergeInput {
   readonly plan: MergePlan;

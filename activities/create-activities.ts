@@ -3,7 +3,7 @@ import { commitWatermarksActivity } from './commit-watermarks.js';
 import { fetchStreamChunkActivity } from './fetch-stream-chunk.js';
 import { finishRunActivity } from './finish-run.js';
 import { withKeepAlive } from './keep-alive.js';
-import { mergeRunActivity, prepareMergeActivity, publishMergeActivity, recordLatestActivity, writeMergePartitionActivity } from './merge-run.js';
+import { mergeRunActivity, prepareMergeActivity, publishMergeActivity, recordFollowedLatestActivity, recordLatestActivity, writeMergePartitionActivity } from './merge-run.js';
 import { mergeWhileFetchingActivity } from './merge-while-fetching.js';
 import { planRerunActivity } from './plan-rerun.js';
 import { planRunActivity } from './plan-run.js';
@@ -32,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     prepareMerge: wrap(long(prepareMergeActivity(deps))),
     writeMergePartition: wrap(long(writeMergePartitionActivity(deps))),
     recordLatest: wrap(long(recordLatestActivity(deps))),
+    recordFollowedLatest: wrap(long(recordFollowedLatestActivity(deps))),
     publishMerge: wrap(long(publishMergeActivity(deps))),
     planRerun: wrap(planRerunActivity(deps)),
     finishRun: wrap(finishRunActivity(deps)),

@@ -1,6 +1,6 @@
-import { type MergePartition, type MergePlan, mergeRun, prepareMerge, publishMerge, recordLatest, writeMergePartition } from '../merge/merge-run.js';
+import { type MergePartition, type MergePlan, mergeRun, prepareMerge, publishMerge, recordFollowedLatest, recordLatest, writeMergePartition } from '../merge/merge-run.js';
 import type { WriteCounts } from '../merge/write/entity-writer.js';
-import type { EntityMergeSummary, MergeRunActivityInput, PublishMergeInput, RecordLatestInput } from './activity-types.js';
+import type { EntityMergeSummary, MergeRunActivityInput, PublishMergeInput, RecordFollowedLatestInput, RecordLatestInput } from './activity-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 /**
@@ -29,4 +29,9 @@ export function publishMergeActivity({ db }: ActivityDeps) {
 /** Beside the partitions: the run's staged records become their streams' latest payloads. */
 export function recordLatestActivity({ db, config }: ActivityDeps) {
   return (input: RecordLatestInput): Promise<number> => recordLatest(db, config, input);
+}
+
+/** Beside prepare: the records the merge during the fetch took in become their streams' latest payloads. */
+export function recordFollowedLatestActivity({ db, config }: ActivityDeps) {
+  return (input: RecordFollowedLatestInput): Promise<number> => recordFollowedLatest(db, config, input);
 }

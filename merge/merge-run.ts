@@ -16,7 +16,7 @@ export { type FollowFetchInput, type FollowOutcome, type FollowState, followable
 export { mergeLockName } from './run/merge-lock.js';
 export { type PartitionOutcome, publishMerge } from './run/publish-merge.js';
 export { writeMergePartition } from './run/write-partition.js';
-export { recordLatest } from './run/record-latest.js';
+export { recordFollowedLatest, recordLatest } from './run/record-latest.js';
 export { planPartitions } from './run/merge-plan.js';
 export { summarizeCommitted } from './run/committed-summary.js';
 

@@ -33,13 +33,14 @@ export const { mergeWhileFetching } = proxyActivities<Activities>({
 });
 
 // The merge's steps: prepare (one transaction over the run's staged records), each partition's
-// writes (one transaction each) and the record of the latest payloads are long for big runs, and
+// writes (one transaction each) and the record of the latest payloads (beside prepare for what the
+// merge during the fetch took in, the rest beside the partitions) are long for big runs, and
 // safe to retry: a failed attempt leaves nothing behind, and a committed step is recorded, so a
 // repeated one returns its result without doing it again. They heartbeat every few seconds, so
 // a killed worker's step is retried elsewhere within 10 s; publish is quick but heartbeats too,
 // for the same reason. (`mergeRun`, all steps in one activity, is what runs recorded before the
 // split call.)
-export const { mergeRun, prepareMerge, writeMergePartition, recordLatest, publishMerge } = proxyActivities<Activities>({
+export const { mergeRun, prepareMerge, writeMergePartition, recordLatest, recordFollowedLatest, publishMerge } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },

@@ -190,7 +190,7 @@ export async function syncPipeline(input: SyncPipelineInput): Promise<RunSummary
   phase = 'merging';
   let entities: EntityMergeSummary[];
   try {
-    entities = await mergeSteps({ runId, streams: merged.map(({ source, stream }) => ({ source, stream })) });
+    entities = await mergeSteps({ runId, streams: merged.map(({ source, stream }) => ({ source, stream })) }, followers.length > 0 ? (plan.follow ?? []) : []);
   } catch (err) {
     return fail(`merge: ${rootMessage(err)}`, []);
   }

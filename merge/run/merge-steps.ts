@@ -6,6 +6,11 @@ export function partitionStep(entity: string, index: number): string {
   return `write:${entity}:${index}`;
 }
 
+/** The step name recording through which staged record a stream's latest payloads were recorded beside prepare: `latest:<source.stream>`. */
+export function latestStep(ref: string): string {
+  return `latest:${ref}`;
+}
+
 /** The step name of the prepare step. */
 export const PREPARE_STEP = 'prepare';
 

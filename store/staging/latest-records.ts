@@ -4,11 +4,18 @@ import type { Database } from '../database-schema.js';
 import { stagedStreamId } from './staged-stream.js';
 import type { StreamRunKey } from './staging-types.js';
 
+/** Which of a stream run's staged records (by `staged_record.id`): those after `after` and up to `through`; all when both are left out. */
+export interface StagedIdRange {
+  readonly after?: string;
+  readonly through?: string;
+}
+
 /**
  * Points `tributary.latest_record` at a stream's records staged in a run, once the run's merge
  * took them in: each record's hash, the fingerprint of the stream's mappings, and whether it
  * settled (a record the run quarantined, for any entity, is not settled, and is staged again by
- * every fetch until it maps). Idempotent. Returns how many records it recorded.
+ * every fetch until it maps); only those in `ids`, when given. Idempotent. Returns how many
+ * records it recorded.
  *
  * ```sql
  * insert into tributary.latest_record (source, stream, source_key, hash, fingerprint, staged_stream_id, staged_id, settled, run_id, seen_at)
@@ -16,13 +23,15 @@ import type { StreamRunKey } from './staging-types.js';
  * from tributary.staged_record r where r.stream_id = (...) on conflict (source, stream, source_key) do update set ...
  * ```
  */
-export async function recordLatestRecords(db: Kysely<Database>, key: StreamRunKey, fingerprint: string): Promise<number> {
+export async function recordLatestRecords(db: Kysely<Database>, key: StreamRunKey, fingerprint: string, ids: StagedIdRange = {}): Promise<number> {
+  const after = ids.after === undefined ? sql`` : sql` and r.id > ${ids.after}`;
+  const through = ids.through === undefined ? sql`` : sql` and r.id <= ${ids.through}`;
   const result = await sql`
     insert into tributary.latest_record as l (source, stream, source_key, hash, fingerprint, staged_stream_id, staged_id, settled, run_id, seen_at)
     select ${key.source}, ${key.stream}, r.source_key, r.hash, ${fingerprint}, r.stream_id, r.id,
       not exists (select 1 from tributary.quarantine q where q.run_id = ${key.runId} and q.source = ${key.source} and q.stream = ${key.stream} and q.source_key = r.source_key),
       ${key.runId}, r.fetched_at
-    from tributary.staged_record r where r.stream_id = ${stagedStreamId(key)}
+    from tributary.staged_record r where r.stream_id = ${stagedStreamId(key)}${after}${through}
     on conflict (source, stream, source_key) do update set hash = excluded.hash, fingerprint = excluded.fingerprint, staged_stream_id = excluded.staged_stream_id,
       staged_id = excluded.staged_id, settled = excluded.settled, run_id = excluded.run_id, seen_at = excluded.seen_at`.execute(db);
   return Number(result.numAffectedRows ?? 0);

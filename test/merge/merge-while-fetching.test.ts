@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { contentHash } from '../../core/stable-json.js';
-import { followableEntities, forgetFollows, prepareMerge, summarizeCommitted } from '../../merge/merge-run.js';
+import { followableEntities, forgetFollows, prepareMerge, recordFollowedLatest, summarizeCommitted } from '../../merge/merge-run.js';
 import { recordRunEnd, recordRunStart } from '../../store/run-store.js';
 import { type FollowState, followFetchOnce, followStep, mergeWhileFetching } from '../../merge/run/follow-fetch.js';
 import { mergedTables, tableDigests } from '../support/table-digest.js';
@@ -135,6 +135,49 @@ test('an entity whose only source is the fetched stream gets its rows during the
   for (const r of renamed) await sql`update tributary.staged_record set payload = ${JSON.stringify(r)}, hash = ${contentHash(r)} where source_key = ${String(r.id)} and stream_id = (select stream_id from tributary.fetch_checkpoint where run_id = 'next')`.execute(f.db);
   await f.merge(single, 'next');
   assert.deepEqual(await digest(), whole);
+});
+
+test('the latest payloads of what the merge during the fetch took in are recorded beside prepare, the rest after it: as one record of the whole stream leaves them', async () => {
+  const single = mergeConfig({ contact: { matchOn: ['email'], fields: overlappingCustomer.fields, sources: { 'crm.contacts': overlappingCustomer.sources['crm.contacts'] } } });
+  const only = [{ source: 'crm', stream: 'contacts' }];
+  // Every 50th contact has a score that is no integer: quarantined, so its latest payload is not settled.
+  const contacts = people()['crm.contacts']!.map((r, i) => (i % 50 === 7 ? { ...r, score: 'many' } : r));
+  const renamed: Array<Record<string, unknown>> = contacts.slice(0, 30).map((r) => ({ ...r, name: `${String(r.name)} again` }));
+  // Each latest payload with whether it points at the run's staged record of its key, as it was staged last.
+  const latest = async (runId: string) =>
+    (
+      await sql<Record<string, unknown>>`select l.source_key, l.hash, l.fingerprint, l.settled, r.source_key = l.source_key and r.hash = l.hash as points
+        from tributary.latest_record l join tributary.staged_record r on r.id = l.staged_id where l.run_id = ${runId} order by l.source_key`.execute(f.db)
+    ).rows;
+  for (const again of [false, true]) {
+    await f.reset();
+    await sql`truncate tributary.latest_record`.execute(f.db);
+    await f.stage('whole', 'crm.contacts', contacts);
+    if (again) for (const r of renamed) await sql`update tributary.staged_record set payload = ${JSON.stringify(r)}, hash = ${contentHash(r)} where source_key = ${String(r.id)}`.execute(f.db);
+    await f.merge(single, 'whole');
+    const whole = await latest('whole');
+    assert.equal(whole.filter((r) => r['settled'] === false).length, 8);
+
+    await f.reset();
+    await sql`truncate tributary.latest_record`.execute(f.db);
+    await running('early');
+    await f.stage('early', 'crm.contacts', contacts.slice(0, 250));
+    await followFetchOnce(f.db, single, { runId: 'early', entity: 'contact', streams: only }, { batchRecords: 200 });
+    await f.stage('early', 'crm.contacts', contacts.slice(250));
+    // A later page repeats 30 contacts the merge during the fetch took in, with new names: the stream is recorded whole after prepare.
+    if (again) await restage('early', 'crm.contacts', renamed);
+    assert.equal(await recordFollowedLatest(f.db, single, { runId: 'early', follow: [{ entity: 'contact' }], streams: only }), 200);
+    assert.equal(await recordFollowedLatest(f.db, single, { runId: 'early', follow: [{ entity: 'contact' }], streams: [] }), 0, 'only streams the run merges');
+    await f.merge(single, 'early');
+    assert.deepEqual(await latest('early'), whole, again ? 'with records staged again' : 'without');
+  }
+  // An entity sharing the stream with another is left to prepare: the record is taken in by both first.
+  const shared = mergeConfig({ contact: { matchOn: ['email'], fields: overlappingCustomer.fields, sources: { 'crm.contacts': overlappingCustomer.sources['crm.contacts'] } }, customer: overlappingCustomer });
+  await f.reset();
+  await running('shared');
+  await f.stage('shared', 'crm.contacts', contacts);
+  await followFetchOnce(f.db, shared, { runId: 'shared', entity: 'contact', streams: only });
+  assert.equal(await recordFollowedLatest(f.db, shared, { runId: 'shared', follow: [{ entity: 'contact' }], streams: only }), 0);
 });
 
 test('into an entity with rows, the keys the merge during the fetch touched are listed for the partitions; a failed run\'s are written by the next merge', async () => {

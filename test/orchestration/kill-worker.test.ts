@@ -144,9 +144,11 @@ test('SIGKILL of the worker while fetch and merge overlap: a new worker fetches 
   await handle.result();
   await assertComplete(runId);
   if (process.env.UPDATE_HISTORIES) {
-    // The pipeline's history with the merge during the fetch (the `merge-follows-fetch` patch), a killed attempt included.
+    // The pipeline's history with the merge during the fetch (the `merge-follows-fetch` patch) and the latest payloads it
+    // took in recorded beside prepare (`latest-beside-prepare`), a killed attempt included. The shape before that patch
+    // stays in sync-pipeline-follow.json.
     const history = await handle.fetchHistory();
-    await writeFile(new URL('../histories/sync-pipeline-follow.json', import.meta.url), `{"workflowId":${JSON.stringify(runId)},"history":${historyToJSON(history)}}\n`);
+    await writeFile(new URL('../histories/sync-pipeline-latest-beside-prepare.json', import.meta.url), `{"workflowId":${JSON.stringify(runId)},"history":${historyToJSON(history)}}\n`);
   }
 });
 
