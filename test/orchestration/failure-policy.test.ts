@@ -39,8 +39,9 @@ test('all_or_nothing: an auth failure fails the run at once, naming the source, 
   const history = await strict.client.workflow.getHandle('demo/auth-fails/crm.contacts').fetchHistory();
   const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
   assert.deepEqual(attempts, [1], 'non-retryable: a single attempt');
-  const run = (await sql<{ status: string; error: string }>`select status, error from tributary.run where run_id = 'demo/auth-fails'`.execute(strict.db)).rows[0];
+  const run = (await sql<{ status: string; error: string; summary: { entities: unknown[] } }>`select status, error, summary from tributary.run where run_id = 'demo/auth-fails'`.execute(strict.db)).rows[0];
   assert.equal(run?.status, 'failed');
+  assert.deepEqual(run?.summary.entities, [], 'the summary lists no entity: the merge committed nothing');
   assert.match(run!.error, /crm\.contacts: HTTP 401/);
   const merged = await sql`select 1 from information_schema.tables where table_schema = 'unified' and table_name = 'customer'`.execute(strict.db);
   assert.equal(merged.rows.length, 0, 'nothing merged');
