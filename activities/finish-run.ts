@@ -7,8 +7,8 @@ import type { ActivityDeps } from './activity-deps.js';
 
 /**
  * Stores the run's outcome and summary (a failed run's with what its merge had committed:
- * contributions and rows stored during the fetch or by partitions before the failure), then has observability report it (log, metrics,
- * alerts) and prunes staged records past their retention.
+ * contributions and rows stored during the fetch or by partitions before the failure), then has
+ * observability report it (log, metrics, alerts) and prunes staged records past their retention.
  */
 export function finishRunActivity(deps: ActivityDeps) {
   const { db, masker, log } = deps;

@@ -6,9 +6,10 @@ import { mergeRun, prepareMerge, publishMerge, recordFollowedLatest, recordLates
  * A run's merge as activities: prepare (beside it, the record of the latest payloads of what the
  * merge during the fetch of the entities `follow` took in), then every partition at once (each
  * an activity that any worker of the task queue may take, so a merge spreads over workers)
- * beside the record of the run's other latest payloads, then publish once all of them committed. A partition that fails after its retries fails the merge; the partitions
- * that committed stay committed, and their rows are what this run merged. Runs recorded before
- * the merge was split run it as one activity.
+ * beside the record of the run's other latest payloads, then publish once all of them committed.
+ * A partition that fails after its retries fails the merge; the partitions that committed stay
+ * committed, and their rows are what this run merged. Runs recorded before the merge was split
+ * run it as one activity.
  */
 export async function mergeSteps(input: MergeRunActivityInput, follow: ReadonlyArray<{ readonly entity: string }> = []): Promise<EntityMergeSummary[]> {
   if (!patched('partitioned-merge')) return mergeRun(input);

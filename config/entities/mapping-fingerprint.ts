@@ -35,16 +35,22 @@ export function changeFilterOf(config: TributaryConfig, ref: string): { readonly
   const streams = config.sources[source]?.streams as Record<string, { duplicates?: string }> | undefined;
   if (!streams?.[stream] || streams[stream]!.duplicates === 'fail') return undefined;
   if (hasChildStreams(config.sources[source], stream)) return undefined;
-  const entities = Object.entries(config.entities).filter(([, e]) => e.sources[ref] !== undefined);
-  if (entities.length === 0 || entities.some(([, e]) => e.sources[ref]!.deletes !== undefined)) return undefined;
-  return { fingerprint: streamFingerprint(config, ref), entities: entities.map(([name]) => name) };
+  const entities = entitiesMapping(config, ref);
+  if (entities.length === 0 || entities.some((name) => config.entities[name]!.sources[ref]!.deletes !== undefined)) return undefined;
+  return { fingerprint: streamFingerprint(config, ref), entities };
+}
+
+/** The names of the entities that map the stream `ref` (`source.stream`), in config order. */
+export function entitiesMapping(config: TributaryConfig, ref: string): string[] {
+  return Object.entries(config.entities)
+    .filter(([, e]) => e.sources[ref] !== undefined)
+    .map(([name]) => name);
 }
 
 /** A fingerprint of every mapping of one stream (`source.stream`), over every entity that maps it. */
 export function streamFingerprint(config: TributaryConfig, ref: string): string {
-  const mappings = Object.entries(config.entities)
-    .filter(([, e]) => e.sources[ref] !== undefined)
-    .map(([name, e]) => [name, mappingFingerprint(e, ref)])
+  const mappings = entitiesMapping(config, ref)
+    .map((name) => [name, mappingFingerprint(config.entities[name]!, ref)])
     .sort(([a], [b]) => (a! < b! ? -1 : 1));
   return contentHash({ ref: streamKey(parseStreamKey(ref)), mappings });
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { streamFingerprint } from '../../config/entities/mapping-fingerprint.js';
+import { entitiesMapping, streamFingerprint } from '../../config/entities/mapping-fingerprint.js';
 import type { TributaryConfig } from '../../config/tributary-config.js';
 import { type StreamRef, parseStreamKey, streamKey } from '../../core/stream-key.js';
 import type { Database } from '../../store/database-schema.js';
@@ -47,7 +47,8 @@ export async function recordFollowedLatest(
   for (const { entity } of input.follow) {
     const state = await readStep<FollowState>(db, input.runId, followStep(entity));
     for (const [ref, followed] of Object.entries(state?.streams ?? {})) {
-      if (!followed.followed || followed.through === '0' || !merged.has(ref) || !mapsOnlyTo(config, ref, entity)) continue;
+      const mapping = entitiesMapping(config, ref);
+      if (!followed.followed || followed.through === '0' || !merged.has(ref) || mapping.length !== 1 || mapping[0] !== entity) continue;
       n += await db.transaction().execute(async (trx) => {
         const recorded = await recordLatestRecords(trx, { runId: input.runId, ...parseStreamKey(ref) }, streamFingerprint(config, ref), { through: followed.through });
         await saveStep(trx, input.runId, latestStep(ref), { through: followed.through });
@@ -56,9 +57,4 @@ export async function recordFollowedLatest(
     }
   }
   return n;
-}
-
-/** Whether `entity` is the only entity mapping the stream `ref`. */
-function mapsOnlyTo(config: TributaryConfig, ref: string, entity: string): boolean {
-  return Object.entries(config.entities).every(([name, e]) => name === entity || e.sources[ref] === undefined);
 }
